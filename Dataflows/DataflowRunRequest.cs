@@ -1,0 +1,7 @@
+using Scheduler.Dataflows.Definitions;
+
+namespace Scheduler.Dataflows;
+
+/// <param name="InputFilePath">The CSV file to read; relative paths are relative to <paramref name="WorkingDirectory"/>.</param>
+/// <param name="WorkingDirectory">Where relative output paths and <c>rejected-rows.csv</c> go.</param>
+public sealed record DataflowRunRequest(DataflowDefinition Definition, string InputFilePath, string WorkingDirectory);

@@ -1,0 +1,87 @@
+using System.Text.Json.Serialization;
+
+namespace Scheduler.Dataflows.Definitions;
+
+/// <summary>A dataflow as written in its JSON file: where rows come from, how they are typed, where they go.</summary>
+public sealed record DataflowDefinition
+{
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+    public required SourceDefinition Source { get; init; }
+    public required DestinationDefinition Destination { get; init; }
+
+    /// <summary>How many rows may be rejected before the run fails and loads nothing.</summary>
+    public int MaxErrors { get; init; }
+}
+
+public sealed record SourceDefinition
+{
+    public SourceType Type { get; init; } = SourceType.Csv;
+    public bool HasHeader { get; init; } = true;
+    public string Delimiter { get; init; } = ",";
+    public required IReadOnlyList<ColumnDefinition> Columns { get; init; }
+}
+
+public sealed record ColumnDefinition
+{
+    public required string Name { get; init; }
+    public ColumnType Type { get; init; } = ColumnType.String;
+    public bool Required { get; init; }
+    public int? MinLength { get; init; }
+    public int? MaxLength { get; init; }
+
+    /// <summary>Whether an empty field of a string column is null rather than "". Other types always read empty as null.</summary>
+    public bool EmptyAsNull { get; init; }
+}
+
+public sealed record DestinationDefinition
+{
+    public required DestinationType Type { get; init; }
+
+    /// <summary>PostgreSql: the name of a connection the host knows (never a connection string).</summary>
+    public string? Connection { get; init; }
+
+    /// <summary>PostgreSql: <c>table</c> or <c>schema.table</c>.</summary>
+    public string? Table { get; init; }
+
+    public bool CreateTable { get; init; }
+    public LoadMode Mode { get; init; } = LoadMode.Append;
+
+    /// <summary>CsvFile: the output file; relative to the run's working directory unless rooted.</summary>
+    public string? Path { get; init; }
+}
+
+public enum SourceType
+{
+    Csv,
+}
+
+public enum DestinationType
+{
+    PostgreSql,
+    CsvFile,
+}
+
+public enum LoadMode
+{
+    Append,
+    Replace,
+    Upsert,
+}
+
+// The members are named after the types of the values they hold: that is the point of them.
+#pragma warning disable CA1720
+[JsonConverter(typeof(ColumnTypeJsonConverter))]
+public enum ColumnType
+{
+    String,
+    Int,
+    Long,
+    Decimal,
+    Double,
+    Bool,
+    Date,
+    Timestamp,
+    TimestampWithOffset,
+}
+#pragma warning restore CA1720

@@ -1,0 +1,220 @@
+using Npgsql;
+using NpgsqlTypes;
+using Scheduler.Dataflows.Definitions;
+
+namespace Scheduler.Dataflows.Destinations;
+
+/// <summary>
+/// Loads rows with binary COPY inside one transaction (CREATE TABLE included), so a run leaves either all of its
+/// accepted rows or nothing at all.
+/// </summary>
+internal sealed class PostgreSqlDestination : IRowDestination
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly NpgsqlBinaryImporter _importer;
+    private readonly TableName _table;
+    private readonly ColumnType[] _types;
+    private readonly NpgsqlDbType[] _dbTypes;
+    private bool _completed;
+
+    private PostgreSqlDestination(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBinaryImporter importer, TableName table, string connectionName, IReadOnlyList<ColumnDefinition> columns)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _importer = importer;
+        _table = table;
+        _types = columns.Select(c => c.Type).ToArray();
+        _dbTypes = columns.Select(c => PostgreSqlTableSchema.DbType(c.Type)).ToArray();
+        Description = $"PostgreSQL table {table} (connection {connectionName})";
+    }
+
+    public string Description { get; }
+
+    public static async Task<PostgreSqlDestination> OpenAsync(
+        DestinationDefinition destination, IReadOnlyList<ColumnDefinition> columns, IDatabaseConnections connections, CancellationToken cancellationToken)
+    {
+        var connectionName = destination.Connection
+            ?? throw new DataflowException("The PostgreSql destination has no connection name.");
+        if (!TableName.TryParse(destination.Table ?? "", out var table, out var tableError))
+        {
+            throw new DataflowException(tableError);
+        }
+
+        if (destination.Mode != LoadMode.Append)
+        {
+            throw new DataflowException($"Mode '{destination.Mode}' is not supported yet; supported: {nameof(LoadMode.Append)}.");
+        }
+
+        var connection = await ConnectAsync(connections, connectionName, cancellationToken).ConfigureAwait(false);
+        NpgsqlTransaction? transaction = null;
+        try
+        {
+            transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            if (destination.CreateTable)
+            {
+                await ExecuteAsync(connection, transaction, PostgreSqlTableSchema.CreateTableSql(table, columns), $"Cannot create table '{table}'", cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            else if (!await TableExistsAsync(connection, transaction, table, cancellationToken).ConfigureAwait(false))
+            {
+                throw new DataflowException(
+                    $"Table '{table}' does not exist in the database of connection '{connectionName}'. Create it, or set createTable to true.");
+            }
+
+            var importer = await Guard(
+                    () => connection.BeginBinaryImportAsync(PostgreSqlTableSchema.CopySql(table, columns), cancellationToken),
+                    $"Cannot load into table '{table}'",
+                    cancellationToken)
+                .ConfigureAwait(false);
+            return new PostgreSqlDestination(connection, transaction, importer, table, connectionName, columns);
+        }
+        catch
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask WriteAsync(object?[] values, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < _types.Length; i++)
+            {
+                await WriteValueAsync(values[i], i, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (PostgresException exception)
+        {
+            throw new DataflowException($"PostgreSQL refused the rows for table '{_table}': {exception.MessageText}", exception);
+        }
+    }
+
+    public async Task<string?> CompleteAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await _importer.DisposeAsync().ConfigureAwait(false);
+            await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception)
+        {
+            throw new DataflowException($"PostgreSQL refused the rows for table '{_table}': {exception.MessageText}", exception);
+        }
+
+        _completed = true;
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_completed)
+        {
+            try
+            {
+                // Disposing an importer that was not completed cancels the COPY; the rollback then removes the rest.
+                await _importer.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or OperationCanceledException)
+            {
+                // The connection may be broken (that may be why we are here); closing it rolls back on the server.
+            }
+        }
+
+        await _transaction.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private ValueTask WriteValueAsync(object? value, int index, CancellationToken cancellationToken)
+    {
+        if (value is null)
+        {
+            return new ValueTask(_importer.WriteNullAsync(cancellationToken));
+        }
+
+        var dbType = _dbTypes[index];
+        return new ValueTask(_types[index] switch
+        {
+            ColumnType.String => _importer.WriteAsync((string)value, dbType, cancellationToken),
+            ColumnType.Int => _importer.WriteAsync((int)value, dbType, cancellationToken),
+            ColumnType.Long => _importer.WriteAsync((long)value, dbType, cancellationToken),
+            ColumnType.Decimal => _importer.WriteAsync((decimal)value, dbType, cancellationToken),
+            ColumnType.Double => _importer.WriteAsync((double)value, dbType, cancellationToken),
+            ColumnType.Bool => _importer.WriteAsync((bool)value, dbType, cancellationToken),
+            ColumnType.Date => _importer.WriteAsync((DateOnly)value, dbType, cancellationToken),
+            ColumnType.Timestamp => _importer.WriteAsync((DateTime)value, dbType, cancellationToken),
+            // Npgsql writes timestamptz only from offset 0; the instant is the same.
+            ColumnType.TimestampWithOffset => _importer.WriteAsync(((DateTimeOffset)value).ToUniversalTime(), dbType, cancellationToken),
+            _ => throw new InvalidOperationException($"No PostgreSQL mapping for column type {_types[index]}."),
+        });
+    }
+
+    private static async Task<NpgsqlConnection> ConnectAsync(IDatabaseConnections connections, string connectionName, CancellationToken cancellationToken)
+    {
+        var connectionString = connections.GetPostgreSqlConnectionString(connectionName);
+        NpgsqlConnection connection;
+        try
+        {
+            connection = new NpgsqlConnection(connectionString);
+        }
+        catch (ArgumentException exception)
+        {
+            // The message of a bad connection string can quote it, password included.
+            throw new DataflowException($"The connection string of connection '{connectionName}' is not valid.", exception);
+        }
+
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new DataflowException($"Cannot connect to PostgreSQL connection '{connectionName}': {exception.Message}", exception);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<bool> TableExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TableName table, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection, transaction);
+        command.Parameters.AddWithValue("name", table.Sql);
+        return await Guard(
+                async () => (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!,
+                $"Cannot look up table '{table}'",
+                cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, string failure, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await Guard(() => command.ExecuteNonQueryAsync(cancellationToken), failure, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<T> Guard<T>(Func<Task<T>> action, string failure, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DataflowException($"{failure}: {exception.MessageText}", exception);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+
+namespace Scheduler.Web.Accounts;
+
+public static class AccountsSetup
+{
+    /// <summary>Bearer-token authentication for the API; every endpoint needs a signed-in user unless it says otherwise.</summary>
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<UserDirectory>();
+        services.AddSingleton<TokenIssuer>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<TokenIssuer>((bearer, tokens) =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters.ValidIssuer = TokenIssuer.Issuer;
+                bearer.TokenValidationParameters.ValidAudience = TokenIssuer.Audience;
+                bearer.TokenValidationParameters.IssuerSigningKey = tokens.SigningKey;
+                bearer.TokenValidationParameters.NameClaimType = TokenIssuer.NameClaim;
+                bearer.TokenValidationParameters.RoleClaimType = TokenIssuer.RoleClaim;
+                bearer.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
+            });
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return services;
+    }
+}

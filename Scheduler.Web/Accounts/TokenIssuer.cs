@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Scheduler.Web.Accounts;
+
+/// <summary>Makes and describes the bearer tokens that the API accepts.</summary>
+public sealed class TokenIssuer
+{
+    public const string Issuer = "scheduler";
+    public const string Audience = "scheduler-api";
+    public const string RoleClaim = "role";
+    public const string NameClaim = "name";
+
+    private readonly AuthOptions _options;
+    private readonly TimeProvider _time;
+    private readonly SigningCredentials _credentials;
+
+    public TokenIssuer(IOptions<AuthOptions> options, TimeProvider time, ILogger<TokenIssuer> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        if (string.IsNullOrEmpty(_options.SigningKey))
+        {
+            logger.LogWarning("Auth:SigningKey is not set: tokens are signed with a random key made now, and every token dies with this process. Set it to share tokens across restarts and nodes.");
+        }
+
+        var key = string.IsNullOrEmpty(_options.SigningKey) ? RandomNumberGenerator.GetBytes(64) : Encoding.UTF8.GetBytes(_options.SigningKey);
+        SigningKey = new SymmetricSecurityKey(key);
+        _credentials = new SigningCredentials(SigningKey, SecurityAlgorithms.HmacSha256);
+    }
+
+    public SecurityKey SigningKey { get; }
+
+    public (string Token, TimeSpan Lifetime) Issue(SchedulerUser user, bool rememberMe)
+    {
+        var lifetime = rememberMe ? _options.RememberMeLifetime : _options.TokenLifetime;
+        var now = _time.GetUtcNow().UtcDateTime;
+        var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, user.Name), new(NameClaim, user.Name) };
+        claims.AddRange(user.Roles.Select(role => new Claim(RoleClaim, role)));
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + lifetime,
+            Subject = new ClaimsIdentity(claims),
+            SigningCredentials = _credentials,
+        });
+        return (token, lifetime);
+    }
+}

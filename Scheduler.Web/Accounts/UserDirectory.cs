@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Scheduler.Web.Accounts;
+
+public sealed record SchedulerUser(string Name, IReadOnlyList<string> Roles);
+
+/// <summary>
+/// The users who may sign in. Passwords are kept only as hashes (ASP.NET Core Identity's PBKDF2 format) and
+/// compared as hashes; an unknown user costs the same hashing work as a wrong password, so neither is told apart.
+/// </summary>
+public sealed class UserDirectory
+{
+    internal const string DevelopmentAdminPassword = "Admin123";
+
+    private readonly PasswordHasher<SchedulerUser> _hasher = new();
+    private readonly Dictionary<string, (SchedulerUser User, string Hash)> _users = new(StringComparer.OrdinalIgnoreCase);
+    private readonly string _decoyHash;
+
+    public UserDirectory(IOptions<AuthOptions> options, ILogger<UserDirectory> logger)
+    {
+        var password = options.Value.AdminPassword;
+        if (string.IsNullOrEmpty(password))
+        {
+            // The options validator has already refused this outside Development.
+            logger.LogWarning("Auth:AdminPassword is not set: the admin user has the Development password '{Password}'. Set it before exposing this service.", DevelopmentAdminPassword);
+            password = DevelopmentAdminPassword;
+        }
+
+        var admin = new SchedulerUser("admin", ["Admin"]);
+        _users[admin.Name] = (admin, _hasher.HashPassword(admin, password));
+        _decoyHash = _hasher.HashPassword(admin, Guid.NewGuid().ToString());
+    }
+
+    public SchedulerUser? Authenticate(string user, string password)
+    {
+        if (!_users.TryGetValue(user, out var entry))
+        {
+            _hasher.VerifyHashedPassword(new SchedulerUser(user, []), _decoyHash, password);
+            return null;
+        }
+
+        return _hasher.VerifyHashedPassword(entry.User, entry.Hash, password) == PasswordVerificationResult.Failed ? null : entry.User;
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Options;
+
+namespace Scheduler.Web.Hosting;
+
+/// <summary>The <c>Scheduler</c> configuration section. Relative paths are relative to the content root.</summary>
+public sealed class SchedulerOptions
+{
+    public const string Section = "Scheduler";
+
+    /// <summary>The folder holding <c>workflows/</c> and <c>dataflows/</c>; by default the repository's <c>samples</c> folder.</summary>
+    public string? DefinitionsPath { get; set; }
+
+    /// <summary>Where jobs write their files, one folder per job id.</summary>
+    public string WorkingDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "scheduler", "jobs");
+
+    /// <summary>Hangfire workers in this process; 0 runs no Hangfire server (an API-only node).</summary>
+    public int WorkerCount { get; set; } = Math.Min(Environment.ProcessorCount * 5, 20);
+
+    /// <summary>
+    /// How long a job fetched by a worker that died stays invisible before another worker runs it again. Short,
+    /// because sliding invisibility keeps a live job's claim fresh (NOTES.md: Hangfire.PostgreSql's 30 minutes
+    /// leaves a killed worker's job stuck that long).
+    /// </summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+internal sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SchedulerOptions options)
+    {
+        var failures = new List<string>();
+        if (options.WorkerCount < 0)
+        {
+            failures.Add("Scheduler:WorkerCount cannot be negative.");
+        }
+
+        if (options.InvisibilityTimeout < TimeSpan.FromSeconds(10))
+        {
+            failures.Add("Scheduler:InvisibilityTimeout must be at least 10 seconds.");
+        }
+
+        if (options.DefinitionsPath is { } path && !Directory.Exists(path))
+        {
+            failures.Add($"Scheduler:DefinitionsPath '{path}' is not a folder.");
+        }
+
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+}

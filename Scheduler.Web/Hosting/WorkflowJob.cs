@@ -1,0 +1,76 @@
+using Hangfire;
+using Hangfire.Server;
+using Microsoft.Extensions.Options;
+using Scheduler.Workflows.Binding;
+using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Engine;
+using Scheduler.Workflows.Runs;
+
+namespace Scheduler.Web.Hosting;
+
+/// <summary>
+/// The Hangfire job that runs a workflow. Its arguments are the workflow name and the run parameters as given:
+/// never connection secrets, which are read from configuration on the worker.
+/// </summary>
+public sealed class WorkflowJob(
+    WorkflowCatalog workflows,
+    ParameterBinder binder,
+    WorkflowEngine engine,
+    IJobRunStore runs,
+    IOptions<SchedulerOptions> options,
+    TimeProvider time)
+{
+    // A workflow that failed has said why; running it again unchanged would fail the same way. Retries are per task.
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    [JobDisplayName("Workflow {0}")]
+    public async Task RunAsync(string workflow, ParameterAssignment[] parameters, PerformContext? context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var jobId = context.BackgroundJob.Id;
+
+        // The definitions may have changed since the job was queued: bind again and refuse to run what no longer fits.
+        var problem = workflows.TryGet(workflow, out var definition) ? null : $"the workflow '{workflow}' no longer exists or is invalid";
+        var binding = problem is null ? binder.Bind(definition, parameters) : null;
+        if (binding is { IsValid: false })
+        {
+            problem = "the parameters no longer fit the workflow: " + string.Join("; ", binding.Problems.Select(p => p.Message));
+        }
+
+        if (problem is not null)
+        {
+            var now = time.GetUtcNow();
+            await runs.StartAsync(new JobRun(jobId, workflow, RunStatus.Running, now, now, null, parameters, null, []), cancellationToken);
+            await runs.FinishAsync(jobId, RunStatus.Failed, now, problem, CancellationToken.None);
+            throw new WorkflowFailedException(problem);
+        }
+
+        var directory = Path.Combine(options.Value.WorkingDirectory, jobId);
+        var result = await engine.RunAsync(new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory), cancellationToken);
+        switch (result.Status)
+        {
+            case RunStatus.Cancelled:
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new OperationCanceledException(result.Error);
+            case RunStatus.Failed:
+                throw new WorkflowFailedException(result.Error ?? "the workflow failed");
+        }
+    }
+}
+
+/// <summary>Thrown so that Hangfire shows a failed workflow as a Failed job, with the step and reason as its message.</summary>
+public sealed class WorkflowFailedException : Exception
+{
+    public WorkflowFailedException(string message)
+        : base(message)
+    {
+    }
+
+    public WorkflowFailedException()
+    {
+    }
+
+    public WorkflowFailedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,111 @@
+using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Tasks;
+
+namespace Scheduler.Workflows.Binding;
+
+/// <summary>
+/// Checks run parameters against a workflow and types them. Every problem is listed, each with the names that
+/// would have been valid, so that a caller fixes a request in one round trip.
+/// </summary>
+public sealed class ParameterBinder(TaskRegistry tasks)
+{
+    public BindingResult Bind(WorkflowDefinition workflow, IReadOnlyList<ParameterAssignment> assignments)
+    {
+        var problems = new List<BindingProblem>();
+        var variables = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        var taskInputs = new Dictionary<string, Dictionary<string, object?>>(StringComparer.OrdinalIgnoreCase);
+        var seen = new HashSet<(string, string)>();
+        var objectNames = string.Join(", ", workflow.Tasks.Select(t => t.Name).Prepend(WorkflowObjects.Variables));
+
+        for (var i = 0; i < assignments.Count; i++)
+        {
+            var (actionName, parameter, value) = assignments[i];
+            if (!TryFindInput(workflow, i, actionName, parameter, out var target, out var type, out var problem))
+            {
+                problems.Add(problem ?? new(i, "actionName", $"'{actionName}' is not an object of the workflow '{workflow.Name}'; valid: {objectNames}"));
+                continue;
+            }
+
+            if (!seen.Add((target.Object.ToUpperInvariant(), target.Member.ToUpperInvariant())))
+            {
+                problems.Add(new(i, "parameters", $"{target.Object}.{target.Member} is set more than once"));
+                continue;
+            }
+
+            if (value is null)
+            {
+                problems.Add(new(i, "value", $"{target.Object}.{target.Member} needs a value"));
+                continue;
+            }
+
+            if (!ScalarValues.TryParse(value, type, out var typed, out var error))
+            {
+                problems.Add(new(i, "value", $"{target.Object}.{target.Member}: {error}"));
+                continue;
+            }
+
+            if (target.Object == WorkflowObjects.Variables)
+            {
+                variables[target.Member] = typed;
+            }
+            else
+            {
+                taskInputs.TryAdd(target.Object, new(StringComparer.OrdinalIgnoreCase));
+                taskInputs[target.Object][target.Member] = typed;
+            }
+        }
+
+        foreach (var variable in workflow.Variables.Where(v => !variables.ContainsKey(v.Name)))
+        {
+            var typed = variable.Default is { } d && ScalarValues.TryParse(d, variable.Type, out var parsed, out _) ? parsed : null;
+            if (typed is null && variable.Required)
+            {
+                problems.Add(new(-1, "parameters", $"the required variable '{variable.Name}' ({variable.Type.ToName()}) is not set: add {{\"actionName\":\"{WorkflowObjects.Variables}\",\"parameters\":\"{variable.Name}\",\"value\":...}}"));
+            }
+
+            variables[variable.Name] = typed;
+        }
+
+        return problems.Count > 0
+            ? new(null, problems)
+            : new(new(variables, taskInputs.ToDictionary(t => t.Key, t => (IReadOnlyDictionary<string, object?>)t.Value, StringComparer.OrdinalIgnoreCase)), []);
+    }
+
+    private bool TryFindInput(
+        WorkflowDefinition workflow, int index, string actionName, string parameter, out InputReference target, out ScalarType type, out BindingProblem? problem)
+    {
+        target = new("", "");
+        type = default;
+        problem = null;
+        if (string.Equals(actionName, WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase))
+        {
+            var variable = workflow.Variables.FirstOrDefault(v => string.Equals(v.Name, parameter, StringComparison.OrdinalIgnoreCase));
+            if (variable is null)
+            {
+                problem = new(index, "parameters", $"'{parameter}' is not a variable of the workflow '{workflow.Name}'; valid: {Names(workflow.Variables.Select(v => v.Name))}");
+                return false;
+            }
+
+            (target, type) = (new(WorkflowObjects.Variables, variable.Name), variable.Type);
+            return true;
+        }
+
+        var task = workflow.Tasks.FirstOrDefault(t => string.Equals(t.Name, actionName, StringComparison.OrdinalIgnoreCase));
+        if (task is null || !tasks.TryGet(task.Type, out var taskType))
+        {
+            return false;
+        }
+
+        var input = taskType.Inputs.FirstOrDefault(i => string.Equals(i.Name, parameter, StringComparison.OrdinalIgnoreCase));
+        if (input is null)
+        {
+            problem = new(index, "parameters", $"'{parameter}' is not an input of {task.Name} ({task.Type}); valid: {Names(taskType.Inputs.Select(i => i.Name))}");
+            return false;
+        }
+
+        (target, type) = (new(task.Name, input.Name), input.Type);
+        return true;
+    }
+
+    private static string Names(IEnumerable<string> names) => names.Any() ? string.Join(", ", names) : "(none)";
+}

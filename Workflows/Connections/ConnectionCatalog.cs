@@ -1,0 +1,35 @@
+using Scheduler.Dataflows;
+using Scheduler.Workflows.Tasks;
+
+namespace Scheduler.Workflows.Connections;
+
+/// <summary>
+/// The named connections of the configuration (<c>Connections:{name}:...</c>). Definitions name a connection and
+/// never hold its secrets; the worker looks them up here when a task runs.
+/// </summary>
+public sealed class ConnectionCatalog(IReadOnlyDictionary<string, ConnectionSettings> connections) : IDatabaseConnections
+{
+    public const string PostgreSql = "PostgreSql";
+
+    private readonly Dictionary<string, ConnectionSettings> _byName = new(connections, StringComparer.OrdinalIgnoreCase);
+
+    public ConnectionSettings Get(string name, string expectedKind) =>
+        _byName.TryGetValue(name, out var settings)
+            ? settings
+            : throw new TaskFailedException(
+                $"the {expectedKind} connection '{name}' is not configured; set Connections:{name}:Type and its settings (configured: {Names})");
+
+    public string GetPostgreSqlConnectionString(string connectionName)
+    {
+        if (!_byName.TryGetValue(connectionName, out var settings))
+        {
+            throw new DataflowException($"the database connection '{connectionName}' is not configured; set Connections:{connectionName}:Type={PostgreSql} and :ConnectionString (configured: {Names})");
+        }
+
+        return string.Equals(settings.Type, PostgreSql, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(settings.ConnectionString)
+            ? settings.ConnectionString
+            : throw new DataflowException($"the connection '{connectionName}' is not a {PostgreSql} connection with a ConnectionString (it is {settings})");
+    }
+
+    private string Names => _byName.Count == 0 ? "none" : string.Join(", ", _byName.Keys.Order(StringComparer.Ordinal));
+}

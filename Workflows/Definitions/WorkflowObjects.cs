@@ -1,0 +1,8 @@
+namespace Scheduler.Workflows.Definitions;
+
+/// <summary>Names with a meaning of their own inside a workflow.</summary>
+public static class WorkflowObjects
+{
+    /// <summary>The object that holds the workflow's input variables, as in <c>${Variables.sourceFilePath}</c>.</summary>
+    public const string Variables = "Variables";
+}

@@ -1,0 +1,16 @@
+using Scheduler.Workflows.Binding;
+using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Runs;
+
+namespace Scheduler.Workflows.Engine;
+
+/// <summary>One job to run: the workflow, its bound parameters as given and as typed, and the job's own folder.</summary>
+public sealed record WorkflowRunRequest(
+    string JobId,
+    WorkflowDefinition Workflow,
+    IReadOnlyList<ParameterAssignment> Assignments,
+    BoundParameters Parameters,
+    string JobDirectory);
+
+/// <summary>How a job ended; <paramref name="Error"/> names the failed step and why.</summary>
+public sealed record WorkflowRunResult(RunStatus Status, string? Error);

@@ -1,0 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Scheduler.Workflows.Binding;
+
+namespace Scheduler.Workflows.Runs;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(IReadOnlyList<ParameterAssignment>))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, object?>))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(decimal))]
+[JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(DateTimeOffset))]
+internal sealed partial class RunJsonContext : JsonSerializerContext;

@@ -1,0 +1,101 @@
+using System.Text;
+using Scheduler.Workflows.Connections;
+using Scheduler.Workflows.Transfer;
+
+namespace Scheduler.Workflows.Tests.Transfer;
+
+public sealed class LocalConnectionTests : IDisposable
+{
+    private readonly TempFolder _outside = new();
+    private readonly TempFolder _local = new();
+    private readonly string _root;
+
+    public LocalConnectionTests()
+    {
+        _root = Path.Combine(_outside.Path, "root");
+        Directory.CreateDirectory(Path.Combine(_root, "in"));
+        File.WriteAllText(Path.Combine(_root, "in", "orders.csv"), "id;amount\n1;10\n");
+        File.WriteAllText(Path.Combine(_outside.Path, "secret.txt"), "outside the root");
+    }
+
+    public void Dispose()
+    {
+        _outside.Dispose();
+        _local.Dispose();
+    }
+
+    [Fact]
+    public async Task Local_connection_downloads_a_file_relative_to_its_root()
+    {
+        await using var files = await Connect();
+
+        var downloaded = await RemoteFileDownloader.DownloadAsync(files, "in/orders.csv", _local.Path, CancellationToken.None);
+
+        (await File.ReadAllTextAsync(downloaded.LocalPath)).Should().Be("id;amount\n1;10\n");
+        downloaded.Size.Should().Be(15);
+        files.Description.Should().StartWith("file://").And.Contain("root");
+    }
+
+    [Fact]
+    public async Task Local_connection_reads_a_leading_slash_from_its_root_and_an_offset()
+    {
+        await using var files = await Connect();
+        using var tail = new MemoryStream();
+
+        await files.DownloadAsync("/in/orders.csv", tail, offset: 10, CancellationToken.None);
+
+        Encoding.UTF8.GetString(tail.ToArray()).Should().Be("1;10\n");
+    }
+
+    [Theory]
+    [InlineData("../secret.txt")]
+    [InlineData("in/../../secret.txt")]
+    [InlineData("..\\secret.txt")]
+    public async Task Local_connection_refuses_paths_that_escape_its_root(string remotePath)
+    {
+        await using var files = await Connect();
+        using var sink = new MemoryStream();
+
+        var size = () => files.GetSizeAsync(remotePath, CancellationToken.None);
+        var download = () => files.DownloadAsync(remotePath, sink, 0, CancellationToken.None);
+
+        await size.Should().ThrowAsync<RemotePathRejectedException>().WithMessage("*'..'*");
+        await download.Should().ThrowAsync<RemotePathRejectedException>();
+        sink.Length.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Local_connection_does_not_read_an_absolute_path_outside_its_root()
+    {
+        await using var files = await Connect();
+
+        var size = () => files.GetSizeAsync(Path.Combine(_outside.Path, "secret.txt"), CancellationToken.None);
+
+        await size.Should().ThrowAsync<RemoteFileNotFoundException>("a leading / is read from the root folder");
+    }
+
+    [Fact]
+    public async Task Local_connection_reports_a_missing_file_by_its_path_and_leaves_no_local_file()
+    {
+        await using var files = await Connect();
+
+        var download = () => RemoteFileDownloader.DownloadAsync(files, "in/missing.csv", _local.Path, CancellationToken.None);
+
+        (await download.Should().ThrowAsync<RemoteFileNotFoundException>()).Which.Message.Should().Contain("in/missing.csv");
+        Directory.EnumerateFileSystemEntries(_local.Path).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Local_connection_to_a_missing_folder_is_unreachable_and_names_it()
+    {
+        var missing = Path.Combine(_outside.Path, "nowhere");
+        var settings = new ConnectionSettings { Type = "Local", Path = missing };
+
+        var connect = () => new RemoteFilesFactory().ConnectAsync("Drop", settings, CancellationToken.None);
+
+        (await connect.Should().ThrowAsync<RemoteServerUnreachableException>()).Which.Message.Should().Contain(missing);
+    }
+
+    private Task<IRemoteFiles> Connect() =>
+        new RemoteFilesFactory().ConnectAsync("Drop", new ConnectionSettings { Type = "Local", Path = _root }, CancellationToken.None);
+}
