@@ -54,6 +54,7 @@ public sealed class PostgresServer
         public static PostgresServer StartThrowaway()
         {
             var binaries = FindBinaries();
+            RemoveStaleClusters();
             var runAsPostgres = string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
             var root = Path.Combine(Path.GetTempPath(), $"scheduler-pg-{Guid.NewGuid():N}");
             var dataDirectory = Path.Combine(root, "data");
@@ -105,7 +106,31 @@ public sealed class PostgresServer
                 // Already stopped; the folder is removed anyway.
             }
 
-            TryDelete(root);
+            // The test host may be killed soon after ProcessExit starts; a separate process finishes the removal.
+            try
+            {
+                using var removal = Process.Start(new ProcessStartInfo("setsid", ["rm", "-rf", root]) { UseShellExecute = false });
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                TryDelete(root);
+            }
+        }
+
+        /// <summary>Removes the folders of clusters from earlier runs that are no longer running (their host was killed).</summary>
+        private static void RemoveStaleClusters()
+        {
+            foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), "scheduler-pg-*"))
+            {
+                // postmaster.opts is written when a server starts and postmaster.pid removed when it stops: both
+                // together tell a stopped cluster from one another test process is still setting up.
+                var started = File.Exists(Path.Combine(directory, "data", "postmaster.opts"));
+                var running = File.Exists(Path.Combine(directory, "data", "postmaster.pid"));
+                if (started && !running)
+                {
+                    TryDelete(directory);
+                }
+            }
         }
 
         private static string FindBinaries()

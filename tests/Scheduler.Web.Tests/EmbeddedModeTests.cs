@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+using static Scheduler.Web.Tests.JobsClient;
+
+namespace Scheduler.Web.Tests;
+
+/// <summary>With no connection string the service still runs the samples, in memory, and says that nothing is durable.</summary>
+public sealed class EmbeddedModeTests
+{
+    [Fact]
+    public async Task Without_a_connection_string_the_local_sample_runs_in_memory_and_the_log_says_nothing_is_durable()
+    {
+        await using var app = new SchedulerApp(new Dictionary<string, string?>
+        {
+            ["Connections:SampleFiles:Type"] = "Local",
+            ["Connections:SampleFiles:Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data")),
+        });
+        using var client = await app.LoginAsync();
+
+        var details = await client.WaitForEndAsync(await client.StartAsync("local-orders-import", Parameter("Variables", "sourceFilePath", "orders.csv")));
+
+        details.Text("status").Should().Be("Completed", details.ToString());
+        var outputs = details.Step("RunDataflow1").GetProperty("outputs");
+        outputs.GetProperty("rowsWritten").GetInt64().Should().Be(20);
+        File.ReadLines(outputs.Text("outputPath")!).Should().HaveCount(21);
+        app.LogLines.Should().Contain(line => line.Contains("NOTHING IS DURABLE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Outside_Development_the_service_refuses_to_start_without_an_admin_password()
+    {
+        await using var app = new SchedulerApp(new Dictionary<string, string?> { ["Auth:AdminPassword"] = "" }, environment: "Production");
+
+        var start = () => app.Server;
+
+        start.Should().Throw<OptionsValidationException>().WithMessage("*Auth:AdminPassword*");
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task In_Development_the_admin_password_defaults_to_Admin123_with_a_warning()
+    {
+        await using var app = new SchedulerApp(new Dictionary<string, string?> { ["Auth:AdminPassword"] = "" }, environment: "Development");
+        using var client = app.CreateClient();
+
+        var response = await client.PostAsync(
+            "/api/account/login",
+            new StringContent("{\"user\":\"admin\",\"password\":\"Admin123\"}", System.Text.Encoding.UTF8, "application/json"));
+
+        response.IsSuccessStatusCode.Should().BeTrue();
+        app.LogLines.Should().Contain(line => line.Contains("Auth:AdminPassword is not set", StringComparison.Ordinal));
+    }
+}

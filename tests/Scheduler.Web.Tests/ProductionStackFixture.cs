@@ -1,0 +1,81 @@
+using Npgsql;
+using Scheduler.Testing;
+
+namespace Scheduler.Web.Tests;
+
+/// <summary>
+/// The service as production runs it: Hangfire and job records on a real PostgreSQL database, orders downloaded
+/// from a real FTP server and loaded into a second real database.
+/// </summary>
+public sealed class ProductionStackFixture : IAsyncLifetime
+{
+    public const string WrongPasswordFtp = "WrongPasswordFtp";
+    public const string UnreachableFtp = "UnreachableFtp";
+
+    public SchedulerApp App { get; private set; } = null!;
+
+    public string SchedulerDatabase { get; private set; } = "";
+
+    public string WarehouseDatabase { get; private set; } = "";
+
+    public FtpServer Ftp => FtpServer.Shared;
+
+    public async Task InitializeAsync()
+    {
+        SchedulerDatabase = await PostgresServer.Shared.CreateDatabaseAsync("scheduler");
+        WarehouseDatabase = await PostgresServer.Shared.CreateDatabaseAsync("warehouse");
+        App = new SchedulerApp(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Scheduler"] = SchedulerDatabase,
+            ["Connections:OrdersFtp:Type"] = "Ftp",
+            ["Connections:OrdersFtp:Host"] = Ftp.Host,
+            ["Connections:OrdersFtp:Port"] = Ftp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Connections:OrdersFtp:Username"] = Ftp.Username,
+            ["Connections:OrdersFtp:Password"] = Ftp.Password,
+            [$"Connections:{WrongPasswordFtp}:Type"] = "Ftp",
+            [$"Connections:{WrongPasswordFtp}:Host"] = Ftp.Host,
+            [$"Connections:{WrongPasswordFtp}:Port"] = Ftp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"Connections:{WrongPasswordFtp}:Username"] = Ftp.Username,
+            [$"Connections:{WrongPasswordFtp}:Password"] = "not-the-password",
+            [$"Connections:{UnreachableFtp}:Type"] = "Ftp",
+            [$"Connections:{UnreachableFtp}:Host"] = "127.0.0.1",
+            [$"Connections:{UnreachableFtp}:Port"] = ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Connections:Warehouse:Type"] = "PostgreSql",
+            ["Connections:Warehouse:ConnectionString"] = WarehouseDatabase,
+        });
+        _ = App.Server; // start it, so that the first test does not pay for start-up inside its own timeout
+    }
+
+    public async Task DisposeAsync() => await App.DisposeAsync();
+
+    /// <summary>Puts the sample orders file on the FTP server under a folder of its own, and returns its remote path.</summary>
+    public string UploadOrders(string? content = null)
+    {
+        var remote = $"in/{Guid.NewGuid():N}/orders.csv";
+        Ftp.WriteFile(remote, content ?? File.ReadAllText(SchedulerApp.RepositoryFolder(Path.Combine("samples", "data", "orders.csv"))));
+        return remote;
+    }
+
+    public async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

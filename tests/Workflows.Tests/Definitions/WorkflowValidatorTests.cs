@@ -1,0 +1,264 @@
+using Scheduler.Dataflows.Definitions;
+using Scheduler.Workflows.Connections;
+using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Tasks;
+using Scheduler.Workflows.Transfer;
+
+namespace Scheduler.Workflows.Tests.Definitions;
+
+public sealed class WorkflowValidatorTests
+{
+    private readonly WorkflowValidator _validator = new(TestTasks.Registry(TestTasks.Produce(), TestTasks.Consume(), FileTransfer()));
+
+    [Fact]
+    public void A_workflow_that_passes_values_between_tasks_has_no_problems()
+    {
+        var problems = Validate("""
+            "variables": [ { "name": "source", "type": "string" }, { "name": "n", "type": "int" } ],
+            "tasks": [
+              { "name": "Get", "type": "FileTransfer", "inputs": { "action": "download", "connection": "Ftp", "remotePath": "${Variables.source}" } },
+              { "name": "Make", "type": "Produce", "inputs": { "text": "in ${Get.localPath} of ${Get.size} bytes", "count": "${Variables.n}", "amount": "${Get.size}" } },
+              { "name": "Use", "type": "Consume", "dependsOn": [ "make" ], "inputs": { "path": "${Get.localPath}", "size": "${Make.size}", "total": "${make.TOTAL}" } }
+            ]
+            """);
+
+        problems.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void An_unknown_task_type_is_reported_with_the_valid_types()
+    {
+        var problems = Validate("""
+            "tasks": [ { "name": "A", "type": "Transfer", "inputs": { "anything": "x" } } ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem("$.tasks[0].type", "unknown task type 'Transfer'; valid: Consume, FileTransfer, Produce"));
+    }
+
+    [Fact]
+    public void An_unknown_input_is_reported_with_the_valid_inputs()
+    {
+        var problems = Validate("""
+            "tasks": [ { "name": "A", "type": "Produce", "inputs": { "text": "x", "colour": "red" } } ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem("$.tasks[0].inputs.colour", "Produce has no input 'colour'; valid: text, count, amount, flag, when"));
+    }
+
+    [Fact]
+    public void A_missing_required_input_is_reported()
+    {
+        var problems = Validate("""
+            "tasks": [ { "name": "A", "type": "FileTransfer", "inputs": { "action": "Download", "connection": "Ftp" } } ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem("$.tasks[0].inputs", "the required input 'remotePath' of FileTransfer is missing"));
+    }
+
+    [Theory]
+    [InlineData("count", "\"ten\"", "'ten' is not a valid int")]
+    [InlineData("amount", "\"1,5x\"", "'1,5x' is not a valid decimal (use a '.' as decimal separator)")]
+    [InlineData("flag", "\"yes\"", "'yes' is not a valid bool (use true, false, 1 or 0)")]
+    [InlineData("when", "\"tomorrow\"", "'tomorrow' is not a valid datetime (use ISO 8601, for example 2026-01-31T08:00:00Z)")]
+    public void A_literal_of_the_wrong_type_is_reported_naming_the_type(string input, string value, string message)
+    {
+        var problems = Validate($$"""
+            "tasks": [ { "name": "A", "type": "Produce", "inputs": { "text": "x", "{{input}}": {{value}} } } ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem($"$.tasks[0].inputs.{input}", message));
+    }
+
+    [Fact]
+    public void A_reference_to_an_unknown_variable_lists_the_variables()
+    {
+        var problems = Validate("""
+            "variables": [ { "name": "source" }, { "name": "target" } ],
+            "tasks": [ { "name": "A", "type": "Produce", "inputs": { "text": "${Variables.sauce}" } } ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem("$.tasks[0].inputs.text", "${Variables.sauce} names no variable; valid: source, target"));
+    }
+
+    [Fact]
+    public void A_reference_to_an_unknown_task_is_reported()
+    {
+        var problems = Validate("""
+            "tasks": [ { "name": "A", "type": "Produce", "inputs": { "text": "${Download.localPath}" } } ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem("$.tasks[0].inputs.text", "${Download.localPath} names no task and is not Variables"));
+    }
+
+    [Fact]
+    public void A_reference_to_an_unknown_output_lists_the_outputs_of_that_task()
+    {
+        var problems = Validate("""
+            "tasks": [
+              { "name": "Get", "type": "FileTransfer", "inputs": { "action": "Download", "connection": "Ftp", "remotePath": "a.csv" } },
+              { "name": "Use", "type": "Consume", "inputs": { "path": "${Get.path}" } }
+            ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem(
+            "$.tasks[1].inputs.path", "${Get.path}: FileTransfer has no output 'path'; valid: localPath, size, remotePath"));
+    }
+
+    [Fact]
+    public void A_task_cannot_read_its_own_outputs()
+    {
+        var problems = Validate("""
+            "tasks": [ { "name": "A", "type": "Produce", "inputs": { "text": "${A.name}" } } ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem("$.tasks[0].inputs.text", "${A.name}: a task cannot read its own outputs"));
+    }
+
+    [Fact]
+    public void Binding_a_string_output_to_an_int_input_is_a_type_mismatch()
+    {
+        var problems = Validate("""
+            "tasks": [
+              { "name": "Get", "type": "FileTransfer", "inputs": { "action": "Download", "connection": "Ftp", "remotePath": "a.csv" } },
+              { "name": "Use", "type": "Consume", "inputs": { "path": "x", "size": "${Get.localPath}" } }
+            ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem(
+            "$.tasks[1].inputs.size", "${Get.localPath} is a string, but the input 'size' takes a int"));
+    }
+
+    [Fact]
+    public void Binding_a_decimal_variable_to_an_int_input_is_a_type_mismatch_but_int_to_decimal_widens()
+    {
+        var problems = Validate("""
+            "variables": [ { "name": "d", "type": "decimal" }, { "name": "i", "type": "int" } ],
+            "tasks": [ { "name": "A", "type": "Produce", "inputs": { "text": "x", "count": "${Variables.d}", "amount": "${Variables.i}" } } ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem("$.tasks[0].inputs.count", "${Variables.d} is a decimal, but the input 'count' takes a int"));
+    }
+
+    [Fact(Skip = "bug: WorkflowValidator accepts text around a reference for a non-string input; the run then fails converting it")]
+    public void Text_around_a_reference_is_rejected_for_an_int_input()
+    {
+        var problems = Validate("""
+            "variables": [ { "name": "n", "type": "int" } ],
+            "tasks": [ { "name": "A", "type": "Produce", "inputs": { "text": "x", "count": "n=${Variables.n}" } } ]
+            """);
+
+        problems.Should().ContainSingle().Which.Path.Should().Be("$.tasks[0].inputs.count");
+    }
+
+    [Fact]
+    public void A_malformed_reference_is_reported()
+    {
+        var problems = Validate("""
+            "tasks": [ { "name": "A", "type": "Produce", "inputs": { "text": "${Variables}" } } ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem(
+            "$.tasks[0].inputs.text", "'${Variables}' has a malformed reference; write ${Variables.name} or ${TaskName.output}"));
+    }
+
+    [Fact]
+    public void A_dependency_cycle_through_dependsOn_is_reported()
+    {
+        var problems = Validate("""
+            "tasks": [
+              { "name": "A", "type": "Produce", "dependsOn": [ "B" ], "inputs": { "text": "x" } },
+              { "name": "B", "type": "Produce", "dependsOn": [ "A" ], "inputs": { "text": "x" } }
+            ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem("$.tasks", "the tasks A, B depend on each other in a cycle"));
+    }
+
+    [Fact]
+    public void A_dependency_cycle_through_references_is_reported()
+    {
+        var problems = Validate("""
+            "tasks": [
+              { "name": "Start", "type": "Produce", "inputs": { "text": "x" } },
+              { "name": "A", "type": "Produce", "inputs": { "text": "${B.name}" } },
+              { "name": "B", "type": "Produce", "inputs": { "text": "${C.name}" } },
+              { "name": "C", "type": "Produce", "dependsOn": [ "A" ], "inputs": { "text": "x" } }
+            ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem("$.tasks", "the tasks A, B, C depend on each other in a cycle"));
+    }
+
+    [Fact(Skip = "bug: TaskGraph.Cycle lists every task left unordered, including tasks that only wait on a cycle")]
+    public void A_task_that_only_waits_on_a_cycle_is_not_named_as_part_of_it()
+    {
+        var problems = Validate("""
+            "tasks": [
+              { "name": "A", "type": "Produce", "dependsOn": [ "B" ], "inputs": { "text": "x" } },
+              { "name": "B", "type": "Produce", "dependsOn": [ "A" ], "inputs": { "text": "x" } },
+              { "name": "After", "type": "Produce", "dependsOn": [ "A" ], "inputs": { "text": "x" } }
+            ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem("$.tasks", "the tasks A, B depend on each other in a cycle"));
+    }
+
+    [Fact]
+    public void An_unknown_dependsOn_name_is_reported()
+    {
+        var problems = Validate("""
+            "tasks": [ { "name": "A", "type": "Produce", "dependsOn": [ "Download" ], "inputs": { "text": "x" } } ]
+            """);
+
+        problems.Should().Equal(new DefinitionProblem("$.tasks[0].dependsOn", "'Download' is not a task of this workflow"));
+    }
+
+    [Fact]
+    public void Problems_of_the_task_type_itself_surface_for_literal_inputs_only()
+    {
+        var problems = Validate("""
+            "variables": [ { "name": "action" } ],
+            "tasks": [
+              { "name": "Get", "type": "FileTransfer", "inputs": { "action": "Upload", "connection": "Ftp", "remotePath": "a" } },
+              { "name": "Get2", "type": "FileTransfer", "inputs": { "action": "${Variables.action}", "connection": "Ftp", "remotePath": "a" } },
+              { "name": "Make", "type": "Produce", "inputs": { "text": "forbidden" } }
+            ]
+            """);
+
+        problems.Should().Equal(
+            new DefinitionProblem("$.tasks[0].inputs", "the action 'Upload' is not supported; supported: Download"),
+            new DefinitionProblem("$.tasks[2].inputs", "the text 'forbidden' is not allowed"));
+    }
+
+    [Fact]
+    public void Every_problem_of_a_workflow_is_reported_together()
+    {
+        var problems = Validate("""
+            "tasks": [
+              { "name": "A", "type": "Nope" },
+              { "name": "B", "type": "Produce", "dependsOn": [ "Z" ], "inputs": { "count": "x", "colour": "red" } },
+              { "name": "C", "type": "Consume", "inputs": { "path": "${Variables.missing}" } }
+            ]
+            """);
+
+        problems.Select(p => p.Path).Should().Equal(
+            "$.tasks[0].type",
+            "$.tasks[1].dependsOn",
+            "$.tasks[1].inputs.count",
+            "$.tasks[1].inputs.colour",
+            "$.tasks[1].inputs",
+            "$.tasks[2].inputs.path");
+    }
+
+    private static FileTransferTask FileTransfer() => new(new ConnectionCatalog(new Dictionary<string, ConnectionSettings>()), new NoRemoteFiles());
+
+    private IReadOnlyList<DefinitionProblem> Validate(string members) =>
+        _validator.Validate(TestTasks.Load($$"""{ "name": "w", {{members}} }"""));
+
+    /// <summary>Validation never connects anywhere.</summary>
+    private sealed class NoRemoteFiles : IRemoteFilesFactory
+    {
+        public Task<IRemoteFiles> ConnectAsync(string connectionName, ConnectionSettings settings, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("validation must not connect");
+    }
+}
