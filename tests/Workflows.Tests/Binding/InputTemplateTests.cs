@@ -1,3 +1,4 @@
+using System.Globalization;
 using Scheduler.Workflows.Binding;
 
 namespace Scheduler.Workflows.Tests.Binding;
