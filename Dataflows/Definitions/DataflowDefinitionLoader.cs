@@ -25,20 +25,6 @@ public static class DataflowDefinitionLoader
         }
     }
 
-    public static DataflowLoadResult Load(Stream json, string sourceName)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        try
-        {
-            using var document = JsonDocument.Parse(json, DocumentOptions);
-            return Bind(document, sourceName);
-        }
-        catch (JsonException exception)
-        {
-            return Malformed(exception, sourceName);
-        }
-    }
-
     private static DataflowLoadResult Bind(JsonDocument document, string sourceName)
     {
         var problems = DataflowDefinitionValidator.Validate(document.RootElement);

@@ -4,7 +4,9 @@ using System.Text.Json.Serialization;
 namespace Scheduler.Workflows.Definitions;
 
 // The JSON document as written, every member optional, so that a missing member becomes a listed problem
-// with its path instead of a deserialization exception that stops at the first one.
+// with its path instead of a deserialization exception that stops at the first one. An unknown member is refused:
+// a misspelled "dependsOn" must not silently drop a dependency.
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class WorkflowDocument
 {
     public string? Name { get; set; }
@@ -16,6 +18,7 @@ internal sealed class WorkflowDocument
     public List<TaskDocument?>? Tasks { get; set; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class VariableDocument
 {
     public string? Name { get; set; }
@@ -29,6 +32,7 @@ internal sealed class VariableDocument
     public string? Description { get; set; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class TaskDocument
 {
     public string? Name { get; set; }

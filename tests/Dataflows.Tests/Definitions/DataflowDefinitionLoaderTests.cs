@@ -7,9 +7,9 @@ public sealed class DataflowDefinitionLoaderTests
     [Fact]
     public void Sample_postgres_definition_loads_with_every_setting()
     {
-        using var stream = File.OpenRead(TestFiles.RepositoryFile("samples/dataflows/orders-to-postgres.json"));
+        var json = File.ReadAllText(TestFiles.RepositoryFile("samples/dataflows/orders-to-postgres.json"));
 
-        var result = DataflowDefinitionLoader.Load(stream, "orders-to-postgres.json");
+        var result = DataflowDefinitionLoader.Load(json, "orders-to-postgres.json");
 
         result.Problems.Should().BeEmpty();
         var definition = result.Definition!;
