@@ -29,6 +29,9 @@ public sealed partial class InputTemplate
 
     public bool IsLiteral => _references.Count == 0;
 
+    /// <summary>True when the value is one reference and nothing else, so it keeps the referenced value's type.</summary>
+    public bool IsSingleReference => _references.Count == 1 && _references[0].Length == _text.Length;
+
     public static InputTemplate Parse(string text)
     {
         var references = ReferencePattern().Matches(text)
@@ -46,7 +49,7 @@ public sealed partial class InputTemplate
 
     public object? Resolve(Func<InputReference, object?> lookup)
     {
-        if (_references.Count == 1 && _references[0].Length == _text.Length)
+        if (IsSingleReference)
         {
             return lookup(_references[0].Reference);
         }

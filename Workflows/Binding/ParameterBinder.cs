@@ -15,6 +15,7 @@ public sealed class ParameterBinder(TaskRegistry tasks)
         var variables = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         var taskInputs = new Dictionary<string, Dictionary<string, object?>>(StringComparer.OrdinalIgnoreCase);
         var seen = new HashSet<(string, string)>();
+        var given = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var objectNames = string.Join(", ", workflow.Tasks.Select(t => t.Name).Prepend(WorkflowObjects.Variables));
 
         for (var i = 0; i < assignments.Count; i++)
@@ -24,6 +25,11 @@ public sealed class ParameterBinder(TaskRegistry tasks)
             {
                 problems.Add(problem ?? new(i, "actionName", $"'{actionName}' is not an object of the workflow '{workflow.Name}'; valid: {objectNames}"));
                 continue;
+            }
+
+            if (target.Object == WorkflowObjects.Variables)
+            {
+                given.Add(target.Member);
             }
 
             if (!seen.Add((target.Object.ToUpperInvariant(), target.Member.ToUpperInvariant())))
@@ -55,7 +61,7 @@ public sealed class ParameterBinder(TaskRegistry tasks)
             }
         }
 
-        foreach (var variable in workflow.Variables.Where(v => !variables.ContainsKey(v.Name)))
+        foreach (var variable in workflow.Variables.Where(v => !given.Contains(v.Name)))
         {
             var typed = variable.Default is { } d && ScalarValues.TryParse(d, variable.Type, out var parsed, out _) ? parsed : null;
             if (typed is null && variable.Required)

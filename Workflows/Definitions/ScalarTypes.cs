@@ -9,6 +9,11 @@ public static class ScalarTypes
 
     public static string ToName(string type) => type.ToLowerInvariant();
 
-    public static bool TryParse(string text, out ScalarType type) =>
-        Enum.TryParse(text, ignoreCase: true, out type) && Enum.IsDefined(type) && !int.TryParse(text, out _);
+    // Exactly one name: Enum.TryParse would also take numbers and flag lists such as "int, decimal".
+    public static bool TryParse(string text, out ScalarType type)
+    {
+        var name = Enum.GetNames<ScalarType>().FirstOrDefault(n => string.Equals(n, text?.Trim(), StringComparison.OrdinalIgnoreCase));
+        type = name is null ? default : Enum.Parse<ScalarType>(name);
+        return name is not null;
+    }
 }

@@ -59,9 +59,9 @@ public static class ScalarValues
         {
             ScalarType.String => (true, text),
             ScalarType.Int => long.TryParse(text, NumberStyles.Integer, invariant, out var l) ? (true, l) : (false, null),
-            ScalarType.Decimal => decimal.TryParse(text, NumberStyles.Number | NumberStyles.AllowExponent, invariant, out var d) ? (true, d) : (false, (object?)null),
+            ScalarType.Decimal => decimal.TryParse(text, NumberStyles.Float, invariant, out var d) ? (true, d) : (false, (object?)null),
             ScalarType.Bool => ParseBool(text) is { } b ? (true, b) : (false, null),
-            ScalarType.DateTime => DateTimeOffset.TryParse(text, invariant, DateTimeStyles.AssumeUniversal, out var t) ? (true, t) : (false, null),
+            ScalarType.DateTime => IsIsoDate(text) && DateTimeOffset.TryParse(text, invariant, DateTimeStyles.AssumeUniversal, out var t) ? (true, t) : (false, null),
             _ => (false, null),
         };
         error = ok ? "" : $"'{text}' is not a valid {type.ToName()}{Hint(type)}";
@@ -77,6 +77,10 @@ public static class ScalarValues
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };
+
+    // Only ISO 8601: the invariant culture would also read 01/02/2026, month first, which half the world reads otherwise.
+    private static bool IsIsoDate(string text) =>
+        text.Length >= 10 && char.IsAsciiDigit(text[0]) && text[4] == '-' && text[7] == '-';
 
     private static bool? ParseBool(string text) => text.Trim().ToLowerInvariant() switch
     {

@@ -41,7 +41,7 @@ public static class WorkflowDefinitionLoader
 
         var variables = ReadVariables(document.Variables ?? [], problems);
         var tasks = ReadTasks(document.Tasks ?? [], problems);
-        if (tasks.Count == 0 && problems.Count == 0)
+        if ((document.Tasks ?? []).Count == 0)
         {
             problems.Add(new("$.tasks", "a workflow needs at least one task"));
         }

@@ -26,6 +26,11 @@ public sealed class WorkflowValidator(TaskRegistry tasks)
                 problems.Add(new($"{path}.dependsOn", $"'{dependency}' is not a task of this workflow"));
             }
 
+            if (task.DependsOn.Contains(task.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                problems.Add(new($"{path}.dependsOn", $"the task '{task.Name}' cannot depend on itself"));
+            }
+
             if (!tasks.TryGet(task.Type, out var type))
             {
                 problems.Add(new($"{path}.type", $"unknown task type '{task.Type}'; valid: {tasks.TypeNames}"));
@@ -71,6 +76,11 @@ public sealed class WorkflowValidator(TaskRegistry tasks)
                 }
 
                 continue;
+            }
+
+            if (input.Type != ScalarType.String && !template.IsSingleReference)
+            {
+                yield return new(inputPath, $"'{value}' mixes text and references, which makes a string, but the input '{input.Name}' takes a {input.Type.ToName()}");
             }
 
             foreach (var reference in template.References)

@@ -55,6 +55,31 @@ public sealed class TaskGraph
             remaining.Remove(ready);
         }
 
-        return new(dependencies, order, remaining.Select(t => t.Name).ToList());
+        // Tasks left over either sit on a cycle or merely wait for one; only the former are the problem to name.
+        var cycle = remaining.Where(t => ReachesItself(t.Name, dependencies)).Select(t => t.Name).ToList();
+        return new(dependencies, order, cycle);
+    }
+
+    private static bool ReachesItself(string task, Dictionary<string, IReadOnlySet<string>> dependencies)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var pending = new Stack<string>(dependencies[task]);
+        while (pending.TryPop(out var next))
+        {
+            if (string.Equals(next, task, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            if (seen.Add(next))
+            {
+                foreach (var dependency in dependencies[next])
+                {
+                    pending.Push(dependency);
+                }
+            }
+        }
+
+        return false;
     }
 }

@@ -57,12 +57,12 @@ public sealed class WorkflowEngine(TaskRegistry tasks, IJobRunStore store, TimeP
         Dictionary<string, IReadOnlyDictionary<string, object?>> outputs,
         CancellationToken cancellationToken)
     {
-        var type = tasks.Get(task.Type);
         step = step with { Status = StepStatus.Running, StartedAt = time.GetUtcNow() };
         await SaveAsync(request.JobId, position, step);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = request.JobId, ["Step"] = task.Name });
         try
         {
+            var type = tasks.Get(task.Type);
             var inputs = InputResolver.Resolve(task, type, request.Parameters, outputs);
             var context = new TaskRunContext(request.JobId, task.Name, request.JobDirectory, inputs, logger);
             var produced = await type.RunAsync(context, cancellationToken);

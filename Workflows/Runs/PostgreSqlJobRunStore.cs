@@ -75,7 +75,7 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
             transaction))
         {
             AddRunParameters(upsert, run);
-            upsert.Parameters.Add(new() { Value = (object?)run.StartedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            upsert.Parameters.Add(new() { Value = (object?)run.StartedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -166,7 +166,7 @@ public sealed class ParameterBinderTests
         result.Problems[^1].Message.Should().Contain("'sourceFilePath'");
     }
 
-    [Fact(Skip = "bug: ParameterBinder reports a required variable given a badly typed value a second time, as 'not set'")]
+    [Fact]
     public void A_required_variable_with_a_badly_typed_value_is_reported_once()
     {
         var workflow = TestTasks.Load("""

@@ -1,0 +1,48 @@
+using Scheduler.Workflows.Runs;
+
+namespace Scheduler.Workflows.Tests.Runs;
+
+public sealed class InMemoryJobRunStoreTests
+{
+    private static readonly DateTimeOffset Created = new(2026, 1, 31, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly InMemoryJobRunStore _store = new();
+
+    [Fact]
+    public async Task Create_after_Start_does_not_overwrite_the_started_record()
+    {
+        await _store.StartAsync(Run(RunStatus.Running) with { StartedAt = Created, Steps = [StepRun.Pending("Get", "FileTransfer")] }, CancellationToken.None);
+
+        await _store.CreateAsync(Run(RunStatus.Queued), CancellationToken.None);
+
+        var run = await _store.FindAsync("job-1", CancellationToken.None);
+        run!.Status.Should().Be(RunStatus.Running);
+        run.Steps.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Start_keeps_the_creation_time_and_SaveStep_and_Finish_update_the_record()
+    {
+        await _store.CreateAsync(Run(RunStatus.Queued), CancellationToken.None);
+        await _store.StartAsync(Run(RunStatus.Running) with { CreatedAt = Created.AddHours(1), StartedAt = Created.AddHours(1), Steps = [StepRun.Pending("Get", "FileTransfer")] }, CancellationToken.None);
+        var step = StepRun.Pending("Get", "FileTransfer") with { Status = StepStatus.Failed, Error = "gone" };
+
+        await _store.SaveStepAsync("job-1", 0, step, CancellationToken.None);
+        await _store.FinishAsync("job-1", RunStatus.Failed, Created.AddHours(2), "Get failed: gone", CancellationToken.None);
+
+        var run = await _store.FindAsync("job-1", CancellationToken.None);
+        run!.CreatedAt.Should().Be(Created);
+        run.Status.Should().Be(RunStatus.Failed);
+        run.FinishedAt.Should().Be(Created.AddHours(2));
+        run.Error.Should().Be("Get failed: gone");
+        run.Steps.Should().Equal(step);
+    }
+
+    [Fact]
+    public async Task Find_of_an_unknown_job_is_null()
+    {
+        (await _store.FindAsync("no-such-job", CancellationToken.None)).Should().BeNull();
+    }
+
+    private static JobRun Run(RunStatus status) => new("job-1", "orders-import", status, Created, null, null, [], null, []);
+}

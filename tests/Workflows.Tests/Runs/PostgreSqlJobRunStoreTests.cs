@@ -1,0 +1,152 @@
+using Npgsql;
+using Scheduler.Testing;
+using Scheduler.Workflows.Binding;
+using Scheduler.Workflows.Runs;
+
+namespace Scheduler.Workflows.Tests.Runs;
+
+/// <summary>One fresh database for the class, on the shared real PostgreSQL server.</summary>
+public sealed class JobRunDatabase : IAsyncLifetime
+{
+    public NpgsqlDataSource DataSource { get; private set; } = null!;
+
+    public PostgreSqlJobRunStore Store { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        DataSource = NpgsqlDataSource.Create(await PostgresServer.Shared.CreateDatabaseAsync("job_runs"));
+        Store = new PostgreSqlJobRunStore(DataSource);
+        await Store.EnsureSchemaAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await DataSource.DisposeAsync();
+}
+
+public sealed class PostgreSqlJobRunStoreTests(JobRunDatabase database) : IClassFixture<JobRunDatabase>
+{
+    // PostgreSQL keeps microseconds; whole seconds compare exactly after the round trip. Not UTC on purpose: the
+    // store converts, and the instant is what must survive.
+    private static readonly DateTimeOffset Created = new(2026, 1, 31, 8, 0, 0, TimeSpan.FromHours(1));
+
+    // StartAsync does not convert the start time to UTC (see the skipped test), so start times are given in UTC.
+    private static readonly DateTimeOffset StartedUtc = Created.AddMinutes(1).ToUniversalTime();
+
+    private readonly PostgreSqlJobRunStore _store = database.Store;
+    private readonly string _jobId = $"job-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task EnsureSchema_run_again_is_harmless_and_keeps_the_records()
+    {
+        await _store.CreateAsync(Queued(), CancellationToken.None);
+
+        await _store.EnsureSchemaAsync(CancellationToken.None);
+        await _store.EnsureSchemaAsync(CancellationToken.None);
+
+        (await Find()).Status.Should().Be(RunStatus.Queued);
+    }
+
+    [Fact]
+    public async Task Create_Start_SaveStep_Finish_then_Find_round_trips_every_field()
+    {
+        var started = StartedUtc;
+        var step = Created.AddMinutes(1);
+        var assignments = new List<ParameterAssignment>
+        {
+            new("Variables", "sourceFilePath", "in/orders.csv"),
+            new("FileTransferTask1", "remotePath", null),
+        };
+        await _store.CreateAsync(Queued() with { Parameters = assignments }, CancellationToken.None);
+        await _store.StartAsync(
+            Queued() with { Status = RunStatus.Running, CreatedAt = started, StartedAt = started, Parameters = assignments, Steps = [StepRun.Pending("Get", "FileTransfer"), StepRun.Pending("Load", "RunDataflow")] },
+            CancellationToken.None);
+        var outputs = new Dictionary<string, object?>
+        {
+            ["localPath"] = "/jobs/1/downloads/orders.csv",
+            ["size"] = 5_000_000_000L,
+            ["ratio"] = 10.25m,
+            ["rejectedRowsPath"] = null,
+            ["ok"] = true,
+        };
+        var get = new StepRun("Get", "FileTransfer", StepStatus.Completed, step.AddSeconds(1), step.AddSeconds(2), outputs, null);
+        var load = new StepRun("Load", "RunDataflow", StepStatus.Failed, step.AddSeconds(3), step.AddSeconds(4), new Dictionary<string, object?>(), "the column 'amount' is missing");
+        await _store.SaveStepAsync(_jobId, 0, StepRun.Pending("Get", "FileTransfer") with { Status = StepStatus.Running, StartedAt = step.AddSeconds(1) }, CancellationToken.None);
+        await _store.SaveStepAsync(_jobId, 0, get, CancellationToken.None);
+        await _store.SaveStepAsync(_jobId, 1, load, CancellationToken.None);
+        await _store.FinishAsync(_jobId, RunStatus.Failed, step.AddSeconds(5), "Load failed: the column 'amount' is missing", CancellationToken.None);
+
+        var run = await Find();
+
+        run.JobId.Should().Be(_jobId);
+        run.Workflow.Should().Be("orders-import");
+        run.Status.Should().Be(RunStatus.Failed);
+        run.CreatedAt.Should().Be(Created, "the created record keeps its time");
+        run.StartedAt.Should().Be(started);
+        run.FinishedAt.Should().Be(step.AddSeconds(5));
+        run.Error.Should().Be("Load failed: the column 'amount' is missing");
+        run.Parameters.Should().Equal(assignments);
+        run.Steps.Should().HaveCount(2);
+        run.Steps[0].Should().BeEquivalentTo(get with { Outputs = outputs });
+        run.Steps[0].Outputs["size"].Should().BeOfType<long>().Which.Should().Be(5_000_000_000L);
+        run.Steps[0].Outputs["ratio"].Should().BeOfType<decimal>().Which.Should().Be(10.25m);
+        run.Steps[0].Outputs["rejectedRowsPath"].Should().BeNull();
+        run.Steps[1].Should().BeEquivalentTo(load);
+    }
+
+    [Fact]
+    public async Task Create_after_Start_does_not_overwrite_the_started_record()
+    {
+        var started = StartedUtc;
+        await _store.StartAsync(
+            Queued() with { Status = RunStatus.Running, StartedAt = started, Steps = [StepRun.Pending("Get", "FileTransfer")] },
+            CancellationToken.None);
+
+        await _store.CreateAsync(Queued() with { Workflow = "another" }, CancellationToken.None);
+
+        var run = await Find();
+        run.Status.Should().Be(RunStatus.Running);
+        run.Workflow.Should().Be("orders-import");
+        run.StartedAt.Should().Be(started);
+        run.Steps.Should().ContainSingle().Which.Name.Should().Be("Get");
+    }
+
+    [Fact]
+    public async Task Start_again_resets_the_steps_and_the_outcome()
+    {
+        await _store.StartAsync(Started([StepRun.Pending("Get", "FileTransfer"), StepRun.Pending("Load", "RunDataflow")]), CancellationToken.None);
+        await _store.SaveStepAsync(
+            _jobId, 0, new StepRun("Get", "FileTransfer", StepStatus.Failed, Created, Created, new Dictionary<string, object?> { ["size"] = 1L }, "gone"), CancellationToken.None);
+        await _store.FinishAsync(_jobId, RunStatus.Failed, Created.AddSeconds(9), "Get failed: gone", CancellationToken.None);
+
+        var restarted = StartedUtc.AddMinutes(5);
+        await _store.StartAsync(Started([StepRun.Pending("Get", "FileTransfer")]) with { StartedAt = restarted }, CancellationToken.None);
+
+        var run = await Find();
+        run.Status.Should().Be(RunStatus.Running);
+        run.StartedAt.Should().Be(restarted);
+        run.FinishedAt.Should().BeNull();
+        run.Error.Should().BeNull();
+        run.Steps.Should().ContainSingle().Which.Should().BeEquivalentTo(StepRun.Pending("Get", "FileTransfer"));
+    }
+
+    [Fact]
+    public async Task Start_accepts_a_start_time_with_any_offset()
+    {
+        var started = Created.AddMinutes(1);
+
+        await _store.StartAsync(Queued() with { Status = RunStatus.Running, StartedAt = started }, CancellationToken.None);
+
+        (await Find()).StartedAt.Should().Be(started);
+    }
+
+    [Fact]
+    public async Task Find_of_an_unknown_job_is_null()
+    {
+        (await _store.FindAsync("no-such-job", CancellationToken.None)).Should().BeNull();
+    }
+
+    private JobRun Queued() => new(_jobId, "orders-import", RunStatus.Queued, Created, null, null, [], null, []);
+
+    private JobRun Started(IReadOnlyList<StepRun> steps) => Queued() with { Status = RunStatus.Running, StartedAt = StartedUtc, Steps = steps };
+
+    private async Task<JobRun> Find() => (await _store.FindAsync(_jobId, CancellationToken.None))!;
+}
