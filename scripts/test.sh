@@ -26,6 +26,9 @@ PY
 
 if [[ "${total:-0}" -eq 0 ]]; then
   echo "no test ran"
+  failed=$((${failed:-0} + 1))
+elif [[ $status -ne 0 && "${failed:-0}" -eq 0 ]]; then
+  echo "dotnet test exited with $status although no test failed: a build failed or a test run was aborted (see above)"
   failed=1
 fi
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
