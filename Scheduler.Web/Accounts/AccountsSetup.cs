@@ -28,7 +28,10 @@ public static class AccountsSetup
             });
 
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Roles.CanRead, policy => policy.RequireRole(Roles.Admin, Roles.Operator, Roles.Viewer))
+            .AddPolicy(Roles.CanOperate, policy => policy.RequireRole(Roles.Admin, Roles.Operator))
+            .AddPolicy(Roles.CanAdminister, policy => policy.RequireRole(Roles.Admin));
         return services;
     }
 }

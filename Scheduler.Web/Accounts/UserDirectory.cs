@@ -27,7 +27,7 @@ public sealed class UserDirectory
             password = DevelopmentAdminPassword;
         }
 
-        var admin = new SchedulerUser("admin", ["Admin"]);
+        var admin = new SchedulerUser("admin", [Roles.Admin]);
         _users[admin.Name] = (admin, _hasher.HashPassword(admin, password));
         _decoyHash = _hasher.HashPassword(admin, Guid.NewGuid().ToString());
     }

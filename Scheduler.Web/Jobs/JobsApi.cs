@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Scheduler.Web.Accounts;
 using Scheduler.Web.Http;
 
 namespace Scheduler.Web.Jobs;
@@ -7,7 +8,7 @@ public static class JobsApi
 {
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization();
+        var group = routes.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization(Roles.CanRead);
 
         group.MapPost("/", async Task<Results<Accepted<JobAccepted>, ValidationProblem, ProblemHttpResult>> (
                 HttpRequest request, JobLauncher launcher, CancellationToken cancellationToken) =>
@@ -32,6 +33,7 @@ public static class JobsApi
                     : TypedResults.ValidationProblem(launch.Problems);
             })
             .Accepts<RunJobRequest>("application/json")
+            .RequireAuthorization(Roles.CanOperate)
             .WithName("RunJob");
 
         group.MapGet("/{id}", async Task<Results<Ok<JobDetailsResponse>, ProblemHttpResult>> (
@@ -46,7 +48,7 @@ public static class JobsApi
                     string id, JobQueries queries, CancellationToken cancellationToken) =>
                     await queries.GetStatusAsync(id, cancellationToken) is { } status ? TypedResults.Ok(status) : UnknownJob(id))
                 .WithTags("Jobs")
-                .RequireAuthorization();
+                .RequireAuthorization(Roles.CanRead);
         }
 
         return routes;

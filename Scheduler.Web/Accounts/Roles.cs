@@ -1,0 +1,21 @@
+namespace Scheduler.Web.Accounts;
+
+/// <summary>
+/// The roles of this service and the authorization policies built on them: Admin may do everything, Operator runs,
+/// cancels and retries jobs and manages schedules, Viewer only reads.
+/// </summary>
+public static class Roles
+{
+    public const string Admin = "Admin";
+    public const string Operator = "Operator";
+    public const string Viewer = "Viewer";
+
+    /// <summary>Policy: read jobs, schedules and definitions (every role).</summary>
+    public const string CanRead = "CanRead";
+
+    /// <summary>Policy: run, cancel and retry jobs; manage schedules (Admin, Operator).</summary>
+    public const string CanOperate = "CanOperate";
+
+    /// <summary>Policy: change definitions and everything else (Admin).</summary>
+    public const string CanAdminister = "CanAdminister";
+}
