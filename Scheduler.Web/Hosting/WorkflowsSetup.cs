@@ -28,9 +28,12 @@ public static class WorkflowsSetup
         services.AddSingleton<IRemoteFilesFactory>(new RemoteFilesFactory());
         services.AddSingleton<IWorkflowTask, FileTransferTask>();
         services.AddSingleton<IWorkflowTask, RunDataflowTask>();
+        services.AddSingleton<IWorkflowTask, DecisionTask>();
+        services.AddSingleton<IWorkflowTask, RunWorkflowTask>();
         services.AddSingleton<TaskRegistry>();
         services.AddSingleton<WorkflowValidator>();
         services.AddSingleton<WorkflowCatalog>();
+        services.AddSingleton<IWorkflowDefinitions>(sp => sp.GetRequiredService<WorkflowCatalog>());
         services.AddSingleton<ParameterBinder>();
         services.AddSingleton<WorkflowEngine>();
         services.AddTransient<WorkflowJob>();

@@ -8,4 +8,7 @@ public enum ScalarType
     Decimal,
     Bool,
     DateTime,
+
+    /// <summary>A list of strings, such as the local paths of a wildcard download.</summary>
+    StringList,
 }

@@ -22,6 +22,11 @@ public static class ScalarValues
 
     public static bool TryParse(JsonElement value, ScalarType type, out object? result, out string error)
     {
+        if (type == ScalarType.StringList && value.ValueKind == JsonValueKind.Array)
+        {
+            return TryParseList(value, out result, out error);
+        }
+
         if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
         {
             result = null;
@@ -58,6 +63,8 @@ public static class ScalarValues
         (var ok, result) = type switch
         {
             ScalarType.String => (true, text),
+            ScalarType.StringList when text.TrimStart().StartsWith('[') => TryParseListText(text),
+            ScalarType.StringList => (true, (IReadOnlyList<string>)[text]),
             ScalarType.Int => long.TryParse(text, NumberStyles.Integer, invariant, out var l) ? (true, l) : (false, null),
             ScalarType.Decimal => decimal.TryParse(text, NumberStyles.Float, invariant, out var d) ? (true, d) : (false, (object?)null),
             ScalarType.Bool => ParseBool(text) is { } b ? (true, b) : (false, null),
@@ -74,9 +81,41 @@ public static class ScalarValues
         null => null,
         bool b => b ? "true" : "false",
         DateTimeOffset t => t.ToString("O", CultureInfo.InvariantCulture),
+        IReadOnlyList<string> list => JsonSerializer.Serialize(list, ScalarJsonContext.Default.IReadOnlyListString),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };
+
+    private static bool TryParseList(JsonElement array, out object? result, out string error)
+    {
+        var items = new List<string>();
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                (result, error) = (null, $"expected a list of strings, but an item is {item.GetRawText()}");
+                return false;
+            }
+
+            items.Add(item.GetString()!);
+        }
+
+        (result, error) = (items, "");
+        return true;
+    }
+
+    private static (bool, object?) TryParseListText(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return (TryParseList(document.RootElement, out var list, out _), list);
+        }
+        catch (JsonException)
+        {
+            return (false, null);
+        }
+    }
 
     // Only ISO 8601: the invariant culture would also read 01/02/2026, month first, which half the world reads otherwise.
     private static bool IsIsoDate(string text) =>
@@ -94,6 +133,7 @@ public static class ScalarValues
         ScalarType.Bool => " (use true, false, 1 or 0)",
         ScalarType.DateTime => " (use ISO 8601, for example 2026-01-31T08:00:00Z)",
         ScalarType.Decimal => " (use a '.' as decimal separator)",
+        ScalarType.StringList => " (use a JSON array of strings, or one string)",
         _ => "",
     };
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Scheduler.Workflows.Definitions;
 
 /// <summary>The workflows found under <c>{DefinitionsPath}/workflows</c>, loaded and validated at start.</summary>
-public sealed class WorkflowCatalog(DefinitionsLocation location, WorkflowValidator validator, ILogger<WorkflowCatalog> logger)
+public sealed class WorkflowCatalog(DefinitionsLocation location, WorkflowValidator validator, ILogger<WorkflowCatalog> logger) : IWorkflowDefinitions
 {
     private readonly DefinitionFolder<WorkflowDefinition> _folder = new(
         Path.Combine(location.Path, "workflows"),

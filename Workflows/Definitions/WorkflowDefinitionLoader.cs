@@ -46,7 +46,17 @@ public static class WorkflowDefinitionLoader
             problems.Add(new("$.tasks", "a workflow needs at least one task"));
         }
 
-        var definition = new WorkflowDefinition(document.Name?.Trim() ?? "", document.Description, variables, tasks);
+        if (document.MaxParallelism is < 1 or > 64)
+        {
+            problems.Add(new("$.maxParallelism", $"{document.MaxParallelism} is out of range: use 1 to 64"));
+        }
+
+        var definition = new WorkflowDefinition(document.Name?.Trim() ?? "", document.Description, variables, tasks)
+        {
+            Outputs = ReadOutputs(document.Outputs ?? [], problems),
+            MaxParallelism = document.MaxParallelism ?? WorkflowDefinition.DefaultMaxParallelism,
+            Timeout = ReadTimeout(document.TimeoutSeconds, "$.timeoutSeconds", problems),
+        };
         return new(problems.Count == 0 ? definition : null, problems);
     }
 
@@ -85,7 +95,7 @@ public static class WorkflowDefinitionLoader
                 problems.Add(new($"{path}.default", error));
             }
 
-            variables.Add(new(variable.Name!, type, variable.Required, variable.Default, variable.Description));
+            variables.Add(new(variable.Name!, type, variable.Required, variable.Default, variable.Description) { Secret = variable.Secret });
         }
 
         return variables;
@@ -135,23 +145,128 @@ public static class WorkflowDefinitionLoader
                 }
             }
 
-            var dependsOn = new List<string>();
-            for (var d = 0; d < (task.DependsOn?.Count ?? 0); d++)
+            var (dependsOn, conditions) = ReadDependencies(task.DependsOn ?? [], path, problems);
+            tasks.Add(new(task.Name!, task.Type ?? "", dependsOn, inputs)
             {
-                if (string.IsNullOrWhiteSpace(task.DependsOn![d]))
-                {
-                    problems.Add(new($"{path}.dependsOn[{d}]", "a dependency must name a task"));
-                }
-                else
-                {
-                    dependsOn.Add(task.DependsOn[d]!);
-                }
-            }
-
-            tasks.Add(new(task.Name!, task.Type ?? "", dependsOn, inputs));
+                Conditions = conditions,
+                Retry = ReadRetry(task.Retry, $"{path}.retry", problems),
+                Timeout = ReadTimeout(task.TimeoutSeconds, $"{path}.timeoutSeconds", problems),
+            });
         }
 
         return tasks;
+    }
+
+    private static (List<string> Names, Dictionary<string, DependencyCondition> Conditions) ReadDependencies(
+        List<JsonElement> items, string path, List<DefinitionProblem> problems)
+    {
+        var names = new List<string>();
+        var conditions = new Dictionary<string, DependencyCondition>(StringComparer.OrdinalIgnoreCase);
+        for (var d = 0; d < items.Count; d++)
+        {
+            var itemPath = $"{path}.dependsOn[{d}]";
+            var (name, on) = items[d].ValueKind switch
+            {
+                JsonValueKind.String => (items[d].GetString(), null),
+                JsonValueKind.Object => (Member(items[d], "task"), Member(items[d], "on")),
+                _ => (null, null),
+            };
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                problems.Add(new(itemPath, "a dependency is a task name or {\"task\": \"name\", \"on\": \"succeeded|failed|finished|true|false\"}"));
+                continue;
+            }
+
+            names.Add(name);
+            if (on is null)
+            {
+                continue;
+            }
+
+            if (Enum.TryParse<DependencyCondition>(on, ignoreCase: true, out var condition) && !int.TryParse(on, out _) && !on.Contains(',', StringComparison.Ordinal))
+            {
+                conditions[name] = condition;
+            }
+            else
+            {
+                problems.Add(new($"{itemPath}.on", $"'{on}' is not a condition; valid: succeeded, failed, finished, true, false"));
+            }
+        }
+
+        return (names, conditions);
+    }
+
+    private static string? Member(JsonElement item, string name) =>
+        item.EnumerateObject().FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) is { Value.ValueKind: JsonValueKind.String } member
+            ? member.Value.GetString()
+            : null;
+
+    private static RetryPolicy? ReadRetry(RetryDocument? retry, string path, List<DefinitionProblem> problems)
+    {
+        if (retry is null)
+        {
+            return null;
+        }
+
+        if (retry.Count is < 0 or > 100 || retry.DelaySeconds is < 0 or > 86_400 || retry.Backoff is < 1 or > 10)
+        {
+            problems.Add(new(path, "use a count of 0 to 100, delaySeconds of 0 to 86400 and a backoff factor of 1 to 10"));
+            return null;
+        }
+
+        return new(retry.Count, TimeSpan.FromSeconds(retry.DelaySeconds), retry.Backoff);
+    }
+
+    private static TimeSpan? ReadTimeout(double? seconds, string path, List<DefinitionProblem> problems)
+    {
+        if (seconds is null)
+        {
+            return null;
+        }
+
+        if (seconds is <= 0 or > 7 * 86_400)
+        {
+            problems.Add(new(path, $"{seconds} is out of range: use more than 0 and at most 604800 seconds (a week)"));
+            return null;
+        }
+
+        return TimeSpan.FromSeconds(seconds.Value);
+    }
+
+    private static List<WorkflowOutputDefinition> ReadOutputs(List<OutputDocument?> documents, List<DefinitionProblem> problems)
+    {
+        var outputs = new List<WorkflowOutputDefinition>();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var path = $"$.outputs[{i}]";
+            if (documents[i] is not { } output || !IsIdentifier(output.Name))
+            {
+                problems.Add(new($"{path}.name", $"'{documents[i]?.Name}' is not a valid output name: use letters, digits and '_', starting with a letter"));
+                continue;
+            }
+
+            if (!names.Add(output.Name!))
+            {
+                problems.Add(new($"{path}.name", $"the output '{output.Name}' is defined twice"));
+            }
+
+            if (!ScalarTypes.TryParse(output.Type ?? "string", out var type))
+            {
+                problems.Add(new($"{path}.type", $"unknown type '{output.Type}'; valid: {ScalarTypes.Names}"));
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(output.Value))
+            {
+                problems.Add(new($"{path}.value", "an output needs a value, such as ${TaskName.output}"));
+                continue;
+            }
+
+            outputs.Add(new(output.Name!, type, output.Value));
+        }
+
+        return outputs;
     }
 
     internal static bool IsIdentifier(string? name) =>

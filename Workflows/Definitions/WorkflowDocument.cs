@@ -16,6 +16,12 @@ internal sealed class WorkflowDocument
     public List<VariableDocument?>? Variables { get; set; }
 
     public List<TaskDocument?>? Tasks { get; set; }
+
+    public List<OutputDocument?>? Outputs { get; set; }
+
+    public int? MaxParallelism { get; set; }
+
+    public double? TimeoutSeconds { get; set; }
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
@@ -30,6 +36,8 @@ internal sealed class VariableDocument
     public JsonElement? Default { get; set; }
 
     public string? Description { get; set; }
+
+    public bool Secret { get; set; }
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
@@ -39,9 +47,34 @@ internal sealed class TaskDocument
 
     public string? Type { get; set; }
 
-    public List<string?>? DependsOn { get; set; }
+    /// <summary>Each item is a task name, or <c>{"task": "...", "on": "succeeded|failed|finished|true|false"}</c>.</summary>
+    public List<JsonElement>? DependsOn { get; set; }
 
     public Dictionary<string, JsonElement>? Inputs { get; set; }
+
+    public RetryDocument? Retry { get; set; }
+
+    public double? TimeoutSeconds { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class RetryDocument
+{
+    public int Count { get; set; }
+
+    public double DelaySeconds { get; set; }
+
+    public double Backoff { get; set; } = 1;
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class OutputDocument
+{
+    public string? Name { get; set; }
+
+    public string? Type { get; set; }
+
+    public string? Value { get; set; }
 }
 
 [JsonSourceGenerationOptions(

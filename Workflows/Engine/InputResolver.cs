@@ -4,18 +4,18 @@ using Scheduler.Workflows.Tasks;
 
 namespace Scheduler.Workflows.Engine;
 
-/// <summary>Computes a task's typed inputs: a run parameter wins over the definition's value, whose references are resolved.</summary>
+/// <summary>Computes typed values from definitions: a run parameter wins over the definition's value, whose references are resolved.</summary>
 internal static class InputResolver
 {
     public static Dictionary<string, object?> Resolve(
         TaskDefinition task,
-        IWorkflowTask type,
+        IReadOnlyList<TaskInput> declared,
         BoundParameters parameters,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> outputs)
+        IReadOnlyDictionary<string, object?> visible)
     {
         var overrides = parameters.TaskInputs.GetValueOrDefault(task.Name);
         var inputs = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var input in type.Inputs)
+        foreach (var input in declared)
         {
             if (overrides is not null && overrides.TryGetValue(input.Name, out var given))
             {
@@ -23,8 +23,7 @@ internal static class InputResolver
             }
             else if (task.Inputs.TryGetValue(input.Name, out var written))
             {
-                var value = InputTemplate.Parse(written).Resolve(reference => Lookup(reference, parameters, outputs));
-                inputs[input.Name] = Convert(value, input, task);
+                inputs[input.Name] = Evaluate(written, input, visible, $"the input '{input.Name}' of {task.Name}");
             }
 
             if (input.Required && inputs.GetValueOrDefault(input.Name) is null)
@@ -36,30 +35,17 @@ internal static class InputResolver
         return inputs;
     }
 
-    private static object? Lookup(
-        InputReference reference,
-        BoundParameters parameters,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> outputs)
+    /// <summary>The typed value of a literal or template, such as a workflow output's <c>${RunDataflow1.rowsWritten}</c>.</summary>
+    public static object? Evaluate(string written, TaskInput target, IReadOnlyDictionary<string, object?> visible, string what)
     {
-        if (string.Equals(reference.Object, WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase))
+        var value = InputTemplate.Parse(written).Resolve(reference => visible.GetValueOrDefault($"{reference.Object}.{reference.Member}"));
+        if (value is null || (target.Type == ScalarType.StringList && value is IReadOnlyList<string>))
         {
-            return parameters.Variables.GetValueOrDefault(reference.Member);
+            return value;
         }
 
-        return outputs.TryGetValue(reference.Object, out var produced)
-            ? produced.FirstOrDefault(o => string.Equals(o.Key, reference.Member, StringComparison.OrdinalIgnoreCase)).Value
-            : null;
-    }
-
-    private static object? Convert(object? value, TaskInput input, TaskDefinition task)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        return ScalarValues.TryParse(ScalarValues.Format(value)!, input.Type, out var typed, out var error)
+        return ScalarValues.TryParse(ScalarValues.Format(value)!, target.Type, out var typed, out var error)
             ? typed
-            : throw new TaskFailedException($"the input '{input.Name}' of {task.Name}: {error}");
+            : throw new TaskFailedException($"{what}: {error}");
     }
 }

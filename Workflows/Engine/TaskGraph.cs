@@ -26,13 +26,35 @@ public sealed class TaskGraph
 
     public IReadOnlySet<string> DependenciesOf(string task) => _dependencies[task];
 
-    public static TaskGraph Build(WorkflowDefinition workflow)
+    /// <summary>Every task that must have ended before <paramref name="task"/> can start, directly or not.</summary>
+    public IReadOnlySet<string> UpstreamOf(string task)
+    {
+        var upstream = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var pending = new Stack<string>(_dependencies[task]);
+        while (pending.TryPop(out var next))
+        {
+            if (upstream.Add(next))
+            {
+                foreach (var dependency in _dependencies[next])
+                {
+                    pending.Push(dependency);
+                }
+            }
+        }
+
+        return upstream;
+    }
+
+    /// <param name="workflow">The workflow.</param>
+    /// <param name="readsFrom">Tasks a task reads from other than through references, such as a Decision's expression.</param>
+    public static TaskGraph Build(WorkflowDefinition workflow, Func<TaskDefinition, IEnumerable<string>>? readsFrom = null)
     {
         var names = workflow.Tasks.Select(t => t.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var dependencies = workflow.Tasks.ToDictionary(
             t => t.Name,
             t => (IReadOnlySet<string>)t.DependsOn
                 .Concat(t.Inputs.Values.SelectMany(v => InputTemplate.Parse(v).References).Select(r => r.Object))
+                .Concat(readsFrom?.Invoke(t) ?? [])
                 .Where(names.Contains)
                 .Where(name => !string.Equals(name, t.Name, StringComparison.OrdinalIgnoreCase))
                 .Select(name => workflow.Tasks.First(other => string.Equals(other.Name, name, StringComparison.OrdinalIgnoreCase)).Name)

@@ -13,4 +13,8 @@ public sealed record WorkflowRunRequest(
     string JobDirectory);
 
 /// <summary>How a job ended; <paramref name="Error"/> names the failed step and why.</summary>
-public sealed record WorkflowRunResult(RunStatus Status, string? Error);
+public sealed record WorkflowRunResult(RunStatus Status, string? Error)
+{
+    /// <summary>The workflow's output values, computed from task outputs when it ended.</summary>
+    public IReadOnlyDictionary<string, object?> Outputs { get; init; } = new Dictionary<string, object?>();
+}

@@ -1,3 +1,5 @@
+using Scheduler.Workflows.Definitions;
+
 namespace Scheduler.Workflows.Tasks;
 
 /// <summary>The task types this service knows, by their case-insensitive type name.</summary>
@@ -10,4 +12,7 @@ public sealed class TaskRegistry(IEnumerable<IWorkflowTask> tasks)
     public bool TryGet(string type, out IWorkflowTask task) => _byType.TryGetValue(type, out task!);
 
     public IWorkflowTask Get(string type) => _byType[type];
+
+    /// <summary>The tasks a task reads from besides its references (see <see cref="IWorkflowTask.ReadsFrom"/>).</summary>
+    public IEnumerable<string> ReadsFrom(TaskDefinition task) => TryGet(task.Type, out var type) ? type.ReadsFrom(task) : [];
 }

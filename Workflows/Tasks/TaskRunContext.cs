@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Scheduler.Workflows.Tasks;
 
-/// <summary>What a running task gets: its resolved, typed inputs and the job's own folder.</summary>
+/// <summary>
+/// What a running task gets: its resolved, typed inputs, the job's own folder, the values it may read by
+/// <c>Object.member</c> (variables and the outputs of finished tasks), and a way to run another workflow.
+/// </summary>
 public sealed record TaskRunContext(
     string JobId,
     string TaskName,
@@ -11,6 +14,12 @@ public sealed record TaskRunContext(
     IReadOnlyDictionary<string, object?> Inputs,
     ILogger Logger)
 {
+    private static readonly Dictionary<string, object?> Nothing = [];
+
+    public IReadOnlyDictionary<string, object?> VisibleValues { get; init; } = Nothing;
+
+    public IChildWorkflowRunner? ChildWorkflows { get; init; }
+
     public string GetString(string input) =>
         Inputs.TryGetValue(input, out var value) && value is not null
             ? Convert.ToString(value, CultureInfo.InvariantCulture)!
@@ -19,3 +28,13 @@ public sealed record TaskRunContext(
     public string? GetOptionalString(string input) =>
         Inputs.TryGetValue(input, out var value) && value is not null ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
 }
+
+/// <summary>Runs another workflow inside the current job, for the RunWorkflow task.</summary>
+public interface IChildWorkflowRunner
+{
+    /// <summary>Runs the workflow named <paramref name="workflow"/> with typed variable values, in <paramref name="directory"/>.</summary>
+    Task<ChildWorkflowResult> RunAsync(
+        string workflow, IReadOnlyDictionary<string, object?> variables, string directory, CancellationToken cancellationToken);
+}
+
+public sealed record ChildWorkflowResult(bool Succeeded, string? Error, IReadOnlyDictionary<string, object?> Outputs);

@@ -69,6 +69,9 @@ internal static class TestTasks
 
     public static TaskRegistry Registry(params IWorkflowTask[] tasks) => new(tasks.Length > 0 ? tasks : [Produce(), Consume()]);
 
+    /// <summary>A set of workflows for tasks that run another one.</summary>
+    public static IWorkflowDefinitions Workflows(params WorkflowDefinition[] workflows) => new WorkflowSet(workflows);
+
     /// <summary>A document that must load without problems.</summary>
     public static WorkflowDefinition Load(string json)
     {
@@ -76,4 +79,13 @@ internal static class TestTasks
         result.Problems.Should().BeEmpty();
         return result.Definition!;
     }
+}
+
+internal sealed class WorkflowSet(IEnumerable<WorkflowDefinition> workflows) : IWorkflowDefinitions
+{
+    private readonly Dictionary<string, WorkflowDefinition> _byName = workflows.ToDictionary(w => w.Name, StringComparer.OrdinalIgnoreCase);
+
+    public bool TryGet(string name, out WorkflowDefinition workflow) => _byName.TryGetValue(name, out workflow!);
+
+    public WorkflowDefinition? Find(string name) => _byName.GetValueOrDefault(name);
 }

@@ -162,7 +162,7 @@ public sealed class WorkflowDefinitionLoaderTests
             """);
 
         result.Problems.Should().Equal(
-            new DefinitionProblem("$.variables[0].type", "unknown type 'integer'; valid: string, int, decimal, bool, datetime"));
+            new DefinitionProblem("$.variables[0].type", "unknown type 'integer'; valid: string, int, decimal, bool, datetime, stringList"));
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class WorkflowEngineTests : IDisposable
 
         var result = await Run(make, use, Variables(("source", "in/orders.csv"), ("n", 5L)));
 
-        result.Should().Be(new WorkflowRunResult(RunStatus.Completed, null));
+        result.Should().BeEquivalentTo(new WorkflowRunResult(RunStatus.Completed, null));
         order.Should().Equal("Make", "Use");
         make.Runs.Single().Inputs.Should().BeEquivalentTo(new Dictionary<string, object?>
         {
@@ -127,7 +127,7 @@ public sealed class WorkflowEngineTests : IDisposable
 
         var result = await Run(make, use, Variables());
 
-        result.Should().Be(new WorkflowRunResult(RunStatus.Failed, "Make failed: the file in/orders.csv does not exist"));
+        result.Should().BeEquivalentTo(new WorkflowRunResult(RunStatus.Failed, "Make failed: the file in/orders.csv does not exist"));
         use.Runs.Should().BeEmpty();
         var run = await Find();
         run.Status.Should().Be(RunStatus.Failed);
@@ -147,7 +147,7 @@ public sealed class WorkflowEngineTests : IDisposable
 
         var result = await Run(make, TestTasks.Consume(), Variables());
 
-        result.Should().Be(new WorkflowRunResult(RunStatus.Failed, "Make failed: disk full"));
+        result.Should().BeEquivalentTo(new WorkflowRunResult(RunStatus.Failed, "Make failed: disk full"));
         var run = await Find();
         run.Steps.Select(s => (s.Status, s.Error)).Should().Equal((StepStatus.Failed, "disk full"), (StepStatus.Skipped, null));
     }
@@ -159,7 +159,7 @@ public sealed class WorkflowEngineTests : IDisposable
 
         var result = await Run(make, TestTasks.Consume(), Variables());
 
-        result.Should().Be(new WorkflowRunResult(RunStatus.Failed, "Make failed: the server timed out"));
+        result.Should().BeEquivalentTo(new WorkflowRunResult(RunStatus.Failed, "Make failed: the server timed out"));
     }
 
     [Fact]
@@ -176,12 +176,12 @@ public sealed class WorkflowEngineTests : IDisposable
 
         var result = await Run(make, use, Variables(), cancellationToken: cancellation.Token);
 
-        result.Should().Be(new WorkflowRunResult(RunStatus.Cancelled, "Make was cancelled"));
+        result.Should().BeEquivalentTo(new WorkflowRunResult(RunStatus.Cancelled, "the job was cancelled"));
         use.Runs.Should().BeEmpty();
         var run = await Find();
         run.Status.Should().Be(RunStatus.Cancelled);
-        run.Error.Should().Be("Make was cancelled");
-        run.Steps.Select(s => (s.Status, s.Error)).Should().Equal((StepStatus.Cancelled, "cancelled"), (StepStatus.Skipped, null));
+        run.Error.Should().Be("the job was cancelled");
+        run.Steps.Select(s => (s.Status, s.Error)).Should().Equal((StepStatus.Cancelled, "cancelled"), (StepStatus.Cancelled, null));
         run.Steps[0].FinishedAt.Should().NotBeNull();
     }
 
@@ -193,7 +193,7 @@ public sealed class WorkflowEngineTests : IDisposable
 
         var result = await Run(make, use, Variables());
 
-        result.Should().Be(new WorkflowRunResult(RunStatus.Failed, "Use failed: the required input 'path' has no value"));
+        result.Should().BeEquivalentTo(new WorkflowRunResult(RunStatus.Failed, "Use failed: the required input 'path' has no value"));
         use.Runs.Should().BeEmpty();
     }
 
@@ -203,12 +203,12 @@ public sealed class WorkflowEngineTests : IDisposable
         var workflow = TestTasks.Load("""
             { "name": "w", "variables": [ { "name": "n", "type": "int" } ], "tasks": [ { "name": "Make", "type": "Produce", "inputs": { "text": "x", "count": "n=${Variables.n}" } } ] }
             """);
-        var engine = new WorkflowEngine(TestTasks.Registry(TestTasks.Produce()), _store, _time, NullLogger<WorkflowEngine>.Instance);
+        var engine = new WorkflowEngine(TestTasks.Registry(TestTasks.Produce()), TestTasks.Workflows(), _store, _time, NullLogger<WorkflowEngine>.Instance);
 
         var result = await engine.RunAsync(
             new WorkflowRunRequest(JobId, workflow, [], Variables(("n", 5L)), Path.Combine(_folder.Path, JobId)), CancellationToken.None);
 
-        result.Should().Be(new WorkflowRunResult(RunStatus.Failed, "Make failed: the input 'count' of Make: 'n=5' is not a valid int"));
+        result.Should().BeEquivalentTo(new WorkflowRunResult(RunStatus.Failed, "Make failed: the input 'count' of Make: 'n=5' is not a valid int"));
     }
 
     [Fact]
@@ -244,7 +244,7 @@ public sealed class WorkflowEngineTests : IDisposable
         string? jobDirectory = null,
         CancellationToken cancellationToken = default)
     {
-        var engine = new WorkflowEngine(TestTasks.Registry(make, use), _store, _time, NullLogger<WorkflowEngine>.Instance);
+        var engine = new WorkflowEngine(TestTasks.Registry(make, use), TestTasks.Workflows(), _store, _time, NullLogger<WorkflowEngine>.Instance);
         var request = new WorkflowRunRequest(JobId, Workflow, assignments ?? [], parameters, jobDirectory ?? Path.Combine(_folder.Path, JobId));
         return engine.RunAsync(request, cancellationToken);
     }

@@ -1,0 +1,114 @@
+using Scheduler.Workflows.Binding;
+using Scheduler.Workflows.Engine;
+using Scheduler.Workflows.Tasks;
+
+namespace Scheduler.Workflows.Definitions;
+
+/// <summary>What the values of one workflow can refer to, and the types they have: the validator's lookup tables.</summary>
+internal sealed class ValidationScope(WorkflowDefinition workflow, TaskRegistry tasks, Func<string, WorkflowDefinition?> workflows)
+{
+    private readonly Dictionary<string, VariableDefinition> _variables =
+        workflow.Variables.ToDictionary(v => v.Name, StringComparer.OrdinalIgnoreCase);
+
+    public IReadOnlyList<TaskInput> InputsOf(TaskDefinition task, IWorkflowTask type) => type.InputsFor(task.LiteralInputs(), workflows);
+
+    public IReadOnlyList<TaskOutput> OutputsOf(TaskDefinition task) =>
+        tasks.TryGet(task.Type, out var type) ? type.OutputsFor(task.LiteralInputs(), workflows) : [];
+
+    /// <summary>The values a task may read: every variable, and the outputs of the tasks it depends on, directly or not.</summary>
+    public IReadOnlyDictionary<string, ScalarType> VisibleTo(TaskDefinition task, TaskGraph graph)
+    {
+        var visible = workflow.Variables.ToDictionary(v => $"{WorkflowObjects.Variables}.{v.Name}", v => v.Type, StringComparer.OrdinalIgnoreCase);
+        foreach (var upstream in graph.UpstreamOf(task.Name))
+        {
+            foreach (var output in OutputsOf(workflow.Tasks.First(t => string.Equals(t.Name, upstream, StringComparison.OrdinalIgnoreCase))))
+            {
+                visible[$"{upstream}.{output.Name}"] = output.Type;
+            }
+        }
+
+        return visible;
+    }
+
+    /// <summary>Problems of a literal or template value given to <paramref name="input"/> (task null: a workflow output).</summary>
+    public IEnumerable<string> CheckValue(string value, TaskInput input, TaskDefinition? task)
+    {
+        var template = InputTemplate.Parse(value);
+        if (template.HasMalformedReference())
+        {
+            yield return $"'{value}' has a malformed reference; write ${{Variables.name}} or ${{TaskName.output}}";
+        }
+
+        if (template.IsLiteral)
+        {
+            if (!ScalarValues.TryParse(value, input.Type, out _, out var error))
+            {
+                yield return error;
+            }
+
+            yield break;
+        }
+
+        if (input.Type != ScalarType.String && !template.IsSingleReference)
+        {
+            yield return $"'{value}' mixes text and references, which makes a string, but {Describe(input, task)} takes a {input.Type.ToName()}";
+        }
+
+        foreach (var reference in template.References)
+        {
+            if (ReferenceProblem(reference, input, task) is { } problem)
+            {
+                yield return problem;
+            }
+        }
+    }
+
+    private string? ReferenceProblem(InputReference reference, TaskInput input, TaskDefinition? task)
+    {
+        ScalarType referencedType;
+        if (string.Equals(reference.Object, WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!_variables.TryGetValue(reference.Member, out var variable))
+            {
+                return $"{reference} names no variable; valid: {string.Join(", ", _variables.Keys)}";
+            }
+
+            referencedType = variable.Type;
+        }
+        else
+        {
+            var source = workflow.Tasks.FirstOrDefault(t => string.Equals(t.Name, reference.Object, StringComparison.OrdinalIgnoreCase));
+            if (source is null)
+            {
+                return $"{reference} names no task and is not {WorkflowObjects.Variables}";
+            }
+
+            if (source == task)
+            {
+                return $"{reference}: a task cannot read its own outputs";
+            }
+
+            if (!tasks.TryGet(source.Type, out _))
+            {
+                return null; // the unknown type is reported where it is declared
+            }
+
+            var outputs = OutputsOf(source);
+            var output = outputs.FirstOrDefault(o => string.Equals(o.Name, reference.Member, StringComparison.OrdinalIgnoreCase));
+            if (output is null)
+            {
+                return $"{reference}: {source.Type} has no output '{reference.Member}'; valid: {string.Join(", ", outputs.Select(o => o.Name))}";
+            }
+
+            referencedType = output.Type;
+        }
+
+        var compatible = input.Type == referencedType
+            || (input.Type == ScalarType.String && referencedType != ScalarType.StringList)
+            || (input.Type == ScalarType.Decimal && referencedType == ScalarType.Int)
+            || (input.Type == ScalarType.StringList && referencedType == ScalarType.String);
+        return compatible ? null : $"{reference} is a {referencedType.ToName()}, but {Describe(input, task)} takes a {input.Type.ToName()}";
+    }
+
+    private static string Describe(TaskInput input, TaskDefinition? task) => task is null ? $"the output '{input.Name}'" : $"the input '{input.Name}'";
+}

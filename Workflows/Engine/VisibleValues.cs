@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+using Scheduler.Workflows.Definitions;
+
+namespace Scheduler.Workflows.Engine;
+
+/// <summary>
+/// The values of one running workflow by <c>Object.member</c>: its variables, then each task's outputs as the task
+/// completes. Case-insensitive, as references in definitions are; safe for tasks that finish at the same time.
+/// </summary>
+internal sealed class VisibleValues
+{
+    private readonly ConcurrentDictionary<string, object?> _values = new(StringComparer.OrdinalIgnoreCase);
+
+    public VisibleValues(IReadOnlyDictionary<string, object?> variables)
+    {
+        foreach (var (name, value) in variables)
+        {
+            _values[$"{WorkflowObjects.Variables}.{name}"] = value;
+        }
+    }
+
+    public IReadOnlyDictionary<string, object?> Snapshot => new Dictionary<string, object?>(_values, StringComparer.OrdinalIgnoreCase);
+
+    public void Add(string task, IReadOnlyDictionary<string, object?> outputs)
+    {
+        foreach (var (name, value) in outputs)
+        {
+            _values[$"{task}.{name}"] = value;
+        }
+    }
+}
