@@ -16,6 +16,7 @@ public static class ColumnTypeNames
         ColumnType.Date => "date",
         ColumnType.Timestamp => "timestamp",
         ColumnType.TimestampWithOffset => "timestampWithOffset",
+        ColumnType.Guid => "guid",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 }

@@ -2,24 +2,21 @@ using System.Text.Json.Serialization;
 
 namespace Scheduler.Dataflows.Definitions;
 
-/// <summary>A dataflow as written in its JSON file: where rows come from, how they are typed, where they go.</summary>
+/// <summary>A dataflow as written in its JSON file: where rows come from, how they are typed and changed, where they go.</summary>
 public sealed record DataflowDefinition
 {
     public required string Name { get; init; }
     public string? Description { get; init; }
     public required SourceDefinition Source { get; init; }
+
+    /// <summary>Applied to each row in the order written, between the source and the destination.</summary>
+    /// <remarks>Defaults sit in getters: the JSON source generator sets absent init-only properties to null (see <see cref="SourceDefinition.HasHeader"/>).</remarks>
+    public IReadOnlyList<TransformDefinition> Transforms { get => field ?? []; init; }
+
     public required DestinationDefinition Destination { get; init; }
 
     /// <summary>How many rows may be rejected before the run fails and loads nothing.</summary>
     public int MaxErrors { get; init; }
-}
-
-public sealed record SourceDefinition
-{
-    public SourceType Type { get; init; } = SourceType.Csv;
-    public bool HasHeader { get; init; } = true;
-    public string Delimiter { get; init; } = ",";
-    public required IReadOnlyList<ColumnDefinition> Columns { get; init; }
 }
 
 public sealed record ColumnDefinition
@@ -32,6 +29,9 @@ public sealed record ColumnDefinition
 
     /// <summary>Whether an empty field of a string column is null rather than "". Other types always read empty as null.</summary>
     public bool EmptyAsNull { get; init; }
+
+    /// <summary>Exact .NET format of a date, timestamp or timestampWithOffset column, such as <c>dd/MM/yyyy</c>; ISO 8601 when absent.</summary>
+    public string? Format { get; init; }
 }
 
 public sealed record DestinationDefinition
@@ -47,7 +47,10 @@ public sealed record DestinationDefinition
     public bool CreateTable { get; init; }
     public LoadMode Mode { get; init; } = LoadMode.Append;
 
-    /// <summary>CsvFile: the output file; relative to the run's working directory unless rooted.</summary>
+    /// <summary>PostgreSql with mode Upsert: the columns that identify a row (a primary key or unique index on the table).</summary>
+    public IReadOnlyList<string> KeyColumns { get => field ?? []; init; }
+
+    /// <summary>CsvFile and JsonLinesFile: the output file; relative to the run's working directory unless rooted.</summary>
     public string? Path { get; init; }
 }
 
@@ -60,11 +63,13 @@ public enum DestinationType
 {
     PostgreSql,
     CsvFile,
+    JsonLinesFile,
 }
 
 public enum LoadMode
 {
     Append,
+    Truncate,
     Replace,
     Upsert,
 }
@@ -83,5 +88,6 @@ public enum ColumnType
     Date,
     Timestamp,
     TimestampWithOffset,
+    Guid,
 }
 #pragma warning restore CA1720

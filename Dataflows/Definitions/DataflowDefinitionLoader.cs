@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Scheduler.Dataflows.Transforms;
 
 namespace Scheduler.Dataflows.Definitions;
 
@@ -36,9 +37,14 @@ public static class DataflowDefinitionLoader
         try
         {
             var definition = document.RootElement.Deserialize(DataflowJsonContext.Default.DataflowDefinition);
-            return definition is null
-                ? new DataflowLoadResult(sourceName, null, [new DefinitionProblem("$", "a dataflow definition must be a JSON object")])
-                : new DataflowLoadResult(sourceName, definition, []);
+            if (definition is null)
+            {
+                return new DataflowLoadResult(sourceName, null, [new DefinitionProblem("$", "a dataflow definition must be a JSON object")]);
+            }
+
+            // Expressions and column references can only be checked against the typed columns.
+            var planProblems = DataflowPlan.Check(definition);
+            return new DataflowLoadResult(sourceName, planProblems.Count == 0 ? definition : null, planProblems);
         }
         catch (JsonException exception)
         {

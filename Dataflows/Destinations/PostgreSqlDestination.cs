@@ -5,8 +5,8 @@ using Scheduler.Dataflows.Definitions;
 namespace Scheduler.Dataflows.Destinations;
 
 /// <summary>
-/// Loads rows with binary COPY inside one transaction (CREATE TABLE included), so a run leaves either all of its
-/// accepted rows or nothing at all.
+/// Loads rows with binary COPY inside one transaction that also holds the mode's statements (CREATE TABLE, TRUNCATE,
+/// the swap of a replacement table, the upsert from a staging table), so a run leaves all of its rows or nothing.
 /// </summary>
 internal sealed class PostgreSqlDestination : IRowDestination
 {
@@ -14,20 +14,22 @@ internal sealed class PostgreSqlDestination : IRowDestination
     private readonly NpgsqlTransaction _transaction;
     private readonly NpgsqlBinaryImporter _importer;
     private readonly TableName _table;
+    private readonly PostgreSqlLoadSteps _steps;
     private readonly ColumnType[] _types;
     private readonly NpgsqlDbType[] _dbTypes;
     private bool _completed;
 
     private PostgreSqlDestination(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBinaryImporter importer, TableName table, string connectionName, IReadOnlyList<ColumnDefinition> columns)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBinaryImporter importer, TableName table, PostgreSqlLoadSteps steps, string description, IReadOnlyList<ColumnDefinition> columns)
     {
         _connection = connection;
         _transaction = transaction;
         _importer = importer;
         _table = table;
-        _types = columns.Select(c => c.Type).ToArray();
-        _dbTypes = columns.Select(c => PostgreSqlTableSchema.DbType(c.Type)).ToArray();
-        Description = $"PostgreSQL table {table} (connection {connectionName})";
+        _steps = steps;
+        _types = [.. columns.Select(c => c.Type)];
+        _dbTypes = [.. columns.Select(c => PostgreSqlTableSchema.DbType(c.Type))];
+        Description = description;
     }
 
     public string Description { get; }
@@ -42,33 +44,31 @@ internal sealed class PostgreSqlDestination : IRowDestination
             throw new DataflowException(tableError);
         }
 
-        if (destination.Mode != LoadMode.Append)
-        {
-            throw new DataflowException($"Mode '{destination.Mode}' is not supported yet; supported: {nameof(LoadMode.Append)}.");
-        }
-
         var connection = await ConnectAsync(connections, connectionName, cancellationToken).ConfigureAwait(false);
         NpgsqlTransaction? transaction = null;
         try
         {
             transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            if (destination.CreateTable)
-            {
-                await ExecuteAsync(connection, transaction, PostgreSqlTableSchema.CreateTableSql(table, columns), $"Cannot create table '{table}'", cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            else if (!await TableExistsAsync(connection, transaction, table, cancellationToken).ConfigureAwait(false))
+            var schema = await FindSchemaAsync(connection, transaction, table, cancellationToken).ConfigureAwait(false);
+            if (schema is null && !destination.CreateTable)
             {
                 throw new DataflowException(
                     $"Table '{table}' does not exist in the database of connection '{connectionName}'. Create it, or set createTable to true.");
             }
 
+            var steps = PostgreSqlLoadSteps.For(destination, table, schema, columns);
+            foreach (var sql in steps.Before)
+            {
+                await ExecuteAsync(connection, transaction, sql, $"Cannot prepare table '{table}' for mode {destination.Mode}", cancellationToken).ConfigureAwait(false);
+            }
+
             var importer = await Guard(
-                    () => connection.BeginBinaryImportAsync(PostgreSqlTableSchema.CopySql(table, columns), cancellationToken),
+                    () => connection.BeginBinaryImportAsync(PostgreSqlTableSchema.CopySql(steps.CopyInto, columns), cancellationToken),
                     $"Cannot load into table '{table}'",
                     cancellationToken)
                 .ConfigureAwait(false);
-            return new PostgreSqlDestination(connection, transaction, importer, table, connectionName, columns);
+            var description = $"PostgreSQL table {table} (connection {connectionName}, mode {destination.Mode})";
+            return new PostgreSqlDestination(connection, transaction, importer, table, steps, description, columns);
         }
         catch
         {
@@ -92,9 +92,9 @@ internal sealed class PostgreSqlDestination : IRowDestination
                 await WriteValueAsync(values[i], i, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (PostgresException exception)
+        catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new DataflowException($"PostgreSQL refused the rows for table '{_table}': {exception.MessageText}", exception);
+            throw LoadFailed(exception);
         }
     }
 
@@ -104,11 +104,17 @@ internal sealed class PostgreSqlDestination : IRowDestination
         {
             await _importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
             await _importer.DisposeAsync().ConfigureAwait(false);
+            foreach (var sql in _steps.After)
+            {
+                await using var command = new NpgsqlCommand(sql, _connection, _transaction);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException exception)
+        catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new DataflowException($"PostgreSQL refused the rows for table '{_table}': {exception.MessageText}", exception);
+            throw LoadFailed(exception);
         }
 
         _completed = true;
@@ -130,9 +136,21 @@ internal sealed class PostgreSqlDestination : IRowDestination
             }
         }
 
-        await _transaction.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            // As above: a broken connection cannot roll back, and the server already has.
+        }
+
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
+
+    private DataflowException LoadFailed(NpgsqlException exception) => exception is PostgresException postgres
+        ? new DataflowException($"PostgreSQL refused the rows for table '{_table}': {postgres.MessageText}; nothing was loaded.", exception)
+        : new DataflowException($"The connection to PostgreSQL broke while loading table '{_table}': {exception.Message}; nothing was loaded.", exception);
 
     private ValueTask WriteValueAsync(object? value, int index, CancellationToken cancellationToken)
     {
@@ -154,6 +172,7 @@ internal sealed class PostgreSqlDestination : IRowDestination
             ColumnType.Timestamp => _importer.WriteAsync((DateTime)value, dbType, cancellationToken),
             // Npgsql writes timestamptz only from offset 0; the instant is the same.
             ColumnType.TimestampWithOffset => _importer.WriteAsync(((DateTimeOffset)value).ToUniversalTime(), dbType, cancellationToken),
+            ColumnType.Guid => _importer.WriteAsync((Guid)value, dbType, cancellationToken),
             _ => throw new InvalidOperationException($"No PostgreSQL mapping for column type {_types[index]}."),
         });
     }
@@ -189,12 +208,14 @@ internal sealed class PostgreSqlDestination : IRowDestination
         }
     }
 
-    private static async Task<bool> TableExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TableName table, CancellationToken cancellationToken)
+    /// <summary>The schema holding the table the name resolves to (through search_path when unqualified), or null.</summary>
+    private static async Task<string?> FindSchemaAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TableName table, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection, transaction);
+        await using var command = new NpgsqlCommand(
+            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(@name)", connection, transaction);
         command.Parameters.AddWithValue("name", table.Sql);
         return await Guard(
-                async () => (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!,
+                async () => (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false),
                 $"Cannot look up table '{table}'",
                 cancellationToken)
             .ConfigureAwait(false);

@@ -4,9 +4,12 @@ using Scheduler.Dataflows.Definitions;
 
 namespace Scheduler.Dataflows.Destinations;
 
-/// <summary>How column definitions map to PostgreSQL: DDL types, binary COPY types, the COPY and CREATE TABLE statements.</summary>
+/// <summary>How column definitions map to PostgreSQL: DDL types, binary COPY types, and the statements of each load mode.</summary>
 internal static class PostgreSqlTableSchema
 {
+    /// <summary>Orders staged rows, so that when a file repeats a key the last row wins, as a sequence of single upserts would.</summary>
+    private const string StagingRowColumn = "__scheduler_row";
+
     public static string SqlType(ColumnDefinition column) => column.Type switch
     {
         ColumnType.String => column.MaxLength is { } maxLength ? $"varchar({maxLength})" : "text",
@@ -18,6 +21,7 @@ internal static class PostgreSqlTableSchema
         ColumnType.Date => "date",
         ColumnType.Timestamp => "timestamp",
         ColumnType.TimestampWithOffset => "timestamptz",
+        ColumnType.Guid => "uuid",
         _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, null),
     };
 
@@ -32,24 +36,66 @@ internal static class PostgreSqlTableSchema
         ColumnType.Date => NpgsqlDbType.Date,
         ColumnType.Timestamp => NpgsqlDbType.Timestamp,
         ColumnType.TimestampWithOffset => NpgsqlDbType.TimestampTz,
+        ColumnType.Guid => NpgsqlDbType.Uuid,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
-    public static string CreateTableSql(TableName table, IReadOnlyList<ColumnDefinition> columns)
+    /// <param name="keyColumns">Made the primary key when not empty (an upsert needs a unique index on them).</param>
+    public static string CreateTableSql(TableName table, IReadOnlyList<ColumnDefinition> columns, IReadOnlyList<string> keyColumns)
     {
         var sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").Append(table.Sql).Append(" (");
-        for (var i = 0; i < columns.Count; i++)
+        AppendColumns(sql, columns, withConstraints: true);
+        if (keyColumns.Count > 0)
         {
-            sql.Append(i == 0 ? "" : ", ")
-                .Append(TableName.QuoteIdentifier(columns[i].Name))
-                .Append(' ')
-                .Append(SqlType(columns[i]))
-                .Append(columns[i].Required ? " NOT NULL" : "");
+            sql.Append(", PRIMARY KEY (").Append(ColumnList(keyColumns)).Append(')');
         }
 
         return sql.Append(')').ToString();
     }
 
     public static string CopySql(TableName table, IReadOnlyList<ColumnDefinition> columns) =>
-        $"COPY {table.Sql} ({string.Join(", ", columns.Select(c => TableName.QuoteIdentifier(c.Name)))}) FROM STDIN (FORMAT BINARY)";
+        $"COPY {table.Sql} ({ColumnList(columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)";
+
+    public static string TruncateSql(TableName table) => $"TRUNCATE TABLE {table.Sql}";
+
+    /// <summary>A copy of the target with its defaults, constraints and indexes, loaded while readers still see the old table.</summary>
+    public static string CreateReplacementSql(TableName replacement, TableName target) =>
+        $"CREATE TABLE {replacement.Sql} (LIKE {target.Sql} INCLUDING ALL)";
+
+    public static IReadOnlyList<string> SwapSql(TableName replacement, TableName target) =>
+        [$"DROP TABLE {target.Sql}", $"ALTER TABLE {replacement.Sql} RENAME TO {TableName.QuoteIdentifier(target.Name)}"];
+
+    public static string CreateStagingSql(TableName staging, IReadOnlyList<ColumnDefinition> columns)
+    {
+        var sql = new StringBuilder("CREATE TEMPORARY TABLE ").Append(staging.Sql).Append(" (");
+        AppendColumns(sql, columns, withConstraints: false);
+        return sql.Append(", ").Append(TableName.QuoteIdentifier(StagingRowColumn)).Append(" bigserial) ON COMMIT DROP").ToString();
+    }
+
+    public static string UpsertSql(TableName staging, TableName target, IReadOnlyList<ColumnDefinition> columns, IReadOnlyList<string> keyColumns)
+    {
+        var all = ColumnList(columns.Select(c => c.Name));
+        var keys = ColumnList(keyColumns);
+        var updates = columns
+            .Where(c => !keyColumns.Contains(c.Name, StringComparer.OrdinalIgnoreCase))
+            .Select(c => $"{TableName.QuoteIdentifier(c.Name)} = EXCLUDED.{TableName.QuoteIdentifier(c.Name)}")
+            .ToArray();
+        return $"INSERT INTO {target.Sql} ({all}) " +
+            $"SELECT DISTINCT ON ({keys}) {all} FROM {staging.Sql} ORDER BY {keys}, {TableName.QuoteIdentifier(StagingRowColumn)} DESC " +
+            $"ON CONFLICT ({keys}) DO " + (updates.Length == 0 ? "NOTHING" : "UPDATE SET " + string.Join(", ", updates));
+    }
+
+    private static void AppendColumns(StringBuilder sql, IReadOnlyList<ColumnDefinition> columns, bool withConstraints)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ")
+                .Append(TableName.QuoteIdentifier(columns[i].Name))
+                .Append(' ')
+                .Append(SqlType(columns[i]))
+                .Append(withConstraints && columns[i].Required ? " NOT NULL" : "");
+        }
+    }
+
+    private static string ColumnList(IEnumerable<string> names) => string.Join(", ", names.Select(TableName.QuoteIdentifier));
 }

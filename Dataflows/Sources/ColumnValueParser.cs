@@ -4,117 +4,156 @@ using Scheduler.Dataflows.Definitions;
 
 namespace Scheduler.Dataflows.Sources;
 
-/// <summary>Turns one CSV field (UTF-8) into the typed value of its column, with the invariant culture.</summary>
-internal static class ColumnValueParser
+/// <summary>Turns the fields (UTF-8) of one column into typed values, with the source's culture and the column's format.</summary>
+internal sealed class ColumnValueParser
 {
     private const int MaxQuotedValueLength = 60;
 
-    private static readonly string[] TimestampFormats =
-    [
-        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
-        "yyyy-MM-dd HH:mm:ss.FFFFFFF",
-        "yyyy-MM-dd'T'HH:mm",
-        "yyyy-MM-dd HH:mm",
-    ];
+    private readonly ColumnDefinition _column;
+    private readonly CultureInfo _culture;
+    private readonly NumberStyles _numberStyles;
+    private readonly byte[][] _nullValues;
 
-    private static readonly string[] TimestampWithOffsetFormats =
-    [
-        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz",
-        "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz",
-        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'",
-        "yyyy-MM-dd HH:mm:ss.FFFFFFF'Z'",
-        "yyyy-MM-dd'T'HH:mmzzz",
-        "yyyy-MM-dd'T'HH:mm'Z'",
-    ];
-
-    /// <summary>Parses <paramref name="utf8"/>; returns null on success, else the reason the value is rejected.</summary>
-    public static string? TryParse(ColumnDefinition column, ReadOnlySpan<byte> utf8, out object? value)
+    /// <param name="culture">Null for the invariant culture, where ISO 8601 dates and timestamps take the fast path.</param>
+    public ColumnValueParser(ColumnDefinition column, CultureInfo? culture, IReadOnlyList<string> nullValues)
     {
-        value = null;
-        if (utf8.IsEmpty)
-        {
-            if (column.Type == ColumnType.String && !column.EmptyAsNull)
-            {
-                value = "";
-                return CheckLength(column, "", 0);
-            }
-
-            return column.Required ? "a value is required" : null;
-        }
-
-        var invariant = CultureInfo.InvariantCulture;
-        switch (column.Type)
-        {
-            case ColumnType.String:
-                var text = Encoding.UTF8.GetString(utf8);
-                value = text;
-                return CheckLength(column, text, CountCharacters(utf8));
-            case ColumnType.Int when int.TryParse(utf8, NumberStyles.Integer, invariant, out var i):
-                value = i;
-                return null;
-            case ColumnType.Long when long.TryParse(utf8, NumberStyles.Integer, invariant, out var l):
-                value = l;
-                return null;
-            case ColumnType.Decimal when decimal.TryParse(utf8, NumberStyles.Float, invariant, out var m):
-                value = m;
-                return null;
-            case ColumnType.Double when double.TryParse(utf8, NumberStyles.Float, invariant, out var d):
-                value = d;
-                return null;
-            case ColumnType.Bool when TryParseBool(utf8, out var b):
-                value = b;
-                return null;
-            case ColumnType.Date when DateOnly.TryParseExact(Encoding.UTF8.GetString(utf8).Trim(), "yyyy-MM-dd", invariant, DateTimeStyles.None, out var date):
-                value = date;
-                return null;
-            case ColumnType.Timestamp when DateTime.TryParseExact(Encoding.UTF8.GetString(utf8).Trim(), TimestampFormats, invariant, DateTimeStyles.None, out var timestamp):
-                value = timestamp;
-                return null;
-            case ColumnType.TimestampWithOffset when DateTimeOffset.TryParseExact(
-                Encoding.UTF8.GetString(utf8).Trim(), TimestampWithOffsetFormats, invariant, DateTimeStyles.AssumeUniversal, out var instant):
-                value = instant;
-                return null;
-            default:
-                return $"'{Shorten(Encoding.UTF8.GetString(utf8))}' is not {Expected(column.Type)}";
-        }
+        _column = column;
+        _culture = culture ?? CultureInfo.InvariantCulture;
+        // Thousands separators are only unambiguous once a culture says what they are.
+        _numberStyles = culture is null ? NumberStyles.Float : NumberStyles.Float | NumberStyles.AllowThousands;
+        _nullValues = [.. nullValues.Select(Encoding.UTF8.GetBytes)];
     }
 
-    private static string Expected(ColumnType type) => type switch
+    /// <summary>Parses <paramref name="utf8"/>; returns null on success, else the reason the value is rejected.</summary>
+    public string? TryParse(ReadOnlySpan<byte> utf8, out object? value)
+    {
+        value = null;
+        if (utf8.IsEmpty || IsNullValue(utf8))
+        {
+            if (_column.Type == ColumnType.String && !_column.EmptyAsNull && utf8.IsEmpty)
+            {
+                value = "";
+                return CheckLength("", 0);
+            }
+
+            return _column.Required ? "a value is required" : null;
+        }
+
+        if (_column.Type == ColumnType.String)
+        {
+            var text = Encoding.UTF8.GetString(utf8);
+            value = text;
+            return CheckLength(text, CountCharacters(utf8));
+        }
+
+        var trimmed = utf8.Trim(" \t"u8);
+        value = _column.Type switch
+        {
+            ColumnType.Int when int.TryParse(trimmed, NumberStyles.Integer, _culture, out var i) => i,
+            ColumnType.Long when long.TryParse(trimmed, NumberStyles.Integer, _culture, out var l) => l,
+            ColumnType.Decimal when decimal.TryParse(trimmed, _numberStyles, _culture, out var m) => m,
+            ColumnType.Double when double.TryParse(trimmed, _numberStyles, _culture, out var d) => d,
+            ColumnType.Bool when TryParseBool(trimmed, out var b) => b,
+            ColumnType.Guid when Guid.TryParse(Encoding.UTF8.GetString(trimmed), out var g) => g,
+            ColumnType.Date => ParseDate(trimmed) is { } date ? date : null,
+            ColumnType.Timestamp => ParseTimestamp(trimmed) is { } timestamp ? timestamp : null,
+            ColumnType.TimestampWithOffset => ParseTimestampWithOffset(trimmed) is { } instant ? instant : null,
+            _ => null,
+        };
+        return value is null ? $"'{Shorten(Encoding.UTF8.GetString(utf8))}' is not {Expected()}" : null;
+    }
+
+    /// <summary>For a trailing field the record does not have (accepted by the source's missingFields): null.</summary>
+    public string? Missing(out object? value)
+    {
+        value = null;
+        return _column.Required ? "a value is required" : null;
+    }
+
+    private bool IsNullValue(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var nullValue in _nullValues)
+        {
+            if (utf8.SequenceEqual(nullValue))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private DateOnly? ParseDate(ReadOnlySpan<byte> utf8)
+    {
+        if (_column.Format is null)
+        {
+            return IsoTimestampParser.TryParseDate(utf8, out var iso) ? iso : null;
+        }
+
+        return DateOnly.TryParseExact(Encoding.UTF8.GetString(utf8), _column.Format, _culture, DateTimeStyles.None, out var date) ? date : null;
+    }
+
+    private DateTime? ParseTimestamp(ReadOnlySpan<byte> utf8)
+    {
+        if (_column.Format is null)
+        {
+            return IsoTimestampParser.TryParse(utf8, out var local, out var offset) && offset is null ? local : null;
+        }
+
+        return DateTime.TryParseExact(Encoding.UTF8.GetString(utf8), _column.Format, _culture, DateTimeStyles.None, out var timestamp) ? timestamp : null;
+    }
+
+    private DateTimeOffset? ParseTimestampWithOffset(ReadOnlySpan<byte> utf8)
+    {
+        if (_column.Format is null)
+        {
+            return IsoTimestampParser.TryParse(utf8, out var local, out var offset) && offset is { } known ? new DateTimeOffset(local, known) : null;
+        }
+
+        // A format without an offset reads the time as UTC, so that the stored instant does not depend on the server's zone.
+        return DateTimeOffset.TryParseExact(Encoding.UTF8.GetString(utf8), _column.Format, _culture, DateTimeStyles.AssumeUniversal, out var instant)
+            ? instant
+            : null;
+    }
+
+    private string Expected() => _column.Type switch
     {
         ColumnType.Int => "an int",
         ColumnType.Long => "a long",
         ColumnType.Decimal => "a decimal",
         ColumnType.Double => "a double",
         ColumnType.Bool => "a bool (true, false, 1 or 0)",
+        ColumnType.Guid => "a guid",
+        ColumnType.Date or ColumnType.Timestamp or ColumnType.TimestampWithOffset when _column.Format is not null =>
+            $"a {ColumnTypeNames.Of(_column.Type)} in the format '{_column.Format}'",
         ColumnType.Date => "a date (yyyy-MM-dd)",
         ColumnType.Timestamp => "a timestamp (yyyy-MM-ddTHH:mm:ss, no offset)",
         ColumnType.TimestampWithOffset => "a timestampWithOffset (ISO 8601 with an offset, such as 2026-03-01T10:15:00+01:00)",
-        _ => $"a {ColumnTypeNames.Of(type)}",
+        _ => $"a {ColumnTypeNames.Of(_column.Type)}",
     };
 
     private static bool TryParseBool(ReadOnlySpan<byte> utf8, out bool value)
     {
-        var trimmed = utf8.Trim(" \t"u8);
-        if (trimmed.SequenceEqual("1"u8) || Ascii.EqualsIgnoreCase(trimmed, "true"u8))
+        if (utf8.SequenceEqual("1"u8) || Ascii.EqualsIgnoreCase(utf8, "true"u8))
         {
             value = true;
             return true;
         }
 
         value = false;
-        return trimmed.SequenceEqual("0"u8) || Ascii.EqualsIgnoreCase(trimmed, "false"u8);
+        return utf8.SequenceEqual("0"u8) || Ascii.EqualsIgnoreCase(utf8, "false"u8);
     }
 
-    private static string? CheckLength(ColumnDefinition column, string text, int length)
+    private string? CheckLength(string text, int length)
     {
-        if (length < column.MinLength)
+        if (length < _column.MinLength)
         {
-            return $"'{Shorten(text)}' is {length} characters long, shorter than minLength {column.MinLength}";
+            return $"'{Shorten(text)}' is {length} characters long, shorter than minLength {_column.MinLength}";
         }
 
-        if (length > column.MaxLength)
+        if (length > _column.MaxLength)
         {
-            return $"'{Shorten(text)}' is {length} characters long, longer than maxLength {column.MaxLength}";
+            return $"'{Shorten(text)}' is {length} characters long, longer than maxLength {_column.MaxLength}";
         }
 
         return null;

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using CsvHelper;
 using Scheduler.Dataflows.Definitions;
@@ -5,29 +7,36 @@ using Scheduler.Dataflows.Rejections;
 
 namespace Scheduler.Dataflows.Sources;
 
-/// <summary>Reads a CSV file one record at a time and types each record by the source's column definitions.</summary>
+/// <summary>Reads a delimited file one record at a time and types each record by the source's column definitions.</summary>
 internal sealed class CsvRowSource : IDisposable
 {
     /// <summary>Guards against an unclosed quote making the reader buffer the rest of a large file as one record.</summary>
     private const int MaxRecordBytes = 16 * 1024 * 1024;
 
+    private const int FileBufferBytes = 1 << 20;
+
     private readonly CsvReader _reader;
     private readonly string _path;
-    private readonly IReadOnlyList<ColumnDefinition> _columns;
+    private readonly SourceDefinition _source;
+    private readonly ColumnValueParser[] _parsers;
     private readonly int[] _fieldIndexes;
     private readonly int _expectedFieldCount;
+    private readonly int _skippedLines;
 
-    private CsvRowSource(CsvReader reader, string path, IReadOnlyList<ColumnDefinition> columns, int[] fieldIndexes, int expectedFieldCount)
+    private CsvRowSource(CsvReader reader, string path, SourceDefinition source, int[] fieldIndexes, int expectedFieldCount, int skippedLines)
     {
         _reader = reader;
         _path = path;
-        _columns = columns;
+        _source = source;
         _fieldIndexes = fieldIndexes;
         _expectedFieldCount = expectedFieldCount;
+        _skippedLines = skippedLines;
+        var culture = source.Culture is null ? null : CultureInfo.GetCultureInfo(source.Culture);
+        _parsers = [.. source.Columns.Select(c => new ColumnValueParser(c, culture, source.NullValues))];
     }
 
     /// <summary>The 1-based physical line where the current record starts.</summary>
-    public long LineNumber => _reader.LineNumber;
+    public long LineNumber => _reader.LineNumber + _skippedLines;
 
     public static CsvRowSource Open(SourceDefinition source, string path)
     {
@@ -37,21 +46,17 @@ internal sealed class CsvRowSource : IDisposable
             throw new DataflowException($"The input file '{path}' does not exist.");
         }
 
-        var options = new CsvReaderOptions
+        if (!SourceEncodings.TryGet(source.Encoding, out var encoding))
         {
-            Separator = source.Delimiter[0],
-            HasHeader = source.HasHeader,
-            TrackLineNumbers = true,
-            MaxRecordSize = MaxRecordBytes,
-            DetectSeparatorHint = false,
-        };
+            throw new DataflowException($"Unknown encoding '{source.Encoding}'; valid: {string.Join(", ", SourceEncodings.Names)}.");
+        }
 
         CsvReader reader;
         try
         {
-            reader = CsvReader.FromFile(path, options);
+            reader = OpenReader(source, path, encoding);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             throw new DataflowException($"The input file '{path}' cannot be read: {exception.Message}", exception);
         }
@@ -60,7 +65,7 @@ internal sealed class CsvRowSource : IDisposable
         {
             if (!source.HasHeader)
             {
-                return new CsvRowSource(reader, path, source.Columns, [.. Enumerable.Range(0, source.Columns.Count)], source.Columns.Count);
+                return new CsvRowSource(reader, path, source, [.. Enumerable.Range(0, source.Columns.Count)], source.Columns.Count, source.SkipLines);
             }
 
             var headers = ReadHeaders(reader, path);
@@ -82,7 +87,7 @@ internal sealed class CsvRowSource : IDisposable
                     $"it has: {(headers.Count == 0 ? "(none, the file is empty)" : string.Join(", ", headers))}.");
             }
 
-            return new CsvRowSource(reader, path, source.Columns, indexes, headers.Count);
+            return new CsvRowSource(reader, path, source, indexes, headers.Count, source.SkipLines);
         }
         catch
         {
@@ -100,33 +105,88 @@ internal sealed class CsvRowSource : IDisposable
         }
         catch (CsvFormatException exception)
         {
-            throw new DataflowException($"'{_path}' is not valid CSV near line {exception.LineNumber}: {exception.Message}", exception);
+            throw new DataflowException($"'{_path}' is not valid CSV near line {exception.LineNumber + _skippedLines}: {exception.Message}", exception);
+        }
+        catch (Exception exception) when (exception is IOException or InvalidDataException)
+        {
+            throw new DataflowException($"The input file '{_path}' cannot be read: {exception.Message}", exception);
         }
     }
 
     /// <summary>Fills <paramref name="values"/> (one per defined column) from the current record, or says why it is rejected.</summary>
     public RowRejection? ParseCurrent(object?[] values)
     {
-        if (_reader.FieldCount != _expectedFieldCount)
+        var fieldCount = _reader.FieldCount;
+        if (fieldCount != _expectedFieldCount
+            && (fieldCount > _expectedFieldCount ? _source.ExtraFields : _source.MissingFields) == FieldCountHandling.Reject)
         {
-            return new RowRejection(LineNumber, null, $"expected {_expectedFieldCount} fields, found {_reader.FieldCount}", RawRecord());
+            return Reject(null, $"expected {_expectedFieldCount} fields, found {fieldCount}");
         }
 
-        for (var i = 0; i < _columns.Count; i++)
+        for (var i = 0; i < _parsers.Length; i++)
         {
-            var reason = ColumnValueParser.TryParse(_columns[i], _reader.GetSpan(_fieldIndexes[i]), out values[i]);
+            var index = _fieldIndexes[i];
+            var reason = index < fieldCount ? _parsers[i].TryParse(_reader.GetSpan(index), out values[i]) : _parsers[i].Missing(out values[i]);
             if (reason is not null)
             {
-                return new RowRejection(LineNumber, _columns[i].Name, reason, RawRecord());
+                return Reject(_source.Columns[i].Name, reason);
             }
         }
 
         return null;
     }
 
+    /// <summary>A rejection of the current record, with its line and raw text.</summary>
+    public RowRejection Reject(string? column, string reason) => new(LineNumber, column, reason, Encoding.UTF8.GetString(_reader.RawRecord));
+
     public void Dispose() => _reader.Dispose();
 
-    private string RawRecord() => Encoding.UTF8.GetString(_reader.RawRecord);
+    private static CsvReader OpenReader(SourceDefinition source, string path, Encoding encoding)
+    {
+        var quote = source.Quote[0];
+        var escape = source.Escape is { Length: 1 } e ? e[0] : quote;
+        var options = new CsvReaderOptions
+        {
+            Separator = source.Delimiter[0],
+            Quote = quote,
+            Escape = escape,
+            Mode = escape == quote ? CsvMode.Rfc4180 : CsvMode.Escape,
+            HasHeader = source.HasHeader,
+            TrackLineNumbers = true,
+            MaxRecordSize = MaxRecordBytes,
+            DetectSeparatorHint = false,
+            TrimWhitespace = source.Trim,
+            CommentPrefix = source.Comment is { Length: 1 } comment ? comment[0] : null,
+            Encoding = SourceEncodings.IsUtf8(encoding) ? null : encoding,
+        };
+
+        Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferBytes, FileOptions.SequentialScan);
+        try
+        {
+            if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+            {
+                stream = new BufferedStream(new GZipStream(stream, CompressionMode.Decompress), FileBufferBytes);
+            }
+
+            if (source.SkipLines == 0)
+            {
+                return CsvReader.Create(stream, options, leaveOpen: false);
+            }
+
+            // Lines are skipped as text, so that a skipped title line with an odd quote cannot confuse the CSV parser.
+            var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, FileBufferBytes);
+            for (var i = 0; i < source.SkipLines && text.ReadLine() is not null; i++)
+            {
+            }
+
+            return CsvReader.Create(text, options with { Encoding = null }, leaveOpen: false);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
 
     private static IReadOnlyList<string> ReadHeaders(CsvReader reader, string path)
     {

@@ -80,16 +80,16 @@ public sealed class DataflowDefinitionLoaderTests
         [
             "$.name: is required",
             "$.maxErrors: must be at least 0, not -1",
-            "$.source.delimiter: ';;' is not a valid delimiter; it must be one ASCII character other than a quote or a line break",
+            "$.source.delimiter: ';;' is not a valid delimiter; it must be one ASCII character other than a line break",
             "$.source.columns[1].name: column 'ID' is defined twice (also at index 0)",
             "$.source.columns[2].name: is required",
-            "$.source.columns[3].type: unknown type 'datetime'; valid: string, int, long, decimal, double, bool, date, timestamp, timestampWithOffset",
-            "$.source.columns[4].requried: unknown property for a column; valid: name, type, required, minLength, maxLength, emptyAsNull",
+            "$.source.columns[3].type: unknown type 'datetime'; valid: string, int, long, decimal, double, bool, date, timestamp, timestampWithOffset, guid",
+            "$.source.columns[4].requried: unknown property for a column; valid: name, type, required, minLength, maxLength, emptyAsNull, format",
             "$.source.columns[4].minLength: minLength (5) is greater than maxLength (2)",
             "$.source.columns[5].maxLength: lengths apply to string columns only, not to 'int'",
             "$.destination.connection: is required",
             "$.destination.table: 'a.b.c' is not a valid table name; use 'table' or 'schema.table'",
-            "$.destination.mode: mode 'Upsert' is not supported yet; supported: Append",
+            "$.destination.keyColumns: is required",
         ]);
     }
 
@@ -99,7 +99,7 @@ public sealed class DataflowDefinitionLoaderTests
         var result = DataflowDefinitionLoader.Load(
             """{ "name": "x", "source": { "columns": [ { "name": "a" } ] }, "destination": { "type": "Oracle" } }""", "x.json");
 
-        result.Problems.Should().ContainSingle().Which.ToString().Should().Be("$.destination.type: unknown type 'Oracle'; valid: PostgreSql, CsvFile");
+        result.Problems.Should().ContainSingle().Which.ToString().Should().Be("$.destination.type: unknown type 'Oracle'; valid: PostgreSql, CsvFile, JsonLinesFile");
     }
 
     [Fact]

@@ -1,0 +1,44 @@
+using Scheduler.Dataflows.Definitions;
+
+namespace Scheduler.Dataflows.Bench;
+
+/// <summary>The benchmark table and the two dataflows loaded into it: typed with rejection checks, and the same with a Filter and a Derive.</summary>
+internal static class Definitions
+{
+    /// <summary>Logged (not UNLOGGED), typed, without indexes: the table psql's \copy and the dataflow both load.</summary>
+    public const string CreateTableSql =
+        "DROP TABLE IF EXISTS orders; CREATE TABLE orders (id bigint NOT NULL, customer text NOT NULL, email text, amount numeric, quantity integer, " +
+        "created_at timestamptz, country varchar(2), active boolean, note text)";
+
+    public static long? InputRows { get; set; }
+
+    public static DataflowDefinition Plain { get; } = new()
+    {
+        Name = "bench-orders",
+        Source = new SourceDefinition
+        {
+            Columns =
+            [
+                new ColumnDefinition { Name = "id", Type = ColumnType.Long, Required = true },
+                new ColumnDefinition { Name = "customer", Required = true },
+                new ColumnDefinition { Name = "email", EmptyAsNull = true },
+                new ColumnDefinition { Name = "amount", Type = ColumnType.Decimal },
+                new ColumnDefinition { Name = "quantity", Type = ColumnType.Int },
+                new ColumnDefinition { Name = "created_at", Type = ColumnType.TimestampWithOffset },
+                new ColumnDefinition { Name = "country", MinLength = 2, MaxLength = 2 },
+                new ColumnDefinition { Name = "active", Type = ColumnType.Bool },
+                new ColumnDefinition { Name = "note", EmptyAsNull = true },
+            ],
+        },
+        Destination = new DestinationDefinition { Type = DestinationType.PostgreSql, Connection = "bench", Table = "orders" },
+    };
+
+    public static DataflowDefinition WithTransforms { get; } = Plain with
+    {
+        Transforms =
+        [
+            new TransformDefinition { Type = TransformType.Filter, Expression = "quantity > 0" },
+            new TransformDefinition { Type = TransformType.Derive, Column = "amount", Expression = "amount * 1.2m" },
+        ],
+    };
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Scheduler.Dataflows;
+using Scheduler.Dataflows.Bench;
+using Scheduler.Dataflows.Definitions;
+
+// Usage (bench/run.sh drives it):
+//   generate FILE ROWS
+//   compare FILE CONNECTION_STRING ROUNDS      psql \copy and the dataflow, alternating, into the same table
+//   memory FILE CONNECTION_STRING              one dataflow load, then the process's peak resident memory
+var invariant = CultureInfo.InvariantCulture;
+switch (args)
+{
+    case ["generate", var file, var rows]:
+        OrdersGenerator.Write(file, long.Parse(rows, invariant));
+        Console.WriteLine($"{file}: {new FileInfo(file).Length / 1_048_576.0:F0} MiB");
+        return 0;
+    case ["compare", var file, var connectionString, var rounds]:
+        await Compare(file, connectionString, int.Parse(rounds, invariant));
+        return 0;
+    case ["memory", var file, var connectionString]:
+        var result = await LoadAsync(file, connectionString, Definitions.Plain);
+        Console.WriteLine($"memory: {result.RowsRead} rows, peak resident {PeakResidentMiB()} MiB");
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: generate FILE ROWS | compare FILE CONNECTION_STRING ROUNDS | memory FILE CONNECTION_STRING");
+        return 2;
+}
+
+static async Task Compare(string file, string connectionString, int rounds)
+{
+    await ExecuteAsync(connectionString, Definitions.CreateTableSql);
+    var timings = new Dictionary<string, List<double>> { ["psql \\copy"] = [], ["dataflow"] = [], ["dataflow + Filter + Derive"] = [] };
+    for (var round = 1; round <= rounds; round++)
+    {
+        foreach (var name in timings.Keys)
+        {
+            await ExecuteAsync(connectionString, "TRUNCATE orders; CHECKPOINT");
+            var started = Stopwatch.GetTimestamp();
+            if (name == "psql \\copy")
+            {
+                await PsqlCopyAsync(file, connectionString);
+            }
+            else
+            {
+                await LoadAsync(file, connectionString, name == "dataflow" ? Definitions.Plain : Definitions.WithTransforms);
+            }
+
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var loaded = await ScalarAsync(connectionString, "SELECT count(*) FROM orders");
+            timings[name].Add(seconds);
+            Console.WriteLine(FormattableString.Invariant($"round {round} {name,-28} {seconds,7:F2} s  {loaded,9} rows in table"));
+        }
+    }
+
+    var baseline = Median(timings["psql \\copy"]);
+    Console.WriteLine();
+    foreach (var (name, seconds) in timings)
+    {
+        var median = Median(seconds);
+        Console.WriteLine(FormattableString.Invariant($"{name,-28} median {median,6:F2} s  {InputRows(file) / median,10:N0} input rows/s  ratio {baseline / median:F2}"));
+    }
+}
+
+static long InputRows(string file) => Definitions.InputRows ??= CountRecords(file);
+
+static long CountRecords(string file)
+{
+    using var reader = CsvHelper.CsvReader.FromFile(file, new CsvHelper.CsvReaderOptions { Separator = ',', HasHeader = true, DetectSeparatorHint = false });
+    reader.ReadHeader();
+    long count = 0;
+    while (reader.Read())
+    {
+        count++;
+    }
+
+    return count;
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static async Task<DataflowResult> LoadAsync(string file, string connectionString, DataflowDefinition definition)
+{
+    var runner = new DataflowRunner(new BenchConnections(connectionString), NullLogger<DataflowRunner>.Instance);
+    return await runner.RunAsync(new DataflowRunRequest(definition, file, Path.GetTempPath()), CancellationToken.None);
+}
+
+static async Task PsqlCopyAsync(string file, string connectionString)
+{
+    var builder = new NpgsqlConnectionStringBuilder(connectionString);
+    var copy = $"\\copy orders ({OrdersGenerator.Header}) FROM '{file}' WITH (FORMAT csv, HEADER true)";
+    var start = new ProcessStartInfo("psql", ["-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, "-d", builder.Database!, "-v", "ON_ERROR_STOP=1", "-c", copy])
+    {
+        RedirectStandardOutput = true,
+    };
+    using var psql = Process.Start(start)!;
+    await psql.StandardOutput.ReadToEndAsync();
+    await psql.WaitForExitAsync();
+    if (psql.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"psql exited with {psql.ExitCode}");
+    }
+}
+
+static async Task ExecuteAsync(string connectionString, string sql)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    await command.ExecuteNonQueryAsync();
+}
+
+static async Task<long> ScalarAsync(string connectionString, string sql)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    return (long)(await command.ExecuteScalarAsync())!;
+}
+
+static long PeakResidentMiB()
+{
+    var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+}
+
+internal sealed class BenchConnections(string connectionString) : IDatabaseConnections
+{
+    public string GetPostgreSqlConnectionString(string connectionName) => connectionString;
+}
