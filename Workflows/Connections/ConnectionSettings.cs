@@ -2,8 +2,8 @@ namespace Scheduler.Workflows.Connections;
 
 /// <summary>
 /// One named entry of the <c>Connections</c> configuration section, for example <c>Connections:OrdersFtp</c>.
-/// Which properties matter depends on <see cref="Type"/>: Ftp uses Host/Port/Username/Password, Local uses Path,
-/// PostgreSql uses ConnectionString.
+/// Which properties matter depends on <see cref="Type"/>: Ftp, Ftps and Sftp use Host/Port/Username/Password (Ftps
+/// also Fingerprint and ValidateCertificate, Sftp also HostKey), Local uses Path, PostgreSql uses ConnectionString.
 /// </summary>
 public sealed class ConnectionSettings
 {
@@ -21,11 +21,21 @@ public sealed class ConnectionSettings
 
     public string? ConnectionString { get; set; }
 
+    /// <summary>Ftps: the SHA-256 fingerprint of the server's certificate in hex; when set, the only certificate accepted.</summary>
+    public string? Fingerprint { get; set; }
+
+    /// <summary>Ftps without a Fingerprint: false accepts any certificate (encrypted, but the server is not authenticated).</summary>
+    public bool ValidateCertificate { get; set; } = true;
+
+    /// <summary>Sftp: the SHA-256 fingerprint of the server's host key, <c>SHA256:...</c> as <c>ssh-keygen -lf</c> prints it.</summary>
+    public string? HostKey { get; set; }
+
     /// <summary>Never prints the secrets: settings end up in log lines and exception messages.</summary>
-    public override string ToString() => Type switch
+    public override string ToString() => Type.ToUpperInvariant() switch
     {
-        "Ftp" => $"Ftp {Username}@{Host}:{Port ?? 21}",
-        "Local" => $"Local {Path}",
+        "FTP" or "FTPS" => $"{Type} {Username}@{Host}:{Port ?? 21}",
+        "SFTP" => $"{Type} {Username}@{Host}:{Port ?? 22}",
+        "LOCAL" => $"{Type} {Path}",
         _ => Type,
     };
 }

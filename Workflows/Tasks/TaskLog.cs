@@ -4,9 +4,6 @@ namespace Scheduler.Workflows.Tasks;
 
 internal static partial class TaskLog
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Downloaded {RemotePath} from {Server}: {Size} bytes to {LocalPath}")]
-    public static partial void LogDownloaded(this ILogger logger, string remotePath, string server, long size, string localPath);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Dataflow {Dataflow} read {RowsRead} rows, wrote {RowsWritten}, rejected {RowsRejected}")]
     public static partial void LogDataflowDone(this ILogger logger, string dataflow, long rowsRead, long rowsWritten, long rowsRejected);
 

@@ -3,7 +3,8 @@ namespace Scheduler.Workflows.Transfer;
 /// <summary>
 /// A remote file path checked before any I/O, so that neither the server command nor the local copy can be steered
 /// somewhere else. Separators are <c>/</c> or <c>\</c>. Refused: empty paths, <c>..</c> segments, drive letters and
-/// any <c>:</c>, Windows roots (<c>\x</c>, <c>\\server\share</c>), control characters, a trailing separator.
+/// any <c>:</c>, Windows roots (<c>\x</c>, <c>\\server\share</c>), control characters, a trailing separator, and
+/// wildcards (<c>*</c>, <c>?</c>) anywhere but in the file name (<c>in/*.csv</c>, see <see cref="RemoteWildcard"/>).
 /// <para>
 /// A leading <c>/</c> is kept for the server: FTP servers commonly chroot the login, so <c>/in/orders.csv</c> is
 /// a path from the login root, and the Local type reads it from its root folder. It never makes the local copy
@@ -31,6 +32,16 @@ public sealed class RemotePath
     public string Value { get; }
 
     public string FileName => Segments[^1];
+
+    /// <summary>True when the file name is a pattern such as <c>*.csv</c> rather than one file.</summary>
+    public bool HasWildcard => RemoteWildcard.HasWildcard(FileName);
+
+    /// <summary>The folder that holds the file, as sent to the server; null for the login folder.</summary>
+    public string? Folder => Segments.Count > 1 ? (FromRoot ? "/" : "") + string.Join('/', Segments.Take(Segments.Count - 1))
+        : FromRoot ? "/" : null;
+
+    /// <summary>The same folder with another file name, for example a match of a wildcard or a <c>.part</c> name.</summary>
+    public RemotePath WithFileName(string fileName) => Parse(Folder is { } folder ? $"{folder.TrimEnd('/')}/{fileName}" : fileName);
 
     public override string ToString() => Value;
 
@@ -72,6 +83,11 @@ public sealed class RemotePath
         if (segments.Count == 0)
         {
             throw Rejected(remotePath, "it names no file");
+        }
+
+        if (segments.Take(segments.Count - 1).Any(RemoteWildcard.HasWildcard))
+        {
+            throw Rejected(remotePath, "wildcards ('*', '?') are allowed in the file name only");
         }
 
         return new RemotePath(remotePath[0] == '/', segments);

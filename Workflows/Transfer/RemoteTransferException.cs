@@ -128,3 +128,21 @@ public sealed class RemoteConnectionSettingsException : RemoteTransferException
     {
     }
 }
+
+/// <summary>The server's identity did not check out: an untrusted or unpinned TLS certificate, or an SSH host key that differs from the pinned one.</summary>
+public sealed class RemoteServerNotTrustedException : RemoteTransferException
+{
+    public RemoteServerNotTrustedException()
+    {
+    }
+
+    public RemoteServerNotTrustedException(string message)
+        : base(message)
+    {
+    }
+
+    public RemoteServerNotTrustedException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+}

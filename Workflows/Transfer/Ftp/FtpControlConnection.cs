@@ -39,7 +39,7 @@ internal sealed class FtpControlConnection : IAsyncDisposable
     public bool IsBroken { get; private set; }
 
     public static async Task<FtpControlConnection> ConnectAsync(
-        string host, int port, string server, FtpOptions options, CancellationToken cancellationToken)
+        string host, int port, string server, TransferOptions options, CancellationToken cancellationToken)
     {
         var socket = await ConnectSocketAsync(host, port, server, options.ConnectTimeout, cancellationToken)
             .ConfigureAwait(false);

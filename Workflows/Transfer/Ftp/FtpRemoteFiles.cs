@@ -1,65 +1,26 @@
-using System.Buffers;
 using System.Globalization;
+using System.Text;
 
 namespace Scheduler.Workflows.Transfer.Ftp;
 
 /// <summary>
-/// A logged-in plain FTP session (RFC 959, EPSV from RFC 2428, SIZE and REST from RFC 3659), in binary mode.
-/// FTPS adds AUTH TLS after the greeting (<see cref="FtpControlConnection.UpgradeStreamAsync"/>), PBSZ 0 and PROT P
-/// after the login, and an SslStream in <see cref="OpenDataStreamAsync"/>; the rest stays as it is.
+/// A logged-in FTP or FTPS session (RFC 959; EPSV from RFC 2428; SIZE, REST and MLSD from RFC 3659; AUTH TLS from
+/// RFC 4217), in binary mode. <see cref="FtpLogin"/> opens it; <see cref="FtpDataChannel"/> moves the bytes.
 /// </summary>
 internal sealed class FtpRemoteFiles : IRemoteFiles
 {
     private readonly FtpControlConnection _control;
-    private readonly FtpOptions _options;
-    private bool _epsvRefused;
+    private readonly FtpDataChannel _data;
+    private readonly bool _hasMlsd;
 
-    private FtpRemoteFiles(FtpControlConnection control, FtpOptions options)
+    public FtpRemoteFiles(FtpControlConnection control, FtpDataChannel data, bool hasMlsd)
     {
         _control = control;
-        _options = options;
-        _epsvRefused = !options.UseEpsv;
+        _data = data;
+        _hasMlsd = hasMlsd;
     }
 
     public string Description => _control.Server;
-
-    public static string Describe(string host, int port, string username) =>
-        string.Create(CultureInfo.InvariantCulture, $"ftp://{username}@{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}");
-
-    public static async Task<FtpRemoteFiles> ConnectAsync(
-        string host, int port, string username, string password, FtpOptions options, CancellationToken cancellationToken)
-    {
-        var server = Describe(host, port, username);
-        var control = await FtpControlConnection.ConnectAsync(host, port, server, options, cancellationToken)
-            .ConfigureAwait(false);
-        try
-        {
-            var greeting = await control.ReadReplyAsync("the greeting", cancellationToken).ConfigureAwait(false);
-            if (greeting.Code == 120)
-            {
-                greeting = await control.ReadReplyAsync("the greeting", cancellationToken).ConfigureAwait(false);
-            }
-
-            if (!greeting.IsCompletion)
-            {
-                throw new RemoteServerUnreachableException($"{server} is not ready: {greeting}");
-            }
-
-            await LogInAsync(control, username, password, cancellationToken).ConfigureAwait(false);
-            var type = await control.ExecuteAsync("TYPE I", cancellationToken).ConfigureAwait(false);
-            if (!type.IsCompletion)
-            {
-                throw new RemoteTransferException($"{server} refused binary mode (TYPE I): {type}");
-            }
-
-            return new FtpRemoteFiles(control, options);
-        }
-        catch
-        {
-            await control.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
 
     public async Task<long> GetSizeAsync(string remotePath, CancellationToken cancellationToken)
     {
@@ -70,6 +31,7 @@ internal sealed class FtpRemoteFiles : IRemoteFiles
             return size;
         }
 
+        // 550 for a missing file and, on most servers, for a folder: neither has a size to download.
         if (reply.Code == 550)
         {
             throw NotFound(remotePath, reply);
@@ -78,160 +40,81 @@ internal sealed class FtpRemoteFiles : IRemoteFiles
         throw new RemoteTransferException($"{Description} did not give the size of '{remotePath}': {reply}");
     }
 
-    public async Task DownloadAsync(string remotePath, Stream destination, long offset, CancellationToken cancellationToken)
+    public Task DownloadAsync(string remotePath, Stream destination, long offset, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        return _data.RunAsync($"RETR {remotePath}", remotePath, offset, sending: false,
+            (data, token) => _data.ReceiveAsync(data, destination, remotePath, token), cancellationToken);
+    }
 
-        var port = await EnterPassiveModeAsync(cancellationToken).ConfigureAwait(false);
-        var data = await OpenDataStreamAsync(port, cancellationToken).ConfigureAwait(false);
-        bool completed;
-        await using (data.ConfigureAwait(false))
+    public Task UploadAsync(string remotePath, Stream source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return _data.RunAsync($"STOR {remotePath}", remotePath, 0, sending: true,
+            (data, token) => _data.SendAsync(source, data, remotePath, token), cancellationToken);
+    }
+
+    public async Task DeleteAsync(string remotePath, CancellationToken cancellationToken)
+    {
+        var reply = await _control.ExecuteAsync($"DELE {remotePath}", cancellationToken).ConfigureAwait(false);
+        if (reply.Code == 550)
         {
-            if (offset > 0)
-            {
-                var rest = await _control.ExecuteAsync(
-                    string.Create(CultureInfo.InvariantCulture, $"REST {offset}"), cancellationToken).ConfigureAwait(false);
-                if (rest.Code != 350)
-                {
-                    throw new RemoteTransferException(
-                        $"{Description} refused to resume '{remotePath}' at byte {offset}: {rest}");
-                }
-            }
-
-            var retrieve = await _control.ExecuteAsync($"RETR {remotePath}", cancellationToken).ConfigureAwait(false);
-            if (retrieve.Code == 550)
-            {
-                throw NotFound(remotePath, retrieve);
-            }
-
-            if (!retrieve.IsPreliminary && !retrieve.IsCompletion)
-            {
-                throw new RemoteTransferException($"{Description} refused to send '{remotePath}': {retrieve}");
-            }
-
-            completed = retrieve.IsCompletion;
-            await CopyAsync(data, destination, remotePath, cancellationToken).ConfigureAwait(false);
+            throw NotFound(remotePath, reply);
         }
 
-        if (!completed)
+        if (!reply.IsCompletion)
         {
-            var end = await _control.ReadReplyAsync("the end of RETR", cancellationToken).ConfigureAwait(false);
-            if (!end.IsCompletion)
-            {
-                throw new RemoteTransferException($"Transfer of '{remotePath}' from {Description} failed: {end}");
-            }
+            throw new RemoteTransferException($"{Description} refused to delete '{remotePath}': {reply}");
         }
+    }
+
+    public async Task RenameAsync(string remotePath, string newPath, CancellationToken cancellationToken)
+    {
+        var from = await _control.ExecuteAsync($"RNFR {remotePath}", cancellationToken).ConfigureAwait(false);
+        if (from.Code == 550)
+        {
+            throw NotFound(remotePath, from);
+        }
+
+        if (from.Code != 350)
+        {
+            throw new RemoteTransferException($"{Description} refused to rename '{remotePath}': {from}");
+        }
+
+        var to = await _control.ExecuteAsync($"RNTO {newPath}", cancellationToken).ConfigureAwait(false);
+        if (!to.IsCompletion)
+        {
+            throw new RemoteTransferException($"{Description} refused to rename '{remotePath}' to '{newPath}': {to}");
+        }
+    }
+
+    public async Task<IReadOnlyList<RemoteFileEntry>> ListAsync(string? folder, CancellationToken cancellationToken)
+    {
+        var command = (_hasMlsd ? "MLSD" : "LIST") + (folder is null ? "" : $" {folder}");
+        using var listing = new MemoryStream();
+        try
+        {
+            await _data.RunAsync(command, folder ?? ".", 0, sending: false,
+                (data, token) => _data.ReceiveAsync(data, listing, folder ?? ".", token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RemoteFileNotFoundException)
+        {
+            return [];
+        }
+
+        Func<string, RemoteFileEntry?> parse = _hasMlsd ? FtpListing.ParseMlsdLine : FtpListing.ParseUnixLine;
+        return Encoding.UTF8.GetString(listing.GetBuffer(), 0, (int)listing.Length)
+            .Split('\n')
+            .Select(line => parse(line.TrimEnd('\r')))
+            .OfType<RemoteFileEntry>()
+            .ToList();
     }
 
     public async ValueTask DisposeAsync()
     {
         await _control.QuitAsync().ConfigureAwait(false);
         await _control.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private static async Task LogInAsync(
-        FtpControlConnection control, string username, string password, CancellationToken cancellationToken)
-    {
-        var reply = await control.ExecuteAsync($"USER {username}", cancellationToken).ConfigureAwait(false);
-        if (reply.Code == 331)
-        {
-            // Only the verb of this command ever reaches a message; the password stays here.
-            reply = await control.ExecuteAsync($"PASS {password}", cancellationToken).ConfigureAwait(false);
-        }
-
-        if (reply.Code == 421)
-        {
-            throw new RemoteServerUnreachableException($"{control.Server} closed the session at login: {reply}");
-        }
-
-        if (!reply.IsCompletion)
-        {
-            throw new RemoteLoginRefusedException($"Login refused by {control.Server}: {reply}");
-        }
-    }
-
-    /// <summary>EPSV first (works through NAT and IPv6), PASV for servers that refuse it.</summary>
-    private async Task<int> EnterPassiveModeAsync(CancellationToken cancellationToken)
-    {
-        if (!_epsvRefused)
-        {
-            var extended = await _control.ExecuteAsync("EPSV", cancellationToken).ConfigureAwait(false);
-            if (extended.Code == 229 && FtpPassiveReply.ParseEpsvPort(extended.Message) is { } extendedPort)
-            {
-                return extendedPort;
-            }
-
-            _epsvRefused = true;
-        }
-
-        var passive = await _control.ExecuteAsync("PASV", cancellationToken).ConfigureAwait(false);
-        if (passive.Code == 227 && FtpPassiveReply.ParsePasvPort(passive.Message) is { } port)
-        {
-            return port;
-        }
-
-        throw new RemoteTransferException($"{Description} refused passive mode: {passive}");
-    }
-
-    /// <summary>The one place a data connection opens: to the control connection's address, whatever PASV said.</summary>
-    private async Task<Stream> OpenDataStreamAsync(int port, CancellationToken cancellationToken)
-    {
-        var socket = await FtpControlConnection.ConnectSocketAsync(
-            _control.RemoteAddress.ToString(), port, Description, _options.ConnectTimeout, cancellationToken)
-            .ConfigureAwait(false);
-        return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-    }
-
-    private async Task CopyAsync(Stream data, Stream destination, string remotePath, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        try
-        {
-            while (true)
-            {
-                // The timeout bounds each silence of the server, not the transfer, nor the writes to our disk.
-                timeoutSource.CancelAfter(_options.ReadTimeout);
-                var read = await ReadDataAsync(data, buffer, remotePath, timeoutSource.Token).ConfigureAwait(false);
-                timeoutSource.CancelAfter(Timeout.InfiniteTimeSpan);
-                if (read == 0)
-                {
-                    return;
-                }
-
-                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            _control.Break();
-            throw new RemoteServerUnreachableException(
-                $"{Description} sent no data of '{remotePath}' for {_options.ReadTimeout.TotalSeconds:0.###} s.");
-        }
-        catch
-        {
-            // Cancelled or failed mid-transfer: the control connection's state is unknown, close it.
-            _control.Break();
-            throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private async Task<int> ReadDataAsync(Stream data, byte[] buffer, string remotePath, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await data.ReadAsync(buffer.AsMemory(0, _options.BufferSize), cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException exception)
-        {
-            throw new RemoteServerUnreachableException(
-                $"The data connection from {Description} broke while reading '{remotePath}': {exception.Message}", exception);
-        }
     }
 
     private RemoteFileNotFoundException NotFound(string remotePath, FtpReply reply) =>

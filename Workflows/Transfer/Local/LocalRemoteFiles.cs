@@ -39,12 +39,7 @@ internal sealed class LocalRemoteFiles : IRemoteFiles
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        var path = Resolve(remotePath);
-        if (!File.Exists(path))
-        {
-            throw NotFound(remotePath);
-        }
-
+        var path = ExistingFile(remotePath);
         var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (source.ConfigureAwait(false))
@@ -54,7 +49,56 @@ internal sealed class LocalRemoteFiles : IRemoteFiles
         }
     }
 
+    public async Task UploadAsync(string remotePath, Stream source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var path = InExistingFolder(remotePath);
+        var target = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
+        await using (target.ConfigureAwait(false))
+        {
+            await source.CopyToAsync(target, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task DeleteAsync(string remotePath, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        File.Delete(ExistingFile(remotePath));
+        return Task.CompletedTask;
+    }
+
+    public Task RenameAsync(string remotePath, string newPath, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        File.Move(ExistingFile(remotePath), InExistingFolder(newPath), overwrite: true);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<RemoteFileEntry>> ListAsync(string? folder, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var directory = new DirectoryInfo(folder is null or "/" ? _root : Resolve(folder));
+        IReadOnlyList<RemoteFileEntry> entries = directory.Exists
+            ? directory.EnumerateFiles().Select(file => new RemoteFileEntry(file.Name, file.Length)).ToList()
+            : [];
+        return Task.FromResult(entries);
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private string ExistingFile(string remotePath)
+    {
+        var path = Resolve(remotePath);
+        return File.Exists(path) ? path : throw NotFound(remotePath);
+    }
+
+    private string InExistingFolder(string remotePath)
+    {
+        var path = Resolve(remotePath);
+        return Directory.Exists(Path.GetDirectoryName(path))
+            ? path
+            : throw new RemoteTransferException($"The folder of '{remotePath}' does not exist in {Description}.");
+    }
 
     private string Resolve(string remotePath)
     {

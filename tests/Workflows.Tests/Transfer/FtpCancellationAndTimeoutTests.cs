@@ -62,7 +62,7 @@ public sealed class FtpCancellationAndTimeoutTests : IDisposable
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         var port = ((IPEndPoint)silent.LocalEndpoint).Port;
-        var factory = new RemoteFilesFactory(new FtpOptions { ReadTimeout = TimeSpan.FromMilliseconds(300) });
+        var factory = new RemoteFilesFactory(new TransferOptions { ReadTimeout = TimeSpan.FromMilliseconds(300) });
         var settings = FtpTestFiles.Settings();
         settings.Port = port;
 
@@ -129,6 +129,17 @@ public sealed class FtpCancellationAndTimeoutTests : IDisposable
             var cancelling = new CancelOnFirstWriteStream(destination, cancellation);
             await inner.DownloadAsync(remotePath, cancelling, offset, cancellationToken);
         }
+
+        public Task UploadAsync(string remotePath, Stream source, CancellationToken cancellationToken) =>
+            inner.UploadAsync(remotePath, source, cancellationToken);
+
+        public Task DeleteAsync(string remotePath, CancellationToken cancellationToken) => inner.DeleteAsync(remotePath, cancellationToken);
+
+        public Task RenameAsync(string remotePath, string newPath, CancellationToken cancellationToken) =>
+            inner.RenameAsync(remotePath, newPath, cancellationToken);
+
+        public Task<IReadOnlyList<RemoteFileEntry>> ListAsync(string? folder, CancellationToken cancellationToken) =>
+            inner.ListAsync(folder, cancellationToken);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

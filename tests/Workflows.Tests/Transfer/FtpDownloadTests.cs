@@ -132,27 +132,6 @@ public sealed class FtpDownloadTests : IDisposable
     }
 
     [Fact]
-    public async Task Resume_appends_from_the_length_of_the_existing_part_file()
-    {
-        var content = FtpTestFiles.Binary(3 * 1024 * 1024, seed: 2);
-        FtpTestFiles.Server.WriteFile($"{_folder}/resume.bin", content);
-        // A sentinel that differs from the server's bytes: if it survives, the first bytes were not downloaded again.
-        var sentinel = Enumerable.Repeat((byte)'X', 1_000_000).ToArray();
-        var part = Path.Combine(_local.Path, _folder, "resume.bin.part");
-        Directory.CreateDirectory(Path.GetDirectoryName(part)!);
-        await File.WriteAllBytesAsync(part, sentinel);
-
-        await using var files = await Connect();
-        var downloaded = await RemoteFileDownloader.DownloadAsync(files, $"{_folder}/resume.bin", _local.Path, CancellationToken.None);
-
-        var local = await File.ReadAllBytesAsync(downloaded.LocalPath);
-        local.Length.Should().Be(content.Length);
-        local.AsSpan(0, sentinel.Length).SequenceEqual(sentinel).Should().BeTrue("the first bytes come from the .part");
-        local.AsSpan(sentinel.Length).SequenceEqual(content.AsSpan(sentinel.Length)).Should().BeTrue("the rest starts at the offset");
-        File.Exists(part).Should().BeFalse();
-    }
-
-    [Fact]
     public async Task A_part_file_longer_than_the_remote_file_is_restarted_from_zero()
     {
         var content = Encoding.ASCII.GetBytes("the remote file is short");

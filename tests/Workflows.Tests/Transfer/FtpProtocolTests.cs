@@ -11,7 +11,7 @@ public sealed class FtpProtocolTests
     {
         var server = FtpTestFiles.Server;
         await using var control = await FtpControlConnection.ConnectAsync(
-            server.Host, server.Port, "test", new FtpOptions(), CancellationToken.None);
+            server.Host, server.Port, "test", new TransferOptions(), CancellationToken.None);
         (await control.ReadReplyAsync("greeting", CancellationToken.None)).Code.Should().Be(220);
 
         var features = await control.ExecuteAsync("FEAT", CancellationToken.None);
@@ -27,7 +27,7 @@ public sealed class FtpProtocolTests
     {
         var folder = FtpTestFiles.UniqueFolder();
         FtpTestFiles.Server.WriteFile($"{folder}/pasv.txt", "over PASV");
-        var factory = new RemoteFilesFactory(new FtpOptions { UseEpsv = false });
+        var factory = new RemoteFilesFactory(new TransferOptions { UseEpsv = false });
         await using var files = await factory.ConnectAsync("TestFtp", FtpTestFiles.Settings(), CancellationToken.None);
         using var destination = new MemoryStream();
 

@@ -15,7 +15,7 @@ public sealed class RemoteFilesFactoryTests
         var connect = () => _factory.ConnectAsync("Orders", settings, CancellationToken.None);
 
         (await connect.Should().ThrowAsync<RemoteConnectionSettingsException>()).Which.Message
-            .Should().Be("Connection 'Orders' has Type 'Gopher'; file transfers know the types Ftp, Local.");
+            .Should().Be("Connection 'Orders' has Type 'Gopher'; file transfers know the types Ftp, Ftps, Sftp, Local.");
     }
 
     [Fact]

@@ -78,12 +78,26 @@ public sealed class RemotePathTests : IDisposable
             return Task.FromResult(0L);
         }
 
-        public Task DownloadAsync(string remotePath, Stream destination, long offset, CancellationToken cancellationToken)
+        public Task DownloadAsync(string remotePath, Stream destination, long offset, CancellationToken cancellationToken) => Record();
+
+        public Task UploadAsync(string remotePath, Stream source, CancellationToken cancellationToken) => Record();
+
+        public Task DeleteAsync(string remotePath, CancellationToken cancellationToken) => Record();
+
+        public Task RenameAsync(string remotePath, string newPath, CancellationToken cancellationToken) => Record();
+
+        public Task<IReadOnlyList<RemoteFileEntry>> ListAsync(string? folder, CancellationToken cancellationToken)
+        {
+            Calls++;
+            return Task.FromResult<IReadOnlyList<RemoteFileEntry>>([]);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private Task Record()
         {
             Calls++;
             return Task.CompletedTask;
         }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

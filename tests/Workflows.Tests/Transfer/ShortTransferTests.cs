@@ -42,6 +42,14 @@ public sealed class ShortTransferTests : IDisposable
         public Task DownloadAsync(string remotePath, Stream destination, long offset, CancellationToken cancellationToken) =>
             destination.WriteAsync(new byte[delivered], cancellationToken).AsTask();
 
+        public Task UploadAsync(string remotePath, Stream source, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task DeleteAsync(string remotePath, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task RenameAsync(string remotePath, string newPath, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<RemoteFileEntry>> ListAsync(string? folder, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -1,9 +1,9 @@
-namespace Scheduler.Workflows.Transfer.Ftp;
+namespace Scheduler.Workflows.Transfer;
 
-/// <summary>Timeouts and buffer of the FTP client; the same for every FTP connection.</summary>
-public sealed class FtpOptions
+/// <summary>Timeouts and buffer of the file transfer clients (FTP, FTPS, SFTP); the same for every connection.</summary>
+public sealed class TransferOptions
 {
-    /// <summary>How long to wait for the TCP connection, control or data.</summary>
+    /// <summary>How long to wait for the TCP connection, control or data, and for the SSH handshake.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
