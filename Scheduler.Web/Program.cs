@@ -1,17 +1,31 @@
-using Hangfire;
 using Scheduler.Web.Accounts;
+using Scheduler.Web.Definitions;
+using Scheduler.Web.Dashboard;
+using Scheduler.Web.Health;
 using Scheduler.Web.Hosting;
 using Scheduler.Web.Http;
 using Scheduler.Web.Jobs;
+using Scheduler.Web.Schedules;
+
+if (PasswordHashCommand.TryRun(args))
+{
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
 builder.Services.AddAccounts();
+builder.Services.AddDashboard();
 builder.Services.AddWorkflows();
+builder.Services.AddDefinitions(builder.Configuration);
 builder.Services.AddConnections(builder.Configuration);
 builder.Services.AddJobStorage(builder.Configuration);
+builder.Services.AddSchedules();
+builder.Services.AddHealth();
+builder.Services.AddApiDocumentation();
+builder.Services.AddTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
@@ -20,9 +34,17 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapAccounts();
-app.MapJobs();
-app.MapHangfireDashboard("/hangfire").AllowAnonymous();
+if (app.ServesApi())
+{
+    app.MapAccounts();
+    app.MapJobs();
+    app.MapDefinitions();
+    app.MapSchedules();
+    app.MapDashboard();
+    app.MapApiDocumentation(app.Environment);
+}
+
+app.MapHealth();
 
 app.Run();
 

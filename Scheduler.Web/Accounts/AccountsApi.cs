@@ -10,9 +10,9 @@ public static class AccountsApi
         var group = routes.MapGroup("/api/account").WithTags("Account").AllowAnonymous();
 
         group.MapPost("/login", async Task<Results<Ok<LoginResponse>, ValidationProblem, ProblemHttpResult>> (
-                HttpRequest request, UserDirectory users, TokenIssuer tokens, CancellationToken cancellationToken) =>
+                HttpContext context, LoginService logins, TokenIssuer tokens, CancellationToken cancellationToken) =>
             {
-                var (login, invalid) = await JsonBody.ReadAsync(request, WebJsonContext.Default.LoginRequest, cancellationToken);
+                var (login, invalid) = await JsonBody.ReadAsync(context.Request, WebJsonContext.Default.LoginRequest, cancellationToken);
                 if (invalid is not null)
                 {
                     return invalid;
@@ -34,7 +34,17 @@ public static class AccountsApi
                     return TypedResults.ValidationProblem(missing);
                 }
 
-                if (users.Authenticate(login.User!, login.Password!) is not { } user)
+                var attempt = logins.Attempt(login.User!, login.Password!, context);
+                if (attempt.RetryAfter is not null)
+                {
+                    context.Response.Headers.RetryAfter = attempt.RetryAfterSeconds;
+                    return TypedResults.Problem(
+                        title: "Too many failed logins",
+                        detail: $"Logins for this user or from this address are locked after too many failures. Try again in {attempt.RetryAfterSeconds} seconds.",
+                        statusCode: StatusCodes.Status429TooManyRequests);
+                }
+
+                if (attempt.User is not { } user)
                 {
                     return TypedResults.Problem(
                         title: "Login failed",
@@ -46,6 +56,7 @@ public static class AccountsApi
                 return TypedResults.Ok(new LoginResponse(token, "Bearer", (long)lifetime.TotalSeconds, user.Name, user.Roles));
             })
             .Accepts<LoginRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("Login");
 
         return group;

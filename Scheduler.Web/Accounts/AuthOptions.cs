@@ -16,6 +16,30 @@ public sealed class AuthOptions
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     public TimeSpan RememberMeLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Further users, by name: <c>Auth:Users:{name}:PasswordHash</c> and <c>Auth:Users:{name}:Roles:0</c>.</summary>
+    public Dictionary<string, UserSettings> Users { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public LoginLockoutOptions Lockout { get; set; } = new();
+}
+
+/// <summary>One configured user: a password hash made by <c>hash-password</c> and the user's roles.</summary>
+public sealed class UserSettings
+{
+    public string? PasswordHash { get; set; }
+
+    public string[] Roles { get; set; } = [];
+}
+
+/// <summary>How many failed logins lock a user name or a client address out, and for how long.</summary>
+public sealed class LoginLockoutOptions
+{
+    public int MaxFailuresPerUser { get; set; } = 5;
+
+    public int MaxFailuresPerAddress { get; set; } = 20;
+
+    /// <summary>Failures count within this window since the first one, and a lockout lasts this long.</summary>
+    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 internal sealed class AuthOptionsValidator(IHostEnvironment environment) : IValidateOptions<AuthOptions>
@@ -40,6 +64,40 @@ internal sealed class AuthOptionsValidator(IHostEnvironment environment) : IVali
             failures.Add("Auth:TokenLifetime and Auth:RememberMeLifetime must be positive.");
         }
 
+        if (options.Lockout.MaxFailuresPerUser < 1 || options.Lockout.MaxFailuresPerAddress < 1 || options.Lockout.Duration <= TimeSpan.Zero)
+        {
+            failures.Add("Auth:Lockout:MaxFailuresPerUser and Auth:Lockout:MaxFailuresPerAddress must be at least 1, and Auth:Lockout:Duration positive.");
+        }
+
+        foreach (var (user, settings) in options.Users)
+        {
+            failures.AddRange(ValidateUser(user, settings));
+        }
+
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+
+    private static IEnumerable<string> ValidateUser(string user, UserSettings settings)
+    {
+        var key = $"Auth:Users:{user}";
+        if (string.Equals(user, UserDirectory.AdminName, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"{key}: the user '{UserDirectory.AdminName}' is set by Auth:AdminPassword; give this user another name.";
+        }
+
+        if (PasswordHashFormat.ProblemWith(settings.PasswordHash) is { } hashProblem)
+        {
+            yield return $"{key}:PasswordHash {hashProblem}; make one with 'dotnet Scheduler.Web.dll hash-password'.";
+        }
+
+        if (settings.Roles.Length == 0)
+        {
+            yield return $"{key}:Roles is empty; give at least one of {string.Join(", ", Roles.All)} (Auth:Users:{user}:Roles:0=Viewer).";
+        }
+
+        foreach (var role in settings.Roles.Where(r => !Roles.All.Contains(r, StringComparer.OrdinalIgnoreCase)))
+        {
+            yield return $"{key}:Roles has the unknown role '{role}'; the roles are {string.Join(", ", Roles.All)}.";
+        }
     }
 }

@@ -10,6 +10,9 @@ public static class Roles
     public const string Operator = "Operator";
     public const string Viewer = "Viewer";
 
+    /// <summary>Every role, most powerful first.</summary>
+    public static readonly IReadOnlyList<string> All = [Admin, Operator, Viewer];
+
     /// <summary>Policy: read jobs, schedules and definitions (every role).</summary>
     public const string CanRead = "CanRead";
 

@@ -6,11 +6,13 @@ namespace Scheduler.Web.Accounts;
 public sealed record SchedulerUser(string Name, IReadOnlyList<string> Roles);
 
 /// <summary>
-/// The users who may sign in. Passwords are kept only as hashes (ASP.NET Core Identity's PBKDF2 format) and
-/// compared as hashes; an unknown user costs the same hashing work as a wrong password, so neither is told apart.
+/// The users who may sign in: <c>admin</c> from <c>Auth:AdminPassword</c> and the users of <c>Auth:Users</c>.
+/// Passwords are kept only as hashes (ASP.NET Core Identity's PBKDF2 format) and compared as hashes; an unknown user
+/// costs the same hashing work as a wrong password, so neither is told apart.
 /// </summary>
 public sealed class UserDirectory
 {
+    internal const string AdminName = "admin";
     internal const string DevelopmentAdminPassword = "Admin123";
 
     private readonly PasswordHasher<SchedulerUser> _hasher = new();
@@ -27,9 +29,16 @@ public sealed class UserDirectory
             password = DevelopmentAdminPassword;
         }
 
-        var admin = new SchedulerUser("admin", [Roles.Admin]);
+        var admin = new SchedulerUser(AdminName, [Roles.Admin]);
         _users[admin.Name] = (admin, _hasher.HashPassword(admin, password));
         _decoyHash = _hasher.HashPassword(admin, Guid.NewGuid().ToString());
+
+        // The options validator has checked every hash and role already.
+        foreach (var (name, settings) in options.Value.Users)
+        {
+            var roles = Roles.All.Where(role => settings.Roles.Contains(role, StringComparer.OrdinalIgnoreCase)).ToArray();
+            _users[name] = (new SchedulerUser(name, roles), settings.PasswordHash!.Trim());
+        }
     }
 
     public SchedulerUser? Authenticate(string user, string password)
@@ -42,4 +51,7 @@ public sealed class UserDirectory
 
         return _hasher.VerifyHashedPassword(entry.User, entry.Hash, password) == PasswordVerificationResult.Failed ? null : entry.User;
     }
+
+    /// <summary>The hash to put in <c>Auth:Users:{name}:PasswordHash</c>.</summary>
+    public static string Hash(string password) => new PasswordHasher<SchedulerUser>().HashPassword(new SchedulerUser("", []), password);
 }

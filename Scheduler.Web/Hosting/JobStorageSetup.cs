@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Npgsql;
@@ -24,10 +25,16 @@ public static class JobStorageSetup
             services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString!));
             services.AddSingleton<PostgreSqlJobRunStore>();
             services.AddSingleton<IJobRunStore>(sp => sp.GetRequiredService<PostgreSqlJobRunStore>());
+            services.AddSingleton<IJobLog, PostgreSqlJobLog>();
+            services.AddSingleton<IIdempotencyKeys, PostgreSqlIdempotencyKeys>();
+            services.AddSingleton<ISecretValues, PostgreSqlSecretValues>();
         }
         else
         {
             services.AddSingleton<IJobRunStore, InMemoryJobRunStore>();
+            services.AddSingleton<IJobLog, InMemoryJobLog>();
+            services.AddSingleton<IIdempotencyKeys, InMemoryIdempotencyKeys>();
+            services.AddSingleton<ISecretValues, InMemorySecretValues>();
         }
 
         services.AddHostedService(sp => new JobStorageStartup(durable, sp));
@@ -60,9 +67,22 @@ public static class JobStorageSetup
             }
         });
 
-        if (options.WorkerCount > 0)
+        services.AddSingleton<JobRecordFilter>();
+        services.AddSingleton<JobTelemetryFilter>();
+        services.AddSingleton<WorkflowTelemetry>();
+        services.AddSingleton<IJobFilterProvider, WorkflowJobFilterProvider>();
+
+        if (options.RunsServer())
         {
-            services.AddHangfireServer(server => server.WorkerCount = options.WorkerCount);
+            services.AddHangfireServer(server =>
+            {
+                server.WorkerCount = options.WorkerCount;
+
+                // A cancelled (deleted) job's token fires only when the server next checks; the default 5 s check
+                // makes "stops within seconds" up to 5 s plus the task's own reaction. One query a second per server
+                // is cheap next to that.
+                server.CancellationCheckInterval = TimeSpan.FromSeconds(1);
+            });
         }
 
         return services;

@@ -13,6 +13,9 @@ public sealed class SchedulerOptions
     /// <summary>Where jobs write their files, one folder per job id.</summary>
     public string WorkingDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "scheduler", "jobs");
 
+    /// <summary>What this process does: the HTTP API, running jobs, or both.</summary>
+    public NodeRole Role { get; set; } = NodeRole.All;
+
     /// <summary>Hangfire workers in this process; 0 runs no Hangfire server (an API-only node).</summary>
     public int WorkerCount { get; set; } = Math.Min(Environment.ProcessorCount * 5, 20);
 
@@ -32,6 +35,11 @@ internal sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOpti
         if (options.WorkerCount < 0)
         {
             failures.Add("Scheduler:WorkerCount cannot be negative.");
+        }
+
+        if (options.Role == NodeRole.Worker && options.WorkerCount == 0)
+        {
+            failures.Add("Scheduler:Role is Worker but Scheduler:WorkerCount is 0: a worker node needs at least one worker.");
         }
 
         if (options.InvisibilityTimeout < TimeSpan.FromSeconds(10))

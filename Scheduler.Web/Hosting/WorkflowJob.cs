@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Server;
 using Microsoft.Extensions.Options;
+using Scheduler.Web.Jobs;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Engine;
@@ -17,6 +18,7 @@ public sealed class WorkflowJob(
     ParameterBinder binder,
     WorkflowEngine engine,
     IJobRunStore runs,
+    JobSecrets secrets,
     IOptions<SchedulerOptions> options,
     TimeProvider time)
 {
@@ -28,9 +30,11 @@ public sealed class WorkflowJob(
         ArgumentNullException.ThrowIfNull(context);
         var jobId = context.BackgroundJob.Id;
 
-        // The definitions may have changed since the job was queued: bind again and refuse to run what no longer fits.
+        // The definitions may have changed since the job was queued (on any node): bind again and refuse to run what
+        // no longer fits. Secret parameters arrive as references and are revealed only for binding.
+        await workflows.RefreshAsync(cancellationToken);
         var problem = workflows.TryGet(workflow, out var definition) ? null : $"the workflow '{workflow}' no longer exists or is invalid";
-        var binding = problem is null ? binder.Bind(definition, parameters) : null;
+        var binding = problem is null ? binder.Bind(definition, await secrets.RevealAsync(parameters, cancellationToken)) : null;
         if (binding is { IsValid: false })
         {
             problem = "the parameters no longer fit the workflow: " + string.Join("; ", binding.Problems.Select(p => p.Message));
@@ -44,8 +48,14 @@ public sealed class WorkflowJob(
             throw new WorkflowFailedException(problem);
         }
 
+        await runs.AnnotateAsync(jobId, workflows.VersionOf(workflow), null, cancellationToken);
         var directory = Path.Combine(options.Value.WorkingDirectory, jobId);
         var result = await engine.RunAsync(new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory), cancellationToken);
+        if (result.Outputs.Count > 0)
+        {
+            await runs.SaveOutputsAsync(jobId, result.Outputs, CancellationToken.None);
+        }
+
         switch (result.Status)
         {
             case RunStatus.Cancelled:

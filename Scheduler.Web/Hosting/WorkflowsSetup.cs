@@ -37,11 +37,11 @@ public static class WorkflowsSetup
         services.AddSingleton<ParameterBinder>();
         services.AddSingleton<WorkflowEngine>();
         services.AddTransient<WorkflowJob>();
+        services.AddSingleton<RunRequestChecker>();
         services.AddSingleton<JobLauncher>();
         services.AddSingleton<JobQueries>();
-
-        // Definitions are read at start, so that a broken one is reported in the log before the first request.
-        services.AddHostedService<DefinitionsStartup>();
+        services.AddSingleton<JobSecrets>();
+        services.AddSingleton<JobControl>();
         return services;
     }
 }
@@ -70,14 +70,4 @@ internal sealed class SchedulerPathsResolver(IHostEnvironment environment) : IPo
 
         return null;
     }
-}
-
-internal sealed class DefinitionsStartup(WorkflowCatalog workflows) : IHostedService
-{
-    // Taking the catalog is what loads it; there is nothing else to do.
-    public WorkflowCatalog Workflows { get; } = workflows;
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

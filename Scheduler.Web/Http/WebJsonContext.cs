@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Scheduler.Web.Accounts;
+using Scheduler.Web.Definitions;
 using Scheduler.Web.Jobs;
+using Scheduler.Web.Schedules;
 
 namespace Scheduler.Web.Http;
 
@@ -12,6 +14,16 @@ namespace Scheduler.Web.Http;
 [JsonSerializable(typeof(JobAccepted))]
 [JsonSerializable(typeof(JobStatusResponse))]
 [JsonSerializable(typeof(JobDetailsResponse))]
+[JsonSerializable(typeof(JobListResponse))]
+[JsonSerializable(typeof(JobCancelResponse))]
+[JsonSerializable(typeof(JobLogResponse))]
+[JsonSerializable(typeof(IReadOnlyList<DefinitionSummary>))]
+[JsonSerializable(typeof(DefinitionResponse))]
+[JsonSerializable(typeof(IReadOnlyList<DefinitionVersion>))]
+[JsonSerializable(typeof(DefinitionValidation))]
+[JsonSerializable(typeof(ScheduleRequest))]
+[JsonSerializable(typeof(ScheduleResponse))]
+[JsonSerializable(typeof(IReadOnlyList<ScheduleResponse>))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(decimal))]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Scheduler.Workflows.Binding;
+using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Jobs;
 
@@ -23,7 +24,10 @@ public sealed record JobDetailsResponse(
     DateTimeOffset? FinishedAt,
     string? Error,
     IReadOnlyList<ParameterAssignment> Parameters,
-    IReadOnlyList<StepResponse> Steps);
+    IReadOnlyList<StepResponse> Steps,
+    int? WorkflowVersion,
+    string? RetryOf,
+    IReadOnlyDictionary<string, object?> Outputs);
 
 public sealed record StepResponse(
     string Name,
@@ -34,3 +38,25 @@ public sealed record StepResponse(
     double? DurationSeconds,
     IReadOnlyDictionary<string, object?> Outputs,
     string? Error);
+
+/// <summary>One job of <c>GET /api/jobs</c>: its record without the steps, secret parameters masked.</summary>
+public sealed record JobSummary(
+    string JobId,
+    string Workflow,
+    int? WorkflowVersion,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Error,
+    IReadOnlyList<ParameterAssignment> Parameters,
+    string? RetryOf);
+
+/// <summary>A page of jobs, newest first, and how many match the filters in all.</summary>
+public sealed record JobListResponse(IReadOnlyList<JobSummary> Jobs, long Total, int Limit, int Offset);
+
+/// <summary>The answer to a cancel: <c>Cancelled</c> when the job had not started, <c>Cancelling</c> while a running one stops.</summary>
+public sealed record JobCancelResponse(string JobId, string Status);
+
+/// <summary>The job's own log, oldest line first, secret values masked.</summary>
+public sealed record JobLogResponse(string JobId, IReadOnlyList<JobLogLine> Lines);

@@ -1,7 +1,10 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
 using Scheduler.Web.Hosting;
+using Scheduler.Web.Http;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Runs;
@@ -9,100 +12,130 @@ using Scheduler.Workflows.Runs;
 namespace Scheduler.Web.Jobs;
 
 /// <summary>The outcome of a run request: a job id, or why no job was made.</summary>
-public sealed record JobLaunch(string? JobId, bool WorkflowFound, IReadOnlyDictionary<string, string[]> Problems);
+public sealed record JobLaunch(string? JobId, bool WorkflowFound, IReadOnlyDictionary<string, string[]> Problems)
+{
+    /// <summary>The request repeated an earlier one with the same idempotency key: <see cref="JobId"/> is that request's job.</summary>
+    public bool Replayed { get; init; }
+
+    /// <summary>Why the idempotency key cannot be used for this request (it belongs to another request).</summary>
+    public string? Conflict { get; init; }
+}
 
 /// <summary>
 /// Checks a run request completely before anything is queued (an invalid request never makes a job), then enqueues
-/// the workflow on Hangfire and writes the job's own record.
+/// the workflow on Hangfire. The job's own record is written by <see cref="JobRecordFilter"/> as Hangfire creates it;
+/// this adds the workflow version and, for a retry, the job it repeats.
 /// </summary>
 public sealed class JobLauncher(
-    WorkflowCatalog workflows, ParameterBinder binder, IBackgroundJobClient jobs, IJobRunStore runs, TimeProvider time)
+    RunRequestChecker checker,
+    WorkflowCatalog workflows,
+    ParameterBinder binder,
+    JobSecrets secrets,
+    IIdempotencyKeys keys,
+    IBackgroundJobClient jobs,
+    IJobRunStore runs)
 {
-    public async Task<JobLaunch> LaunchAsync(RunJobRequest request, CancellationToken cancellationToken)
+    // How long a repeated request waits for the first one with its key to make its job.
+    private static readonly TimeSpan PendingKeyWait = TimeSpan.FromSeconds(5);
+
+    public static Job WorkflowCall(WorkflowDefinition workflow, IReadOnlyList<ParameterAssignment> given)
     {
-        if (string.IsNullOrWhiteSpace(request.Workflow))
-        {
-            return Invalid("workflow", $"name the workflow to run; known: {string.Join(", ", workflows.All.Select(w => w.Name))}");
-        }
-
-        if (!workflows.TryGet(request.Workflow, out var workflow))
-        {
-            return workflows.ProblemsOf(request.Workflow) is { } definitionProblems
-                ? Invalid("workflow", [.. definitionProblems.Select(p => $"the workflow '{request.Workflow}' is invalid and cannot run: {p}")])
-                : new(null, WorkflowFound: false, new Dictionary<string, string[]>());
-        }
-
-        var problems = new Dictionary<string, List<string>>();
-        var assignments = ReadParameters(request.Parameters ?? [], problems);
-        var binding = binder.Bind(workflow, assignments.Select(a => a.Assignment).ToList());
-        foreach (var problem in binding.Problems)
-        {
-            var key = problem.Index < 0 ? "parameters" : $"parameters[{assignments[problem.Index].Index}].{problem.Field}";
-            Add(problems, key, problem.Message);
-        }
-
-        if (problems.Count > 0)
-        {
-            return new(null, WorkflowFound: true, problems.ToDictionary(p => p.Key, p => p.Value.ToArray()));
-        }
-
-        var given = assignments.Select(a => a.Assignment).ToArray();
-        var jobId = jobs.Create(
-            Job.FromExpression<WorkflowJob>(job => job.RunAsync(workflow.Name, given, null, CancellationToken.None)),
-            new EnqueuedState());
-        await runs.CreateAsync(
-            new JobRun(jobId, workflow.Name, RunStatus.Queued, time.GetUtcNow(), null, null, given, null, []),
-            cancellationToken);
-        return new(jobId, WorkflowFound: true, new Dictionary<string, string[]>());
+        var parameters = given.ToArray();
+        return Job.FromExpression<WorkflowJob>(job => job.RunAsync(workflow.Name, parameters, null, CancellationToken.None));
     }
 
-    private static List<(int Index, ParameterAssignment Assignment)> ReadParameters(
-        IReadOnlyList<RunJobParameter?> parameters, Dictionary<string, List<string>> problems)
+    public async Task<JobLaunch> LaunchAsync(RunJobRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var assignments = new List<(int, ParameterAssignment)>();
-        for (var i = 0; i < parameters.Count; i++)
+        await workflows.RefreshAsync(cancellationToken);
+        var check = checker.Check(request.Workflow, request.Parameters);
+        if (!check.IsValid)
         {
-            var before = problems.Count;
-            if (parameters[i] is not { } parameter)
-            {
-                Add(problems, $"parameters[{i}]", "a parameter cannot be null");
-                continue;
-            }
-
-            if (string.IsNullOrWhiteSpace(parameter.ActionName))
-            {
-                Add(problems, $"parameters[{i}].actionName", $"name the object to set: {WorkflowObjects.Variables} or a task name");
-            }
-
-            if (string.IsNullOrWhiteSpace(parameter.Parameters))
-            {
-                Add(problems, $"parameters[{i}].parameters", "name the variable or input to set");
-            }
-
-            if (parameter.Value.ValueKind is System.Text.Json.JsonValueKind.Object or System.Text.Json.JsonValueKind.Array)
-            {
-                Add(problems, $"parameters[{i}].value", "the value must be a string, a number or a boolean");
-            }
-
-            if (problems.Count == before)
-            {
-                assignments.Add((i, new(parameter.ActionName!, parameter.Parameters!, ScalarValues.ToText(parameter.Value))));
-            }
+            return new JobLaunch(null, check.WorkflowFound, check.Problems);
         }
 
-        return assignments;
-    }
-
-    private static JobLaunch Invalid(string key, params string[] messages) =>
-        new(null, WorkflowFound: true, new Dictionary<string, string[]> { [key] = messages });
-
-    private static void Add(Dictionary<string, List<string>> problems, string key, string message)
-    {
-        if (!problems.TryGetValue(key, out var messages))
+        if (idempotencyKey is null)
         {
-            problems[key] = messages = [];
+            return Made(await EnqueueAsync(check.Workflow!, check.Given, null, cancellationToken));
         }
 
-        messages.Add(message);
+        var hash = RequestHash(request);
+        var claim = await keys.ClaimAsync(idempotencyKey, hash, cancellationToken);
+        if (!claim.Claimed)
+        {
+            return await ReplayAsync(idempotencyKey, hash, claim, cancellationToken);
+        }
+
+        try
+        {
+            var jobId = await EnqueueAsync(check.Workflow!, check.Given, null, cancellationToken);
+            await keys.CompleteAsync(idempotencyKey, jobId, CancellationToken.None);
+            return Made(jobId);
+        }
+        catch
+        {
+            await keys.ReleaseAsync(idempotencyKey, CancellationToken.None);
+            throw;
+        }
     }
+
+    /// <summary>Runs a job's workflow again with the same parameters (secret ones included), as a new job linked to it.</summary>
+    public async Task<JobLaunch> RetryAsync(JobRun previous, CancellationToken cancellationToken)
+    {
+        await workflows.RefreshAsync(cancellationToken);
+        if (!workflows.TryGet(previous.Workflow, out var workflow))
+        {
+            var reason = workflows.ProblemsOf(previous.Workflow) is { } problems
+                ? $"the workflow '{previous.Workflow}' is now invalid: {string.Join("; ", problems)}"
+                : $"the workflow '{previous.Workflow}' no longer exists";
+            return new JobLaunch(null, WorkflowFound: true, new Dictionary<string, string[]> { ["workflow"] = [reason] });
+        }
+
+        var binding = binder.Bind(workflow, await secrets.RevealAsync(previous.Parameters, cancellationToken));
+        if (!binding.IsValid)
+        {
+            return new JobLaunch(null, WorkflowFound: true, new Dictionary<string, string[]>
+            {
+                ["parameters"] = [.. binding.Problems.Select(p => $"the parameters of job {previous.JobId} no longer fit the workflow: {p.Message}")],
+            });
+        }
+
+        // The references to secret values are kept as they are: the retry reveals the same values.
+        return Made(await EnqueueAsync(workflow, previous.Parameters, previous.JobId, cancellationToken));
+    }
+
+    private async Task<string> EnqueueAsync(
+        WorkflowDefinition workflow, IReadOnlyList<ParameterAssignment> given, string? retryOf, CancellationToken cancellationToken)
+    {
+        var parameters = await secrets.ProtectAsync(workflow, given, cancellationToken);
+        var jobId = jobs.Create(WorkflowCall(workflow, parameters), new EnqueuedState());
+        await runs.AnnotateAsync(jobId, workflows.VersionOf(workflow.Name), retryOf, CancellationToken.None);
+        return jobId;
+    }
+
+    private async Task<JobLaunch> ReplayAsync(string key, string hash, IdempotencyClaim claim, CancellationToken cancellationToken)
+    {
+        var waited = TimeSpan.Zero;
+        while (claim.JobId is null && claim.RequestHash == hash && waited < PendingKeyWait)
+        {
+            await Task.Delay(100, cancellationToken);
+            waited += TimeSpan.FromMilliseconds(100);
+            claim = await keys.FindAsync(key, cancellationToken) ?? claim;
+        }
+
+        if (claim.RequestHash != hash)
+        {
+            return Refused($"the Idempotency-Key '{key}' was used with a different request; use a new key for a new request");
+        }
+
+        return claim.JobId is { } jobId
+            ? new JobLaunch(jobId, WorkflowFound: true, new Dictionary<string, string[]>()) { Replayed = true }
+            : Refused($"the request with the Idempotency-Key '{key}' is still being processed; send it again in a moment");
+    }
+
+    private static string RequestHash(RunJobRequest request) =>
+        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, WebJsonContext.Default.RunJobRequest)));
+
+    private static JobLaunch Made(string jobId) => new(jobId, WorkflowFound: true, new Dictionary<string, string[]>());
+
+    private static JobLaunch Refused(string conflict) => new(null, WorkflowFound: true, new Dictionary<string, string[]>()) { Conflict = conflict };
 }

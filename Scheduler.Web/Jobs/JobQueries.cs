@@ -3,11 +3,18 @@ using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Jobs;
 
+/// <summary>A job's record with its status: the live one from Hangfire where Hangfire still knows the job.</summary>
+public sealed record FoundJob(JobRun Run, RunStatus Status, string? State)
+{
+    public bool HasEnded => Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled;
+}
+
 /// <summary>
-/// Answers status and detail requests from the job's own record, with the live state from Hangfire where Hangfire
-/// still knows the job. Only ids that have a record reach Hangfire, so a malformed id is a 404, never a storage error.
+/// Answers status, detail, list and log requests from the job's own records, with the live state from Hangfire where
+/// Hangfire still knows the job. Only ids that have a record reach Hangfire, so a malformed id is a 404, never a
+/// storage error. Secret parameter values are masked in everything returned.
 /// </summary>
-public sealed class JobQueries(IJobRunStore runs, JobStorage storage)
+public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secrets, JobStorage storage)
 {
     public async Task<JobStatusResponse?> GetStatusAsync(string jobId, CancellationToken cancellationToken) =>
         await FindAsync(jobId, cancellationToken) is { } found
@@ -22,6 +29,7 @@ public sealed class JobQueries(IJobRunStore runs, JobStorage storage)
         }
 
         var run = found.Run;
+        var mask = await secrets.MaskerAsync(run.Parameters, cancellationToken);
         return new JobDetailsResponse(
             run.JobId,
             run.Workflow,
@@ -30,8 +38,8 @@ public sealed class JobQueries(IJobRunStore runs, JobStorage storage)
             run.CreatedAt,
             run.StartedAt,
             run.FinishedAt,
-            run.Error,
-            run.Parameters,
+            mask(run.Error),
+            JobSecrets.Masked(run.Parameters),
             [.. run.Steps.Select(s => new StepResponse(
                 s.Name,
                 s.Type,
@@ -39,11 +47,49 @@ public sealed class JobQueries(IJobRunStore runs, JobStorage storage)
                 s.StartedAt,
                 s.FinishedAt,
                 s.FinishedAt - s.StartedAt is { } duration ? Math.Round(duration.TotalSeconds, 3) : null,
-                s.Outputs,
-                s.Error))]);
+                s.Outputs.ToDictionary(o => o.Key, o => o.Value is string text ? mask(text) : o.Value),
+                mask(s.Error)))],
+            run.WorkflowVersion,
+            run.RetryOf,
+            run.Outputs.ToDictionary(o => o.Key, o => o.Value is string text ? mask(text) : o.Value));
     }
 
-    private async Task<(JobRun Run, RunStatus Status, string? State)?> FindAsync(string jobId, CancellationToken cancellationToken)
+    public async Task<JobListResponse> ListAsync(JobRunQuery query, CancellationToken cancellationToken)
+    {
+        var page = await runs.ListAsync(query, cancellationToken);
+        var jobs = new List<JobSummary>(page.Runs.Count);
+        foreach (var run in page.Runs)
+        {
+            var mask = await secrets.MaskerAsync(run.Parameters, cancellationToken);
+            jobs.Add(new JobSummary(
+                run.JobId,
+                run.Workflow,
+                run.WorkflowVersion,
+                run.Status.ToString(),
+                run.CreatedAt,
+                run.StartedAt,
+                run.FinishedAt,
+                mask(run.Error),
+                JobSecrets.Masked(run.Parameters),
+                run.RetryOf));
+        }
+
+        return new JobListResponse(jobs, page.Total, query.Limit, query.Offset);
+    }
+
+    public async Task<JobLogResponse?> GetLogAsync(string jobId, CancellationToken cancellationToken)
+    {
+        if (await runs.FindAsync(jobId, cancellationToken) is not { } run)
+        {
+            return null;
+        }
+
+        var mask = await secrets.MaskerAsync(run.Parameters, cancellationToken);
+        var lines = await log.ReadAsync(jobId, cancellationToken);
+        return new JobLogResponse(jobId, [.. lines.Select(l => l with { Message = mask(l.Message)! })]);
+    }
+
+    public async Task<FoundJob?> FindAsync(string jobId, CancellationToken cancellationToken)
     {
         if (await runs.FindAsync(jobId, cancellationToken) is not { } run)
         {
@@ -52,6 +98,6 @@ public sealed class JobQueries(IJobRunStore runs, JobStorage storage)
 
         using var connection = storage.GetConnection();
         var state = connection.GetStateData(jobId)?.Name;
-        return (run, JobStatusMapper.FromHangfireState(state) ?? run.Status, state);
+        return new(run, JobStatusMapper.FromHangfireState(state) ?? run.Status, state);
     }
 }

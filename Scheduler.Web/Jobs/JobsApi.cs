@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Scheduler.Web.Accounts;
 using Scheduler.Web.Http;
@@ -6,11 +7,13 @@ namespace Scheduler.Web.Jobs;
 
 public static class JobsApi
 {
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization(Roles.CanRead);
 
-        group.MapPost("/", async Task<Results<Accepted<JobAccepted>, ValidationProblem, ProblemHttpResult>> (
+        group.MapPost("/", async Task<Results<Accepted<JobAccepted>, Ok<JobAccepted>, ValidationProblem, ProblemHttpResult>> (
                 HttpRequest request, JobLauncher launcher, CancellationToken cancellationToken) =>
             {
                 var (body, invalid) = await JsonBody.ReadAsync(request, WebJsonContext.Default.RunJobRequest, cancellationToken);
@@ -19,7 +22,18 @@ public static class JobsApi
                     return invalid;
                 }
 
-                var launch = await launcher.LaunchAsync(body!, cancellationToken);
+                var key = request.Headers[IdempotencyKeyHeader].ToString();
+                if (key.Length > 200)
+                {
+                    return JsonBody.Invalid(IdempotencyKeyHeader, "the key is longer than 200 characters");
+                }
+
+                var launch = await launcher.LaunchAsync(body!, key.Length > 0 ? key : null, cancellationToken);
+                if (launch.Conflict is { } conflict)
+                {
+                    return TypedResults.Problem(title: "Idempotency-Key conflict", detail: conflict, statusCode: StatusCodes.Status409Conflict);
+                }
+
                 if (!launch.WorkflowFound)
                 {
                     return TypedResults.Problem(
@@ -28,18 +42,56 @@ public static class JobsApi
                         statusCode: StatusCodes.Status404NotFound);
                 }
 
-                return launch.JobId is { } jobId
-                    ? TypedResults.Accepted($"/api/jobs/{jobId}", new JobAccepted(jobId, "Queued"))
-                    : TypedResults.ValidationProblem(launch.Problems);
+                return launch switch
+                {
+                    { JobId: { } jobId, Replayed: true } => TypedResults.Ok(new JobAccepted(jobId, "Queued")),
+                    { JobId: { } jobId } => TypedResults.Accepted($"/api/jobs/{jobId}", new JobAccepted(jobId, "Queued")),
+                    _ => TypedResults.ValidationProblem(launch.Problems),
+                };
             })
             .Accepts<RunJobRequest>("application/json")
             .RequireAuthorization(Roles.CanOperate)
             .WithName("RunJob");
 
+        group.MapGet("/", async Task<Results<Ok<JobListResponse>, ValidationProblem>> (
+                HttpRequest request, JobQueries queries, CancellationToken cancellationToken) =>
+                JobListFilter.Parse(request.Query) is ({ } query, _)
+                    ? TypedResults.Ok(await queries.ListAsync(query, cancellationToken))
+                    : TypedResults.ValidationProblem(JobListFilter.Parse(request.Query).Problems))
+            .WithName("ListJobs");
+
         group.MapGet("/{id}", async Task<Results<Ok<JobDetailsResponse>, ProblemHttpResult>> (
                 string id, JobQueries queries, CancellationToken cancellationToken) =>
                 await queries.GetDetailsAsync(id, cancellationToken) is { } details ? TypedResults.Ok(details) : UnknownJob(id))
             .WithName("GetJob");
+
+        group.MapGet("/{id}/log", async Task<Results<Ok<JobLogResponse>, ProblemHttpResult>> (
+                string id, JobQueries queries, CancellationToken cancellationToken) =>
+                await queries.GetLogAsync(id, cancellationToken) is { } log ? TypedResults.Ok(log) : UnknownJob(id))
+            .WithName("GetJobLog");
+
+        group.MapPost("/{id}/cancel", async Task<Results<Accepted<JobCancelResponse>, ProblemHttpResult>> (
+                string id, ClaimsPrincipal user, JobControl control, CancellationToken cancellationToken) =>
+                await control.CancelAsync(id, user.Identity?.Name, cancellationToken) switch
+                {
+                    { Outcome: JobControlOutcome.Done, Status: var status } => TypedResults.Accepted($"/api/jobs/{id}", new JobCancelResponse(id, status!)),
+                    { Outcome: JobControlOutcome.UnknownJob } => UnknownJob(id),
+                    var refused => WrongState("The job cannot be cancelled", refused.Detail),
+                })
+            .RequireAuthorization(Roles.CanOperate)
+            .WithName("CancelJob");
+
+        group.MapPost("/{id}/retry", async Task<Results<Accepted<JobAccepted>, ValidationProblem, ProblemHttpResult>> (
+                string id, JobControl control, CancellationToken cancellationToken) =>
+                await control.RetryAsync(id, cancellationToken) switch
+                {
+                    { Outcome: JobControlOutcome.Done, Launch.JobId: { } jobId } => TypedResults.Accepted($"/api/jobs/{jobId}", new JobAccepted(jobId, "Queued")),
+                    { Outcome: JobControlOutcome.UnknownJob } => UnknownJob(id),
+                    { Outcome: JobControlOutcome.Refused, Launch: { } launch } => TypedResults.ValidationProblem(launch.Problems, title: $"The job {id} cannot run again as it was"),
+                    var refused => WrongState("The job cannot be retried", refused.Detail),
+                })
+            .RequireAuthorization(Roles.CanOperate)
+            .WithName("RetryJob");
 
         // The product this service replaces answered at /api/Job/{id}/Status; routes match case-insensitively.
         foreach (var prefix in new[] { "/api/jobs", "/api/job" })
@@ -56,4 +108,7 @@ public static class JobsApi
 
     private static ProblemHttpResult UnknownJob(string id) =>
         TypedResults.Problem(title: "Unknown job", detail: $"There is no job with the id '{id}'.", statusCode: StatusCodes.Status404NotFound);
+
+    private static ProblemHttpResult WrongState(string title, string? detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
 }

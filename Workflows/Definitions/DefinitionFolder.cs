@@ -1,54 +1,64 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace Scheduler.Workflows.Definitions;
 
 /// <summary>
-/// The definitions of one kind read from a folder of <c>*.json</c> files, by their case-insensitive name.
-/// A file with problems is logged with every problem and left out: an invalid definition never runs.
+/// Imports the folder of definitions (<c>workflows/*.json</c>, <c>dataflows/*.json</c>) into the store at start-up:
+/// a file whose document differs from the latest stored version becomes a new version, an identical one changes
+/// nothing. Invalid documents are imported too, so that their problems are reported where the valid ones are listed.
 /// </summary>
-public sealed class DefinitionFolder<T>
-    where T : class
+public static class DefinitionFolder
 {
-    private readonly Dictionary<string, T> _byName = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, IReadOnlyList<DefinitionProblem>> _invalid = new(StringComparer.OrdinalIgnoreCase);
+    public const string ImportedBy = "definitions folder";
 
-    public DefinitionFolder(string folder, string kind, Func<string, DefinitionLoadResult<T>> load, Func<T, string> nameOf, ILogger logger)
+    public static async Task ImportAsync(IDefinitionStore store, DefinitionsLocation location, ILogger logger, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(folder))
+        foreach (var kind in Enum.GetValues<DefinitionKind>())
         {
-            logger.LogWarning("No {Kind} definitions: the folder {Folder} does not exist", kind, folder);
-            return;
-        }
-
-        foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
-        {
-            var result = load(File.ReadAllText(file));
-            var name = result.Definition is { } loaded ? nameOf(loaded) : Path.GetFileNameWithoutExtension(file);
-            var problems = result.Problems.ToList();
-            if (result.Definition is { } definition && !_byName.TryAdd(name, definition))
+            var folder = System.IO.Path.Combine(location.Path, SubfolderOf(kind));
+            if (!Directory.Exists(folder))
             {
-                problems.Add(new("$.name", $"another {kind} is already named '{name}'"));
+                logger.LogWarning("No {Kind} definitions to import: the folder {Folder} does not exist", kind, folder);
+                continue;
             }
 
-            if (problems.Count > 0)
+            var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
             {
-                _byName.Remove(name);
-                _invalid[name] = problems;
-                logger.LogError(
-                    "The {Kind} {File} is invalid and will not run:{Problems}",
-                    kind,
-                    file,
-                    string.Concat(problems.Select(p => $"{Environment.NewLine}  {p}")));
+                var text = await File.ReadAllTextAsync(file, cancellationToken);
+                if (DefinitionDocument.Normalize(text) is not { } document)
+                {
+                    logger.LogError("The {Kind} file {File} is not JSON and was not imported", kind, file);
+                    continue;
+                }
+
+                var name = NameIn(document) ?? System.IO.Path.GetFileNameWithoutExtension(file);
+                if (!names.TryAdd(name, file))
+                {
+                    logger.LogError("The {Kind} file {File} was not imported: {Other} already defines '{Name}'", kind, file, names[name], name);
+                    continue;
+                }
+
+                if (await store.SaveAsync(kind, name, document, ImportedBy, onlyIfChanged: true, cancellationToken) is { } added)
+                {
+                    logger.LogInformation("Imported {Kind} {Name} from {File} as version {Version}", kind, name, file, added.Version);
+                }
             }
         }
-
-        logger.LogInformation("Loaded {Count} {Kind} definitions from {Folder}: {Names}", _byName.Count, kind, folder, string.Join(", ", _byName.Keys));
     }
 
-    public IEnumerable<T> All => _byName.Values;
+    public static string SubfolderOf(DefinitionKind kind) => kind == DefinitionKind.Workflow ? "workflows" : "dataflows";
 
-    public bool TryGet(string name, out T definition) => _byName.TryGetValue(name, out definition!);
-
-    /// <summary>The problems of a definition that exists but is invalid; null when the name is valid or unknown.</summary>
-    public IReadOnlyList<DefinitionProblem>? ProblemsOf(string name) => _invalid.GetValueOrDefault(name);
+    /// <summary>The document's own <c>name</c>, which is what the loaders and the API know it by.</summary>
+    public static string? NameIn(string document)
+    {
+        using var parsed = JsonDocument.Parse(document);
+        return parsed.RootElement.ValueKind == JsonValueKind.Object
+            && parsed.RootElement.TryGetProperty("name", out var name)
+            && name.ValueKind == JsonValueKind.String
+            && !string.IsNullOrWhiteSpace(name.GetString())
+                ? name.GetString()!.Trim()
+                : null;
+    }
 }

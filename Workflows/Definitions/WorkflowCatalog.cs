@@ -2,24 +2,49 @@ using Microsoft.Extensions.Logging;
 
 namespace Scheduler.Workflows.Definitions;
 
-/// <summary>The workflows found under <c>{DefinitionsPath}/workflows</c>, loaded and validated at start.</summary>
-public sealed class WorkflowCatalog(DefinitionsLocation location, WorkflowValidator validator, ILogger<WorkflowCatalog> logger) : IWorkflowDefinitions
+/// <summary>
+/// The latest valid workflows of the definition store, as every node sees them. A workflow is checked against the
+/// dataflows of the moment, and again whenever they change.
+/// </summary>
+public sealed class WorkflowCatalog : IWorkflowDefinitions, IDisposable
 {
-    private readonly DefinitionFolder<WorkflowDefinition> _folder = new(
-        Path.Combine(location.Path, "workflows"),
-        "workflow",
-        json => Validate(WorkflowDefinitionLoader.Load(json), validator),
-        w => w.Name,
-        logger);
+    private readonly DefinitionCache<WorkflowDefinition> _cache;
+    private readonly DataflowCatalog _dataflows;
+    private readonly WorkflowValidator _validator;
 
-    public IEnumerable<WorkflowDefinition> All => _folder.All;
+    public WorkflowCatalog(IDefinitionStore store, WorkflowValidator validator, DataflowCatalog dataflows, ILogger<WorkflowCatalog> logger)
+    {
+        _validator = validator;
+        _dataflows = dataflows;
+        _cache = new(store, DefinitionKind.Workflow, Load, logger);
+    }
 
-    public bool TryGet(string name, out WorkflowDefinition workflow) => _folder.TryGet(name, out workflow);
+    public IEnumerable<WorkflowDefinition> All => _cache.All;
 
-    public IReadOnlyList<DefinitionProblem>? ProblemsOf(string name) => _folder.ProblemsOf(name);
+    public bool TryGet(string name, out WorkflowDefinition workflow) => _cache.TryGet(name, out workflow);
 
-    private static DefinitionLoadResult<WorkflowDefinition> Validate(DefinitionLoadResult<WorkflowDefinition> loaded, WorkflowValidator validator) =>
-        loaded.Definition is { } workflow ? loaded with { Problems = [.. loaded.Problems, .. validator.Validate(workflow)] } : loaded;
+    public IReadOnlyList<DefinitionProblem>? ProblemsOf(string name) => _cache.ProblemsOf(name);
+
+    public int? VersionOf(string name) => _cache.VersionOf(name);
+
+    /// <summary>Catches up with saves and deletes made on any node (the dataflows first: the workflows' checks read them).</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _dataflows.RefreshAsync(cancellationToken);
+        await _cache.RefreshAsync(_dataflows.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+    }
+
+    public void Dispose() => _cache.Dispose();
+
+    /// <summary>Reads and checks a workflow document against the current task types and dataflows.</summary>
+    public DefinitionLoadResult<WorkflowDefinition> Load(string json)
+    {
+        var loaded = WorkflowDefinitionLoader.Load(json);
+        return loaded.Definition is { } workflow ? loaded with { Problems = [.. loaded.Problems, .. _validator.Validate(workflow, Find)] } : loaded;
+    }
+
+    // Another workflow, for the check that RunWorkflow tasks make no cycle: the ones known at the moment.
+    private WorkflowDefinition? Find(string name) => _cache.TryGet(name, out var workflow) ? workflow : null;
 }
 
 /// <summary>The folder that holds <c>workflows/</c> and <c>dataflows/</c>.</summary>

@@ -15,4 +15,11 @@ public interface IJobRunStore
     Task FinishAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, CancellationToken cancellationToken);
 
     Task<JobRun?> FindAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Sets the workflow version and the retried job where given (null leaves a field as it is).</summary>
+    Task AnnotateAsync(string jobId, int? workflowVersion, string? retryOf, CancellationToken cancellationToken);
+
+    Task SaveOutputsAsync(string jobId, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken);
+
+    Task<JobRunPage> ListAsync(JobRunQuery query, CancellationToken cancellationToken);
 }

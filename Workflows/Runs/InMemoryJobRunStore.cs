@@ -15,7 +15,14 @@ public sealed class InMemoryJobRunStore : IJobRunStore
 
     public Task StartAsync(JobRun run, CancellationToken cancellationToken)
     {
-        _runs.AddOrUpdate(run.JobId, run, (_, existing) => run with { CreatedAt = existing.CreatedAt });
+        // What the API wrote when it made the job stays: its parameters as shown (secrets masked) and its links.
+        _runs.AddOrUpdate(run.JobId, run, (_, existing) => run with
+        {
+            CreatedAt = existing.CreatedAt,
+            Parameters = existing.Parameters,
+            WorkflowVersion = run.WorkflowVersion ?? existing.WorkflowVersion,
+            RetryOf = existing.RetryOf,
+        });
         return Task.CompletedTask;
     }
 
@@ -38,6 +45,32 @@ public sealed class InMemoryJobRunStore : IJobRunStore
 
     public Task<JobRun?> FindAsync(string jobId, CancellationToken cancellationToken) =>
         Task.FromResult(_runs.TryGetValue(jobId, out var run) ? run : null);
+
+    public Task AnnotateAsync(string jobId, int? workflowVersion, string? retryOf, CancellationToken cancellationToken)
+    {
+        Update(jobId, run => run with { WorkflowVersion = workflowVersion ?? run.WorkflowVersion, RetryOf = retryOf ?? run.RetryOf });
+        return Task.CompletedTask;
+    }
+
+    public Task SaveOutputsAsync(string jobId, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken)
+    {
+        Update(jobId, run => run with { Outputs = outputs });
+        return Task.CompletedTask;
+    }
+
+    public Task<JobRunPage> ListAsync(JobRunQuery query, CancellationToken cancellationToken)
+    {
+        var matching = _runs.Values
+            .Where(r => query.Status is not { } status || r.Status == status)
+            .Where(r => query.Workflow is not { } workflow || string.Equals(r.Workflow, workflow, StringComparison.OrdinalIgnoreCase))
+            .Where(r => query.CreatedFrom is not { } from || r.CreatedAt >= from)
+            .Where(r => query.CreatedTo is not { } to || r.CreatedAt < to)
+            .OrderByDescending(r => r.CreatedAt)
+            .ThenByDescending(r => r.JobId.Length)
+            .ThenByDescending(r => r.JobId, StringComparer.Ordinal)
+            .ToList();
+        return Task.FromResult(new JobRunPage([.. matching.Skip(query.Offset).Take(query.Limit).Select(r => r with { Steps = [] })], matching.Count));
+    }
 
     private void Update(string jobId, Func<JobRun, JobRun> change)
     {

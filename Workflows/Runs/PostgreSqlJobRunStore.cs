@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Scheduler.Workflows.Storage;
 using Scheduler.Workflows.Binding;
 
 namespace Scheduler.Workflows.Runs;
@@ -11,10 +12,7 @@ namespace Scheduler.Workflows.Runs;
 /// </summary>
 public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRunStore
 {
-    // Several nodes may start at once; the advisory lock keeps their CREATE ... IF NOT EXISTS from racing.
     private const string Schema = """
-        SELECT pg_advisory_xact_lock(7461626173);
-        CREATE SCHEMA IF NOT EXISTS scheduler;
         CREATE TABLE IF NOT EXISTS scheduler.job_runs (
             job_id      text PRIMARY KEY,
             workflow    text NOT NULL,
@@ -36,19 +34,32 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
             outputs     jsonb NOT NULL,
             error       text,
             PRIMARY KEY (job_id, position));
+        ALTER TABLE scheduler.job_runs ADD COLUMN IF NOT EXISTS workflow_version integer;
+        ALTER TABLE scheduler.job_runs ADD COLUMN IF NOT EXISTS retry_of text;
+        ALTER TABLE scheduler.job_runs ADD COLUMN IF NOT EXISTS outputs jsonb;
+        CREATE INDEX IF NOT EXISTS job_runs_workflow ON scheduler.job_runs (lower(workflow), created_at);
+        CREATE TABLE IF NOT EXISTS scheduler.job_log (
+            id          bigserial PRIMARY KEY,
+            job_id      text NOT NULL,
+            at          timestamptz NOT NULL,
+            step        text,
+            level       text NOT NULL,
+            message     text NOT NULL);
+        CREATE INDEX IF NOT EXISTS job_log_job_id ON scheduler.job_log (job_id, id);
+        CREATE TABLE IF NOT EXISTS scheduler.idempotency_keys (
+            key          text PRIMARY KEY,
+            request_hash text NOT NULL,
+            job_id       text,
+            created_at   timestamptz NOT NULL DEFAULT now());
+        CREATE TABLE IF NOT EXISTS scheduler.secret_values (
+            id          uuid PRIMARY KEY,
+            value       text NOT NULL,
+            created_at  timestamptz NOT NULL DEFAULT now());
         """;
 
-    public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand(Schema, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+    private const string RunColumns = "job_id, workflow, status, created_at, started_at, finished_at, parameters::text, error, workflow_version, retry_of, outputs::text";
 
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public Task EnsureSchemaAsync(CancellationToken cancellationToken) => SchedulerSchema.ApplyAsync(dataSource, Schema, cancellationToken);
 
     public async Task CreateAsync(JobRun run, CancellationToken cancellationToken)
     {
@@ -120,9 +131,7 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         JobRun run;
-        await using (var command = new NpgsqlCommand(
-            "SELECT workflow, status, created_at, started_at, finished_at, parameters::text, error FROM scheduler.job_runs WHERE job_id = $1",
-            connection))
+        await using (var command = new NpgsqlCommand($"SELECT {RunColumns} FROM scheduler.job_runs WHERE job_id = $1", connection))
         {
             command.Parameters.Add(new() { Value = jobId });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -131,16 +140,7 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
                 return null;
             }
 
-            run = new(
-                jobId,
-                reader.GetString(0),
-                Enum.Parse<RunStatus>(reader.GetString(1)),
-                reader.GetFieldValue<DateTimeOffset>(2),
-                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
-                JsonSerializer.Deserialize(reader.GetString(5), RunJsonContext.Default.IReadOnlyListParameterAssignment) ?? [],
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                []);
+            run = ReadRun(reader);
         }
 
         var steps = new List<StepRun>();
@@ -165,6 +165,80 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
 
         return run with { Steps = steps };
     }
+
+    public async Task AnnotateAsync(string jobId, int? workflowVersion, string? retryOf, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE scheduler.job_runs SET workflow_version = coalesce($2, workflow_version), retry_of = coalesce($3, retry_of) WHERE job_id = $1");
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = (object?)workflowVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new() { Value = (object?)retryOf ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task SaveOutputsAsync(string jobId, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE scheduler.job_runs SET outputs = $2 WHERE job_id = $1");
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = JsonSerializer.Serialize(outputs, RunJsonContext.Default.IReadOnlyDictionaryStringObject), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<JobRunPage> ListAsync(JobRunQuery query, CancellationToken cancellationToken)
+    {
+        const string Filter = """
+            WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR lower(workflow) = lower($2))
+              AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        long total;
+        await using (var count = new NpgsqlCommand($"SELECT count(*) FROM scheduler.job_runs {Filter}", connection))
+        {
+            AddFilter(count, query);
+            total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        // Job ids are Hangfire's bigint sequence as text: by length, then text, is by number.
+        await using var page = new NpgsqlCommand(
+            $"SELECT {RunColumns} FROM scheduler.job_runs {Filter} ORDER BY created_at DESC, length(job_id) DESC, job_id DESC LIMIT $5 OFFSET $6",
+            connection);
+        AddFilter(page, query);
+        page.Parameters.Add(new() { Value = query.Limit });
+        page.Parameters.Add(new() { Value = query.Offset });
+        var runs = new List<JobRun>();
+        await using var reader = await page.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            runs.Add(ReadRun(reader));
+        }
+
+        return new(runs, total);
+    }
+
+    private static void AddFilter(NpgsqlCommand command, JobRunQuery query)
+    {
+        command.Parameters.Add(new() { Value = (object?)query.Status?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)query.Workflow ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)query.CreatedFrom?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)query.CreatedTo?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+    }
+
+    private static JobRun ReadRun(NpgsqlDataReader reader) =>
+        new(
+            reader.GetString(0),
+            reader.GetString(1),
+            Enum.Parse<RunStatus>(reader.GetString(2)),
+            reader.GetFieldValue<DateTimeOffset>(3),
+            reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+            reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+            JsonSerializer.Deserialize(reader.GetString(6), RunJsonContext.Default.IReadOnlyListParameterAssignment) ?? [],
+            reader.IsDBNull(7) ? null : reader.GetString(7),
+            [])
+        {
+            WorkflowVersion = reader.IsDBNull(8) ? null : reader.GetInt32(8),
+            RetryOf = reader.IsDBNull(9) ? null : reader.GetString(9),
+            Outputs = reader.IsDBNull(10) ? new Dictionary<string, object?>() : ReadOutputs(reader.GetString(10)),
+        };
 
     private static void AddRunParameters(NpgsqlCommand command, JobRun run)
     {

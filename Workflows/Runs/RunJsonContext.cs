@@ -11,4 +11,6 @@ namespace Scheduler.Workflows.Runs;
 [JsonSerializable(typeof(decimal))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(DateTimeOffset))]
+// StringList outputs and values (FileTransfer's localPaths, names, ...) are List<string> at run time.
+[JsonSerializable(typeof(List<string>))]
 internal sealed partial class RunJsonContext : JsonSerializerContext;

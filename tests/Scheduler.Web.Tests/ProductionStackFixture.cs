@@ -46,7 +46,14 @@ public sealed class ProductionStackFixture : IAsyncLifetime
         _ = App.Server; // start it, so that the first test does not pay for start-up inside its own timeout
     }
 
-    public async Task DisposeAsync() => await App.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+
+        // Npgsql keeps idle pooled connections for minutes after the service is gone; with a fixture per test class
+        // they would use up the shared test cluster's hundred connections before the run ends.
+        NpgsqlConnection.ClearAllPools();
+    }
 
     /// <summary>Puts the sample orders file on the FTP server under a folder of its own, and returns its remote path.</summary>
     public string UploadOrders(string? content = null)

@@ -101,7 +101,7 @@ public sealed class WorkflowValidatorTests
             """);
 
         problems.Should().Equal(new DefinitionProblem(
-            "$.tasks[1].inputs.path", "${Get.path}: FileTransfer has no output 'path'; valid: localPath, size, remotePath"));
+            "$.tasks[1].inputs.path", "${Get.path}: FileTransfer has no output 'path'; valid: localPath, size, remotePath, localPaths, remotePaths, names, count, exists"));
     }
 
     [Fact]
@@ -229,14 +229,14 @@ public sealed class WorkflowValidatorTests
         var problems = Validate("""
             "variables": [ { "name": "action" } ],
             "tasks": [
-              { "name": "Get", "type": "FileTransfer", "inputs": { "action": "Upload", "connection": "Ftp", "remotePath": "a" } },
+              { "name": "Get", "type": "FileTransfer", "inputs": { "action": "Copy", "connection": "Ftp", "remotePath": "a" } },
               { "name": "Get2", "type": "FileTransfer", "inputs": { "action": "${Variables.action}", "connection": "Ftp", "remotePath": "a" } },
               { "name": "Make", "type": "Produce", "inputs": { "text": "forbidden" } }
             ]
             """);
 
         problems.Should().Equal(
-            new DefinitionProblem("$.tasks[0].inputs", "the action 'Upload' is not supported; supported: Download"),
+            new DefinitionProblem("$.tasks[0].inputs", "the action 'Copy' is not supported; supported: Download, Upload, Delete, Rename, Move, List, Exists, WaitForFile"),
             new DefinitionProblem("$.tasks[2].inputs", "the text 'forbidden' is not allowed"));
     }
 

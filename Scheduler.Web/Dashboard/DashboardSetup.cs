@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using Hangfire;
+using Hangfire.Dashboard;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+using Scheduler.Web.Accounts;
+
+namespace Scheduler.Web.Dashboard;
+
+/// <summary>
+/// Hangfire's dashboard for people with a browser: a cookie sign-in with the API's users (a browser cannot send the
+/// API's bearer token on navigation, HangfireIO/Hangfire#2395), read-only for Viewers, anti-forgery on.
+/// </summary>
+public static class DashboardSetup
+{
+    public const string Path = "/hangfire";
+    public const string CookieScheme = "Dashboard";
+    public const string Policy = "DashboardUser";
+
+    public static IServiceCollection AddDashboard(this IServiceCollection services)
+    {
+        services.AddAntiforgery();
+        services.AddAuthentication().AddCookie(CookieScheme);
+        services.AddOptions<CookieAuthenticationOptions>(CookieScheme).Configure<IOptions<AuthOptions>>((cookie, auth) =>
+        {
+            cookie.Cookie.Name = ".Scheduler.Dashboard";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = LoginPage.LoginPath;
+            cookie.LogoutPath = LoginPage.LogoutPath;
+            cookie.AccessDeniedPath = LoginPage.LoginPath;
+            cookie.ExpireTimeSpan = auth.Value.TokenLifetime;
+            cookie.SlidingExpiration = true;
+        });
+        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
+            .AddAuthenticationSchemes(CookieScheme)
+            .RequireRole(Roles.All));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder routes)
+    {
+        WorkflowStepsRenderer.Register();
+        routes.MapLoginPage();
+
+        // The policy replaces Hangfire's default filter, which lets in only requests from this machine.
+        routes.MapHangfireDashboardWithAuthorizationPolicy(Policy, Path, new DashboardOptions
+        {
+            DashboardTitle = "Scheduler",
+            AppPath = LoginPage.LoginPath,
+            DisplayStorageConnectionString = false,
+            IsReadOnlyFunc = context => !CanAct(context.GetHttpContext().User),
+        });
+        return routes;
+    }
+
+    /// <summary>The principal of the dashboard cookie, with the same name and role claims as the API's tokens.</summary>
+    public static ClaimsPrincipal Principal(SchedulerUser user)
+    {
+        var claims = new List<Claim> { new(TokenIssuer.NameClaim, user.Name) };
+        claims.AddRange(user.Roles.Select(role => new Claim(TokenIssuer.RoleClaim, role)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieScheme, TokenIssuer.NameClaim, TokenIssuer.RoleClaim));
+    }
+
+    private static bool CanAct(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Operator);
+}

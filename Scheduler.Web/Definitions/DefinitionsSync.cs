@@ -1,0 +1,39 @@
+using Scheduler.Workflows.Definitions;
+
+namespace Scheduler.Web.Definitions;
+
+/// <summary>
+/// Imports the definitions folder and loads the catalogs before the service takes work, then keeps the catalogs in
+/// step with saves made on other nodes. Jobs and run requests also refresh before they read a definition; this
+/// loop is for everything else that reads the catalogs (validation of workflows against changed dataflows).
+/// </summary>
+internal sealed class DefinitionsSync(
+    IDefinitionStore store, DefinitionsLocation location, WorkflowCatalog workflows, ILogger<DefinitionsSync> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.PrepareAsync(cancellationToken);
+        await DefinitionFolder.ImportAsync(store, location, logger, cancellationToken);
+        await workflows.RefreshAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await workflows.RefreshAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+            {
+                // The next tick tries again; until then the last definitions loaded stay in use.
+                logger.LogWarning(e, "Could not refresh the definitions");
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Scheduler.Web.Health;
+
+/// <summary>
+/// <c>/health/live</c>: the process answers (restart it if not). <c>/health/ready</c>: its database and its Hangfire
+/// server work (send it no traffic if not). Both anonymous, for orchestrators and load balancers.
+/// </summary>
+public static class HealthApi
+{
+    private const string ReadyTag = "ready";
+
+    public static IServiceCollection AddHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<PostgreSqlReadinessCheck>("postgresql", tags: [ReadyTag])
+            .AddCheck<HangfireServerReadinessCheck>("hangfire-server", tags: [ReadyTag]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .AllowAnonymous()
+            .WithTags("Health");
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
+            .AllowAnonymous()
+            .WithTags("Health");
+        return routes;
+    }
+
+    /// <summary>The overall status and each check's status and reason, so that a 503 says what is wrong.</summary>
+    private static async Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        await using var json = new Utf8JsonWriter(context.Response.Body);
+        json.WriteStartObject();
+        json.WriteString("status", report.Status.ToString());
+        json.WriteStartObject("checks");
+        foreach (var (name, entry) in report.Entries)
+        {
+            json.WriteStartObject(name);
+            json.WriteString("status", entry.Status.ToString());
+            json.WriteString("description", entry.Description);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+        await json.FlushAsync(context.RequestAborted);
+    }
+}

@@ -1,0 +1,57 @@
+using Hangfire;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Scheduler.Web.Hosting;
+
+namespace Scheduler.Web.Health;
+
+/// <summary>The service's own database answers a query; with no database configured there is nothing to reach.</summary>
+internal sealed class PostgreSqlReadinessCheck(IServiceProvider services) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (services.GetService<NpgsqlDataSource>() is not { } database)
+        {
+            return HealthCheckResult.Healthy("no database configured: jobs are kept in memory");
+        }
+
+        try
+        {
+            await using var command = database.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy("PostgreSQL answers");
+        }
+        catch (NpgsqlException e)
+        {
+            return HealthCheckResult.Unhealthy($"PostgreSQL does not answer: {e.Message}");
+        }
+    }
+}
+
+/// <summary>
+/// This process's Hangfire server has announced itself and keeps beating. A node that runs no server (Role Web, or
+/// WorkerCount 0) has nothing to check.
+/// </summary>
+internal sealed class HangfireServerReadinessCheck(IOptions<SchedulerOptions> options, JobStorage storage, TimeProvider time) : IHealthCheck
+{
+    // Hangfire beats every 30 s; four missed beats mean the server is stuck or cut off from storage.
+    private static readonly TimeSpan MaxSilence = TimeSpan.FromMinutes(2);
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!options.Value.RunsServer())
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("this node runs no Hangfire server"));
+        }
+
+        // Hangfire names a server "{machine}:{process id}:{guid}", lower case.
+        var prefix = $"{Environment.MachineName}:{Environment.ProcessId}:".ToLowerInvariant();
+        var now = time.GetUtcNow().UtcDateTime;
+        var alive = storage.GetMonitoringApi().Servers()
+            .Any(s => s.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && s.Heartbeat is { } beat && now - beat < MaxSilence);
+        return Task.FromResult(alive
+            ? HealthCheckResult.Healthy("the Hangfire server of this node is beating")
+            : HealthCheckResult.Unhealthy("the Hangfire server of this node has not announced itself or stopped beating"));
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Scheduler.Web.Accounts;
+using Scheduler.Web.Http;
+using Scheduler.Web.Jobs;
+
+namespace Scheduler.Web.Schedules;
+
+public static class SchedulesApi
+{
+    public static IServiceCollection AddSchedules(this IServiceCollection services) => services.AddSingleton<RecurringSchedules>();
+
+    public static IEndpointRouteBuilder MapSchedules(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/schedules").WithTags("Schedules").RequireAuthorization(Roles.CanRead);
+
+        group.MapGet("/", async (RecurringSchedules schedules, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await schedules.ListAsync(cancellationToken)))
+            .WithName("ListSchedules");
+
+        group.MapGet("/{id}", async Task<Results<Ok<ScheduleResponse>, ProblemHttpResult>> (
+                string id, RecurringSchedules schedules, CancellationToken cancellationToken) =>
+                await schedules.FindAsync(id, cancellationToken) is { } schedule ? TypedResults.Ok(schedule) : UnknownSchedule(id))
+            .WithName("GetSchedule");
+
+        group.MapPut("/{id}", async Task<Results<Created<ScheduleResponse>, Ok<ScheduleResponse>, ValidationProblem>> (
+                string id, HttpRequest request, RecurringSchedules schedules, CancellationToken cancellationToken) =>
+            {
+                var (body, invalid) = await JsonBody.ReadAsync(request, WebJsonContext.Default.ScheduleRequest, cancellationToken);
+                if (invalid is not null)
+                {
+                    return invalid;
+                }
+
+                var save = await schedules.SaveAsync(id, body!, cancellationToken);
+                if (save.Schedule is not { } saved)
+                {
+                    return TypedResults.ValidationProblem(save.Problems);
+                }
+
+                return save.Created ? TypedResults.Created($"/api/schedules/{saved.Id}", saved) : TypedResults.Ok(saved);
+            })
+            .Accepts<ScheduleRequest>("application/json")
+            .RequireAuthorization(Roles.CanOperate)
+            .WithName("SaveSchedule");
+
+        group.MapDelete("/{id}", Results<NoContent, ProblemHttpResult> (string id, RecurringSchedules schedules) =>
+                schedules.Delete(id) ? TypedResults.NoContent() : UnknownSchedule(id))
+            .RequireAuthorization(Roles.CanOperate)
+            .WithName("DeleteSchedule");
+
+        group.MapPost("/{id}/trigger", Results<Accepted<JobAccepted>, ProblemHttpResult> (string id, RecurringSchedules schedules) =>
+                schedules.Trigger(id) is { } jobId
+                    ? TypedResults.Accepted($"/api/jobs/{jobId}", new JobAccepted(jobId, "Queued"))
+                    : UnknownSchedule(id))
+            .RequireAuthorization(Roles.CanOperate)
+            .WithName("TriggerSchedule");
+
+        return routes;
+    }
+
+    private static ProblemHttpResult UnknownSchedule(string id) =>
+        TypedResults.Problem(title: "Unknown schedule", detail: $"There is no schedule with the id '{id}'.", statusCode: StatusCodes.Status404NotFound);
+}

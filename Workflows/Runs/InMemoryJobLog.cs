@@ -1,0 +1,33 @@
+using System.Collections.Concurrent;
+
+namespace Scheduler.Workflows.Runs;
+
+/// <summary>Job logs for the embedded mode (no database): gone when the process ends, like the job records.</summary>
+public sealed class InMemoryJobLog : IJobLog
+{
+    private readonly ConcurrentDictionary<string, List<JobLogLine>> _logs = new(StringComparer.Ordinal);
+
+    public Task AppendAsync(string jobId, IReadOnlyList<JobLogLine> lines, CancellationToken cancellationToken)
+    {
+        var log = _logs.GetOrAdd(jobId, _ => []);
+        lock (log)
+        {
+            log.AddRange(lines);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<JobLogLine>> ReadAsync(string jobId, CancellationToken cancellationToken)
+    {
+        if (!_logs.TryGetValue(jobId, out var log))
+        {
+            return Task.FromResult<IReadOnlyList<JobLogLine>>([]);
+        }
+
+        lock (log)
+        {
+            return Task.FromResult<IReadOnlyList<JobLogLine>>([.. log]);
+        }
+    }
+}

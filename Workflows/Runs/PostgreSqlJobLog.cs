@@ -1,0 +1,51 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Scheduler.Workflows.Runs;
+
+/// <summary>
+/// Job logs in <c>scheduler.job_log</c> (created with the job record tables), in the order they were written, so
+/// that any node can show the log of a job that ran on another.
+/// </summary>
+public sealed class PostgreSqlJobLog(NpgsqlDataSource dataSource) : IJobLog
+{
+    public async Task AppendAsync(string jobId, IReadOnlyList<JobLogLine> lines, CancellationToken cancellationToken)
+    {
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        // One round trip for a batch of lines, in their order (the id sequence follows unnest's order).
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO scheduler.job_log (job_id, at, step, level, message)
+            SELECT $1, line.at, line.step, line.level, line.message
+            FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS line(at, step, level, message, n)
+            ORDER BY line.n
+            """);
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = lines.Select(l => l.Timestamp.ToUniversalTime()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = lines.Select(l => l.Step).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = lines.Select(l => l.Level).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = lines.Select(l => l.Message).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<JobLogLine>> ReadAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT at, step, level, message FROM scheduler.job_log WHERE job_id = $1 ORDER BY id");
+        command.Parameters.Add(new() { Value = jobId });
+        var lines = new List<JobLogLine>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(new(
+                reader.GetFieldValue<DateTimeOffset>(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3)));
+        }
+
+        return lines;
+    }
+}

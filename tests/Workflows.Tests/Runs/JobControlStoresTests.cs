@@ -1,0 +1,120 @@
+using Scheduler.Workflows.Binding;
+using Scheduler.Workflows.Runs;
+
+namespace Scheduler.Workflows.Tests.Runs;
+
+/// <summary>The stores behind job control (list, log, idempotency keys, secret values) on real PostgreSQL.</summary>
+public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixture<JobRunDatabase>
+{
+    private static readonly DateTimeOffset Start = new(2026, 2, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly string _workflow = $"wf-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task List_filters_by_workflow_status_and_creation_time_newest_first_with_the_total()
+    {
+        var store = database.Store;
+        for (var i = 0; i < 5; i++)
+        {
+            await store.CreateAsync(Run($"{_workflow}-{i}", Start.AddMinutes(i)), CancellationToken.None);
+        }
+
+        await store.FinishAsync($"{_workflow}-3", RunStatus.Failed, Start.AddHours(1), "boom", CancellationToken.None);
+
+        var page = await store.ListAsync(new JobRunQuery(null, _workflow.ToUpperInvariant(), null, null, 2, 1), CancellationToken.None);
+        var failed = await store.ListAsync(new JobRunQuery(RunStatus.Failed, _workflow, null, null, 10, 0), CancellationToken.None);
+        var window = await store.ListAsync(new JobRunQuery(null, _workflow, Start.AddMinutes(1), Start.AddMinutes(3), 10, 0), CancellationToken.None);
+
+        page.Total.Should().Be(5);
+        page.Runs.Select(r => r.JobId).Should().Equal($"{_workflow}-3", $"{_workflow}-2");
+        failed.Runs.Should().ContainSingle().Which.Error.Should().Be("boom");
+        window.Runs.Select(r => r.JobId).Should().Equal($"{_workflow}-2", $"{_workflow}-1");
+    }
+
+    [Fact]
+    public async Task Annotate_and_outputs_record_the_version_the_retried_job_and_the_results_and_Start_keeps_them()
+    {
+        var store = database.Store;
+        var jobId = $"{_workflow}-r";
+        await store.CreateAsync(Run(jobId, Start), CancellationToken.None);
+
+        await store.AnnotateAsync(jobId, 7, "41", CancellationToken.None);
+        await store.StartAsync(Run(jobId, Start) with { Status = RunStatus.Running, StartedAt = Start }, CancellationToken.None);
+        await store.AnnotateAsync(jobId, null, null, CancellationToken.None);
+        await store.SaveOutputsAsync(jobId, new Dictionary<string, object?> { ["rowsLoaded"] = 20L, ["note"] = "ok" }, CancellationToken.None);
+
+        var run = await store.FindAsync(jobId, CancellationToken.None);
+        run!.WorkflowVersion.Should().Be(7);
+        run.RetryOf.Should().Be("41");
+        run.Status.Should().Be(RunStatus.Running);
+        run.Outputs.Should().BeEquivalentTo(new Dictionary<string, object?> { ["rowsLoaded"] = 20L, ["note"] = "ok" });
+    }
+
+    [Fact]
+    public async Task Job_log_lines_come_back_in_the_order_written_with_their_steps_and_times()
+    {
+        var log = new PostgreSqlJobLog(database.DataSource);
+        var jobId = $"{_workflow}-log";
+        await log.AppendAsync(jobId, [new(Start, null, "Information", "job started"), new(Start.AddSeconds(1), "Get", "Information", "downloading")], CancellationToken.None);
+        await log.AppendAsync(jobId, [new(Start.AddSeconds(2), "Get", "Error", "550 not found")], CancellationToken.None);
+        await log.AppendAsync(jobId, [], CancellationToken.None);
+
+        var lines = await log.ReadAsync(jobId, CancellationToken.None);
+
+        lines.Select(l => l.Message).Should().Equal("job started", "downloading", "550 not found");
+        lines[1].Step.Should().Be("Get");
+        lines[0].Step.Should().BeNull();
+        lines[2].Timestamp.Should().Be(Start.AddSeconds(2));
+        (await log.ReadAsync("no-such-job", CancellationToken.None)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Concurrent_claims_of_one_idempotency_key_let_exactly_one_request_through()
+    {
+        var keys = new PostgreSqlIdempotencyKeys(database.DataSource);
+        var key = Guid.NewGuid().ToString();
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => keys.ClaimAsync(key, "hash-a", CancellationToken.None)));
+        await keys.CompleteAsync(key, "42", CancellationToken.None);
+        var later = await keys.ClaimAsync(key, "hash-b", CancellationToken.None);
+
+        claims.Count(c => c.Claimed).Should().Be(1);
+        later.Claimed.Should().BeFalse();
+        later.RequestHash.Should().Be("hash-a");
+        later.JobId.Should().Be("42");
+    }
+
+    [Fact]
+    public async Task A_released_key_can_be_claimed_again_but_a_completed_one_is_never_released()
+    {
+        var keys = new PostgreSqlIdempotencyKeys(database.DataSource);
+        var key = Guid.NewGuid().ToString();
+        await keys.ClaimAsync(key, "h", CancellationToken.None);
+
+        await keys.ReleaseAsync(key, CancellationToken.None);
+        var again = await keys.ClaimAsync(key, "h", CancellationToken.None);
+        await keys.CompleteAsync(key, "7", CancellationToken.None);
+        await keys.ReleaseAsync(key, CancellationToken.None);
+
+        again.Claimed.Should().BeTrue();
+        (await keys.FindAsync(key, CancellationToken.None))!.JobId.Should().Be("7");
+    }
+
+    [Fact]
+    public async Task A_secret_value_is_kept_apart_and_revealed_only_through_its_reference()
+    {
+        var secrets = new PostgreSqlSecretValues(database.DataSource);
+
+        var reference = await secrets.KeepAsync("s3cr3t-Pa55", CancellationToken.None);
+
+        reference.Should().StartWith(SecretReference.Mask).And.NotContain("s3cr3t");
+        SecretReference.Masked(reference).Should().Be("***");
+        SecretReference.Masked("plain").Should().Be("plain");
+        SecretReference.TryParse(reference, out var id).Should().BeTrue();
+        (await secrets.RevealAsync(id, CancellationToken.None)).Should().Be("s3cr3t-Pa55");
+        (await secrets.RevealAsync(Guid.NewGuid(), CancellationToken.None)).Should().BeNull();
+    }
+
+    private JobRun Run(string jobId, DateTimeOffset created) =>
+        new(jobId, _workflow, RunStatus.Queued, created, null, null, [new ParameterAssignment("Variables", "x", "1")], null, []);
+}
