@@ -50,7 +50,19 @@ public sealed class WorkflowJob(
 
         await runs.AnnotateAsync(jobId, workflows.VersionOf(workflow), null, cancellationToken);
         var directory = Path.Combine(options.Value.WorkingDirectory, jobId);
-        var result = await engine.RunAsync(new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory), cancellationToken);
+        WorkflowRunResult result;
+        try
+        {
+            result = await engine.RunAsync(new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A failure outside every task (a bug, a record that cannot be written) must still leave the job's record
+            // saying why, instead of a step that stays Running forever.
+            await runs.FinishAsync(jobId, RunStatus.Failed, time.GetUtcNow(), $"the service failed while running the workflow: {e.Message}", CancellationToken.None);
+            throw;
+        }
+
         if (result.Outputs.Count > 0)
         {
             await runs.SaveOutputsAsync(jobId, result.Outputs, CancellationToken.None);

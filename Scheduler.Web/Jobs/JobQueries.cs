@@ -47,11 +47,11 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
                 s.StartedAt,
                 s.FinishedAt,
                 s.FinishedAt - s.StartedAt is { } duration ? Math.Round(duration.TotalSeconds, 3) : null,
-                s.Outputs.ToDictionary(o => o.Key, o => o.Value is string text ? mask(text) : o.Value),
+                MaskValues(s.Outputs, mask),
                 mask(s.Error)))],
             run.WorkflowVersion,
             run.RetryOf,
-            run.Outputs.ToDictionary(o => o.Key, o => o.Value is string text ? mask(text) : o.Value));
+            MaskValues(run.Outputs, mask));
     }
 
     public async Task<JobListResponse> ListAsync(JobRunQuery query, CancellationToken cancellationToken)
@@ -100,4 +100,13 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
         var state = connection.GetStateData(jobId)?.Name;
         return new(run, JobStatusMapper.FromHangfireState(state) ?? run.Status, state);
     }
+
+    // A task may echo a secret into any text it outputs, lists of paths and names included.
+    private static Dictionary<string, object?> MaskValues(IReadOnlyDictionary<string, object?> values, Func<string?, string?> mask) =>
+        values.ToDictionary(v => v.Key, v => v.Value switch
+        {
+            string text => mask(text),
+            IReadOnlyList<string> texts => texts.Select(mask).ToList(),
+            var other => other,
+        });
 }

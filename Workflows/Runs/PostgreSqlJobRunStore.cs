@@ -286,6 +286,8 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
                 JsonValueKind.False => false,
                 JsonValueKind.Number when p.Value.TryGetInt64(out var whole) => whole,
                 JsonValueKind.Number => p.Value.GetDecimal(),
+                JsonValueKind.Array when p.Value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+                    p.Value.EnumerateArray().Select(e => e.GetString()!).ToList(),
                 _ => p.Value.GetRawText(),
             }));
     }

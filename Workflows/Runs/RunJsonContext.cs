@@ -7,6 +7,7 @@ namespace Scheduler.Workflows.Runs;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IReadOnlyList<ParameterAssignment>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, object?>))]
+[JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(decimal))]
 [JsonSerializable(typeof(bool))]

@@ -1,9 +1,14 @@
 using Scheduler.Dataflows;
+using Scheduler.Dataflows.Definitions;
 using Scheduler.Workflows.Definitions;
 
 namespace Scheduler.Workflows.Tasks;
 
-/// <summary>Runs a dataflow over a file, typically one an earlier task downloaded, and reports its row counts.</summary>
+/// <summary>
+/// Runs a dataflow over a file, typically one an earlier task downloaded, and reports its row counts. Given several
+/// files (a wildcard download's <c>localPaths</c>), it runs the dataflow once per file, in order, each run
+/// all-or-nothing on its own, and reports the sums.
+/// </summary>
 public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner runner) : IWorkflowTask
 {
     public string Type => "RunDataflow";
@@ -11,16 +16,19 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
     public IReadOnlyList<TaskInput> Inputs { get; } =
     [
         new("dataflow", ScalarType.String, Required: true, "The name of the dataflow definition"),
-        new("filePath", ScalarType.String, Required: true, "The file the dataflow's source reads"),
+        new("filePath", ScalarType.StringList, Required: true, "The file the dataflow's source reads, or a list of files to run it over one by one"),
     ];
 
     public IReadOnlyList<TaskOutput> Outputs { get; } =
     [
-        new("rowsRead", ScalarType.Int, "Data rows read from the file"),
-        new("rowsWritten", ScalarType.Int, "Rows loaded into the destination"),
-        new("rowsRejected", ScalarType.Int, "Rows rejected, each with its reason in the rejected-rows file"),
-        new("rejectedRowsPath", ScalarType.String, "The rejected-rows CSV file, when a row was rejected"),
-        new("outputPath", ScalarType.String, "The file written, for a file destination"),
+        new("rowsRead", ScalarType.Int, "Data rows read from the file (summed over every file)"),
+        new("rowsWritten", ScalarType.Int, "Rows loaded into the destination (summed over every file)"),
+        new("rowsRejected", ScalarType.Int, "Rows rejected, each with its reason in a rejected-rows file (summed over every file)"),
+        new("rejectedRowsPath", ScalarType.String, "The rejected-rows CSV file, when a row was rejected (the first one, with several files)"),
+        new("outputPath", ScalarType.String, "The file written, for a file destination (the first one, with several files)"),
+        new("rejectedRowsPaths", ScalarType.StringList, "Every rejected-rows CSV file written, one per file that had a rejected row"),
+        new("outputPaths", ScalarType.StringList, "Every file written, for a file destination, one per input file"),
+        new("filesProcessed", ScalarType.Int, "How many input files the dataflow ran over"),
     ];
 
     public IEnumerable<string> Validate(IReadOnlyDictionary<string, string> literalInputs)
@@ -39,22 +47,55 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
             throw new TaskFailedException($"there is no valid dataflow named '{name}'");
         }
 
+        var files = context.Inputs.GetValueOrDefault("filePath") as IReadOnlyList<string> ?? [];
+        long rowsRead = 0, rowsWritten = 0, rowsRejected = 0;
+        List<string> rejectedRowsPaths = [], outputPaths = [];
+        for (var i = 0; i < files.Count; i++)
+        {
+            var result = await RunOneAsync(dataflow, files, i, WorkingDirectory(context, files, i), cancellationToken);
+            context.Logger.LogDataflowDone(name, files[i], result.RowsRead, result.RowsWritten, result.RowsRejected);
+            rowsRead += result.RowsRead;
+            rowsWritten += result.RowsWritten;
+            rowsRejected += result.RowsRejected;
+            rejectedRowsPaths.AddRange(result.RejectedRowsPath is { } rejected ? [rejected] : []);
+            outputPaths.AddRange(result.OutputPath is { } output ? [output] : []);
+        }
+
+        return new Dictionary<string, object?>
+        {
+            ["rowsRead"] = rowsRead,
+            ["rowsWritten"] = rowsWritten,
+            ["rowsRejected"] = rowsRejected,
+            ["rejectedRowsPath"] = rejectedRowsPaths.FirstOrDefault(),
+            ["outputPath"] = outputPaths.FirstOrDefault(),
+            ["rejectedRowsPaths"] = rejectedRowsPaths,
+            ["outputPaths"] = outputPaths,
+            ["filesProcessed"] = (long)files.Count,
+        };
+    }
+
+    private async Task<DataflowResult> RunOneAsync(
+        DataflowDefinition dataflow, IReadOnlyList<string> files, int index, string workingDirectory, CancellationToken cancellationToken)
+    {
         try
         {
-            var result = await runner.RunAsync(new DataflowRunRequest(dataflow, context.GetString("filePath"), context.JobDirectory), cancellationToken);
-            context.Logger.LogDataflowDone(name, result.RowsRead, result.RowsWritten, result.RowsRejected);
-            return new Dictionary<string, object?>
-            {
-                ["rowsRead"] = result.RowsRead,
-                ["rowsWritten"] = result.RowsWritten,
-                ["rowsRejected"] = result.RowsRejected,
-                ["rejectedRowsPath"] = result.RejectedRowsPath,
-                ["outputPath"] = result.OutputPath,
-            };
+            return await runner.RunAsync(new DataflowRunRequest(dataflow, files[index], workingDirectory), cancellationToken);
+        }
+        catch (DataflowException e) when (files.Count > 1)
+        {
+            var earlier = index == 0 ? "" : $" (the {index} file(s) before it were loaded and stay loaded)";
+            throw new TaskFailedException($"file {index + 1} of {files.Count}, {files[index]}: {e.Message}{earlier}", e);
         }
         catch (DataflowException e)
         {
             throw new TaskFailedException(e.Message, e);
         }
     }
+
+    // One file keeps the job folder, as a single-file workflow always did; with several, each run gets a folder of
+    // its own so that their rejected-rows and relative output files do not overwrite each other.
+    private static string WorkingDirectory(TaskRunContext context, IReadOnlyList<string> files, int index) =>
+        files.Count == 1
+            ? context.JobDirectory
+            : Path.Combine(context.JobDirectory, context.TaskName, $"{index + 1}-{Path.GetFileNameWithoutExtension(files[index])}");
 }

@@ -4,8 +4,8 @@ namespace Scheduler.Workflows.Tasks;
 
 internal static partial class TaskLog
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dataflow {Dataflow} read {RowsRead} rows, wrote {RowsWritten}, rejected {RowsRejected}")]
-    public static partial void LogDataflowDone(this ILogger logger, string dataflow, long rowsRead, long rowsWritten, long rowsRejected);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dataflow {Dataflow} over {FilePath} read {RowsRead} rows, wrote {RowsWritten}, rejected {RowsRejected}")]
+    public static partial void LogDataflowDone(this ILogger logger, string dataflow, string filePath, long rowsRead, long rowsWritten, long rowsRejected);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Task}: {Expression} is {Value}")]
     public static partial void LogDecision(this ILogger logger, string task, string expression, bool value);

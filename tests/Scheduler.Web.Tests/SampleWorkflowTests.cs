@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using static Scheduler.Web.Tests.JobsClient;
 
 namespace Scheduler.Web.Tests;
@@ -37,6 +38,53 @@ public sealed class SampleWorkflowTests
         finally
         {
             Directory.Delete(outbox, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_wildcard_download_runs_the_dataflow_once_per_file_and_sums_the_counts()
+    {
+        var inbox = Directory.CreateTempSubdirectory("scheduler-inbox-").FullName;
+        try
+        {
+            var header = "id,customer,email,amount,created_at,country,active,note\n";
+            File.WriteAllText(Path.Combine(inbox, "a.csv"), header + "1,Ann,a@example.com,1.50,2026-03-01T10:00:00+01:00,FR,true,\n");
+            File.WriteAllText(Path.Combine(inbox, "b.csv"), header + "2,Bob,b@example.com,2.50,2026-03-01T11:00:00+01:00,DE,false,\nx,Bad,,,,,,\n");
+            File.WriteAllText(Path.Combine(inbox, "c.txt"), "not matched");
+            await using var app = new SchedulerApp(new Dictionary<string, string?>
+            {
+                ["Connections:Inbox:Type"] = "Local",
+                ["Connections:Inbox:Path"] = inbox,
+            });
+            using var client = await app.LoginAsync();
+            var name = DefinitionsClient.UniqueName("each-file");
+            await client.PutWorkflowAsync(JsonNode.Parse($$"""
+                {
+                  "name": "{{name}}",
+                  "tasks": [
+                    { "name": "Download", "type": "FileTransfer", "inputs": { "action": "Download", "connection": "Inbox", "remotePath": "*.csv" } },
+                    { "name": "Load", "type": "RunDataflow", "inputs": { "dataflow": "orders-to-csv", "filePath": "${Download.localPaths}" } }
+                  ]
+                }
+                """)!.AsObject());
+
+            var details = await client.WaitForEndAsync(await client.StartAsync(name));
+
+            details.Text("status").Should().Be("Completed", details.ToString());
+            var outputs = details.Step("Load").GetProperty("outputs");
+            outputs.GetProperty("filesProcessed").GetInt64().Should().Be(2);
+            outputs.GetProperty("rowsRead").GetInt64().Should().Be(3);
+            outputs.GetProperty("rowsWritten").GetInt64().Should().Be(2);
+            outputs.GetProperty("rowsRejected").GetInt64().Should().Be(1);
+            var written = outputs.GetProperty("outputPaths").EnumerateArray().Select(p => p.GetString()!).ToList();
+            written.Should().HaveCount(2).And.OnlyHaveUniqueItems();
+            written.Select(File.ReadAllText).Should().ContainSingle(text => text.Contains("Ann")).And.ContainSingle(text => text.Contains("Bob"));
+            outputs.GetProperty("rejectedRowsPaths").EnumerateArray().Should().ContainSingle()
+                .Which.GetString().Should().Be(outputs.GetProperty("rejectedRowsPath").GetString());
+        }
+        finally
+        {
+            Directory.Delete(inbox, recursive: true);
         }
     }
 }

@@ -66,6 +66,8 @@ public sealed class PostgreSqlJobRunStoreTests(JobRunDatabase database) : IClass
             ["ratio"] = 10.25m,
             ["rejectedRowsPath"] = null,
             ["ok"] = true,
+            ["localPaths"] = new List<string> { "/jobs/1/downloads/a.csv", "/jobs/1/downloads/b.csv" },
+            ["count"] = 2,
         };
         var get = new StepRun("Get", "FileTransfer", StepStatus.Completed, step.AddSeconds(1), step.AddSeconds(2), outputs, null);
         var load = new StepRun("Load", "RunDataflow", StepStatus.Failed, step.AddSeconds(3), step.AddSeconds(4), new Dictionary<string, object?>(), "the column 'amount' is missing");
@@ -85,7 +87,12 @@ public sealed class PostgreSqlJobRunStoreTests(JobRunDatabase database) : IClass
         run.Error.Should().Be("Load failed: the column 'amount' is missing");
         run.Parameters.Should().Equal(assignments);
         run.Steps.Should().HaveCount(2);
-        run.Steps[0].Should().BeEquivalentTo(get with { Outputs = outputs });
+        run.Steps[0].Should().BeEquivalentTo(get, o => o.Excluding(s => s.Outputs));
+        run.Steps[0].Outputs["localPaths"].Should().BeAssignableTo<IReadOnlyList<string>>()
+            .Which.Should().Equal("/jobs/1/downloads/a.csv", "/jobs/1/downloads/b.csv");
+        run.Steps[0].Outputs["count"].Should().Be(2L, "an int output reads back as the long every whole number is");
+        run.Steps[0].Outputs["localPath"].Should().Be("/jobs/1/downloads/orders.csv");
+        run.Steps[0].Outputs["ok"].Should().Be(true);
         run.Steps[0].Outputs["size"].Should().BeOfType<long>().Which.Should().Be(5_000_000_000L);
         run.Steps[0].Outputs["ratio"].Should().BeOfType<decimal>().Which.Should().Be(10.25m);
         run.Steps[0].Outputs["rejectedRowsPath"].Should().BeNull();
