@@ -42,6 +42,8 @@ public sealed class DashboardTests(DashboardTests.Fixture fixture) : IClassFixtu
             .And.Contain("<span data-output=\"rowsWritten\">20</span>")
             .And.Contain("<span data-output=\"rowsRejected\">2</span>")
             .And.Contain("Succeeded", "Hangfire's own history is still there");
+        page.Should().Contain("id=\"workflow-log\"").And.Contain("wrote 20, rejected 2", "the job's log is on its page");
+        page.Should().NotContain("System.Collections", "list outputs such as localPaths are shown as their values");
         page.Should().NotContain($"jobs/actions/requeue/{fixture.CompletedJobId}");
     }
 

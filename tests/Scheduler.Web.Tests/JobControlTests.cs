@@ -149,7 +149,7 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_secret_parameter_reaches_the_worker_but_is_masked_in_details_list_log_and_job_arguments()
+    public async Task A_secret_parameter_reaches_the_worker_but_is_masked_in_details_list_log_dashboard_and_job_arguments()
     {
         using var client = await stack.App.LoginAsync();
         var name = UniqueName("secretive");
@@ -168,6 +168,8 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         details.ToString().Should().NotContain(folder);
         (await client.GetStringAsync($"/api/jobs?workflow={name}")).Should().Contain("***").And.NotContain(folder);
         (await client.GetStringAsync($"/api/jobs/{jobId}/log")).Should().NotContain(folder);
+        using var dashboard = await stack.App.SignedInAsync("admin", SchedulerApp.AdminPassword);
+        (await dashboard.GetStringAsync($"/hangfire/jobs/details/{jobId}")).Should().Contain("id=\"workflow-log\"").And.NotContain(folder);
         var arguments = await stack.ScalarAsync<string>(stack.SchedulerDatabase, $"SELECT arguments::text FROM hangfire.job WHERE id = {jobId}");
         arguments.Should().Contain(name).And.NotContain(folder);
         (await stack.ScalarAsync<string>(stack.SchedulerDatabase, $"SELECT parameters::text FROM scheduler.job_runs WHERE job_id = '{jobId}'")).Should().NotContain(folder);
