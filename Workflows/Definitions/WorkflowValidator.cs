@@ -7,8 +7,8 @@ namespace Scheduler.Workflows.Definitions;
 /// <summary>
 /// Checks what a workflow means: known task types and inputs, required inputs present, literal values of the right
 /// type, references that name a variable or an earlier task's output of a compatible type, dependency conditions a
-/// task can meet, outputs that resolve, and no cycles. Every problem is reported with its place in the document; an
-/// invalid workflow never runs.
+/// task can meet (alone and together with those upstream of it), outputs that resolve, and no cycles. Every problem
+/// is reported with its place in the document; an invalid workflow never runs.
 /// </summary>
 public sealed class WorkflowValidator(TaskRegistry tasks)
 {
@@ -47,6 +47,10 @@ public sealed class WorkflowValidator(TaskRegistry tasks)
         if (graph.Cycle.Count > 0)
         {
             problems.Add(new("$.tasks", $"the tasks {string.Join(", ", graph.Cycle)} depend on each other in a cycle"));
+        }
+        else
+        {
+            problems.AddRange(TaskReachability.Problems(workflow, graph));
         }
 
         for (var i = 0; i < workflow.Outputs.Count; i++)

@@ -175,6 +175,41 @@ public sealed class WorkflowValidatorTests
     }
 
     [Fact]
+    public void A_task_that_needs_one_task_both_failed_and_succeeded_through_its_upstream_can_never_run()
+    {
+        var problems = Validate("""
+            "tasks": [
+              { "name": "Load", "type": "Produce", "inputs": { "text": "x" } },
+              { "name": "Quarantine", "type": "Produce", "dependsOn": [ { "task": "Load", "on": "failed" } ], "inputs": { "text": "x" } },
+              { "name": "Publish", "type": "Produce", "dependsOn": [ "Load", "Quarantine" ], "inputs": { "text": "x" } },
+              { "name": "After", "type": "Produce", "dependsOn": [ "Publish" ], "inputs": { "text": "x" } }
+            ]
+            """);
+
+        problems.Should().Equal(
+            new[] { new DefinitionProblem("$.tasks[2].dependsOn", "'Publish' can never run: Publish waits for Load to be succeeded, but Quarantine waits for Load to be failed") },
+            "a task after an unreachable one is not reported again");
+    }
+
+    [Fact]
+    public void The_true_and_the_false_branch_of_one_Decision_cannot_both_be_required()
+    {
+        var problems = new WorkflowValidator(TestTasks.Registry(TestTasks.Produce(), new DecisionTask())).Validate(TestTasks.Load("""
+            { "name": "w", "tasks": [
+              { "name": "Check", "type": "Decision", "inputs": { "expression": "1 > 0" } },
+              { "name": "Yes", "type": "Produce", "dependsOn": [ { "task": "Check", "on": "true" } ], "inputs": { "text": "x" } },
+              { "name": "No", "type": "Produce", "dependsOn": [ { "task": "Check", "on": "false" } ], "inputs": { "text": "x" } },
+              { "name": "Either", "type": "Produce", "dependsOn": [ { "task": "Yes", "on": "finished" }, { "task": "No", "on": "finished" } ], "inputs": { "text": "x" } },
+              { "name": "Finally", "type": "Produce", "dependsOn": [ { "task": "Check", "on": "finished" }, "Yes" ], "inputs": { "text": "x" } }
+            ] }
+            """));
+
+        problems.Should().Equal(
+            new[] { new DefinitionProblem("$.tasks[3].dependsOn", "'Either' can never run: Yes waits for Check to be true, but No waits for Check to be false") },
+            "a finished condition still needs its task to run, and Finally's conditions agree");
+    }
+
+    [Fact]
     public void A_dependency_cycle_through_references_is_reported()
     {
         var problems = Validate("""
