@@ -30,6 +30,9 @@ public sealed class ConnectionSettings
     /// <summary>Sftp: the SHA-256 fingerprint of the server's host key, <c>SHA256:...</c> as <c>ssh-keygen -lf</c> prints it.</summary>
     public string? HostKey { get; set; }
 
+    /// <summary>Local: create the folder <see cref="Path"/> when it is missing, for an outbox the service itself fills.</summary>
+    public bool CreateFolder { get; set; }
+
     /// <summary>Never prints the secrets: settings end up in log lines and exception messages.</summary>
     public override string ToString() => Type.ToUpperInvariant() switch
     {

@@ -88,7 +88,7 @@ public sealed class RemoteFilesFactory(TransferOptions options) : IRemoteFilesFa
 
         if (Is(settings, Local))
         {
-            return LocalRemoteFiles.Open(settings.Path!);
+            return LocalRemoteFiles.Open(settings.Path!, settings.CreateFolder);
         }
 
         var host = settings.Host!.Trim();

@@ -17,9 +17,16 @@ internal sealed class LocalRemoteFiles : IRemoteFiles
 
     public string Description { get; }
 
-    public static LocalRemoteFiles Open(string rootFolder)
+    /// <param name="rootFolder">The folder that stands in for the server's root.</param>
+    /// <param name="create">Create the folder when missing; otherwise a missing folder is refused like an unreachable server.</param>
+    public static LocalRemoteFiles Open(string rootFolder, bool create = false)
     {
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootFolder));
+        if (create)
+        {
+            Directory.CreateDirectory(root);
+        }
+
         if (!Directory.Exists(root))
         {
             throw new RemoteServerUnreachableException($"Local folder '{root}' does not exist.");

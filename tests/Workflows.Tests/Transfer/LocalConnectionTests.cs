@@ -96,6 +96,20 @@ public sealed class LocalConnectionTests : IDisposable
         (await connect.Should().ThrowAsync<RemoteServerUnreachableException>()).Which.Message.Should().Contain(missing);
     }
 
+    [Fact]
+    public async Task Local_connection_with_CreateFolder_makes_its_missing_folder_and_uploads_into_it()
+    {
+        var outbox = Path.Combine(_outside.Path, "outbox", "daily");
+        var settings = new ConnectionSettings { Type = "Local", Path = outbox, CreateFolder = true };
+        var local = Path.Combine(_local.Path, "report.csv");
+        await File.WriteAllTextAsync(local, "id\n1\n");
+
+        await using var files = await new RemoteFilesFactory().ConnectAsync("Outbox", settings, CancellationToken.None);
+        await RemoteFileUploader.UploadAsync(files, local, "report.csv", CancellationToken.None);
+
+        (await File.ReadAllTextAsync(Path.Combine(outbox, "report.csv"))).Should().Be("id\n1\n");
+    }
+
     private Task<IRemoteFiles> Connect() =>
         new RemoteFilesFactory().ConnectAsync("Drop", new ConnectionSettings { Type = "Local", Path = _root }, CancellationToken.None);
 }
