@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Scheduler.Testing;
@@ -70,7 +68,7 @@ public sealed class PostgresServer
                 Run(root, runAsPostgres, Path.Combine(binaries, "initdb"), "-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
                 for (var attempt = 1; ; attempt++)
                 {
-                    var port = FreePort();
+                    var port = ServerProcess.FreePort();
                     var serverOptions = $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c full_page_writes=off -c synchronous_commit=off";
                     try
                     {
@@ -159,13 +157,6 @@ public sealed class PostgresServer
         private static int VersionOf(string directory) =>
             int.TryParse(Path.GetFileName(directory), NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? version : 0;
 
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
         private static void Run(string workingDirectory, bool asPostgres, string fileName, params string[] arguments)
         {
             var start = new ProcessStartInfo
@@ -175,20 +166,13 @@ public sealed class PostgresServer
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            if (asPostgres)
+            // Descriptors 3-9 are closed for the command: the server pg_ctl leaves running would otherwise keep any
+            // that the test run inherited, such as the lock of a test run started under flock.
+            var command = "exec " + string.Join(' ', arguments.Prepend(fileName).Select(ShellQuote)) + " 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-";
+            start.FileName = asPostgres ? "su" : "/bin/sh";
+            foreach (var argument in asPostgres ? ["postgres", "-c", command] : new[] { "-c", command })
             {
-                start.FileName = "su";
-                start.ArgumentList.Add("postgres");
-                start.ArgumentList.Add("-c");
-                start.ArgumentList.Add(string.Join(' ', arguments.Prepend(fileName).Select(ShellQuote)));
-            }
-            else
-            {
-                start.FileName = fileName;
-                foreach (var argument in arguments)
-                {
-                    start.ArgumentList.Add(argument);
-                }
+                start.ArgumentList.Add(argument);
             }
 
             using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
