@@ -3,7 +3,8 @@ namespace Scheduler.Workflows.Connections;
 /// <summary>
 /// One named entry of the <c>Connections</c> configuration section, for example <c>Connections:OrdersFtp</c>.
 /// Which properties matter depends on <see cref="Type"/>: Ftp, Ftps and Sftp use Host/Port/Username/Password (Ftps
-/// also Fingerprint and ValidateCertificate, Sftp also HostKey), Local uses Path, PostgreSql uses ConnectionString.
+/// also Fingerprint and ValidateCertificate, Sftp also HostKey and PrivateKeyPath), Local uses Path, PostgreSql uses
+/// ConnectionString.
 /// </summary>
 public sealed class ConnectionSettings
 {
@@ -29,6 +30,12 @@ public sealed class ConnectionSettings
 
     /// <summary>Sftp: the SHA-256 fingerprint of the server's host key, <c>SHA256:...</c> as <c>ssh-keygen -lf</c> prints it.</summary>
     public string? HostKey { get; set; }
+
+    /// <summary>Sftp: an OpenSSH or PEM private key file to log in with, tried before <see cref="Password"/> when both are set.</summary>
+    public string? PrivateKeyPath { get; set; }
+
+    /// <summary>Sftp: the passphrase of an encrypted <see cref="PrivateKeyPath"/>.</summary>
+    public string? PrivateKeyPassphrase { get; set; }
 
     /// <summary>Local: create the folder <see cref="Path"/> when it is missing, for an outbox the service itself fills.</summary>
     public bool CreateFolder { get; set; }

@@ -74,6 +74,11 @@ public sealed class RemoteFilesFactory(TransferOptions options) : IRemoteFilesFa
                 : $"{prefix} has a HostKey that is not a SHA-256 fingerprint (SHA256: and 43 base64 characters).");
         }
 
+        if (!Is(settings, Sftp) && !string.IsNullOrWhiteSpace(settings.PrivateKeyPath))
+        {
+            errors.Add($"{prefix} has a PrivateKeyPath, which only the type Sftp uses.");
+        }
+
         return errors;
     }
 
@@ -98,7 +103,8 @@ public sealed class RemoteFilesFactory(TransferOptions options) : IRemoteFilesFa
         {
             // Validate has checked the HostKey, so the parse succeeds.
             var hostKey = RemoteFingerprint.TryParseHostKeySha256(settings.HostKey, out var parsed) ? parsed : "";
-            return await SftpRemoteFiles.ConnectAsync(host, settings.Port ?? 22, username, password, hostKey, options, cancellationToken)
+            var login = new SftpLogin(username, settings.Password, settings.PrivateKeyPath, settings.PrivateKeyPassphrase);
+            return await SftpRemoteFiles.ConnectAsync(host, settings.Port ?? 22, login, hostKey, options, cancellationToken)
                 .ConfigureAwait(false);
         }
 

@@ -12,11 +12,12 @@ public sealed class SftpServer
     private const string Binary = "/usr/sbin/sshd";
     private static readonly Lazy<SftpServer> SharedServer = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private SftpServer(string rootPath, int port, string hostKeySha256)
+    private SftpServer(string rootPath, int port, string hostKeySha256, string clientKeyPath)
     {
         RootPath = rootPath;
         Port = port;
         HostKeySha256 = hostKeySha256;
+        ClientKeyPath = clientKeyPath;
     }
 
     public static SftpServer Shared => SharedServer.Value;
@@ -34,6 +35,11 @@ public sealed class SftpServer
 
     /// <summary><c>SHA256:</c> and the unpadded base64 of the host key's SHA-256.</summary>
     public string HostKeySha256 { get; }
+
+    /// <summary>An ed25519 private key (OpenSSH format, encrypted with <see cref="ClientKeyPassphrase"/>) the server accepts for the user.</summary>
+    public string ClientKeyPath { get; }
+
+    public string ClientKeyPassphrase { get; } = "key-test-passphrase";
 
     public string WriteFile(string relativePath, byte[] content) => FtpTestUser.WriteFile(RootPath, relativePath, content);
 
@@ -57,6 +63,11 @@ public sealed class SftpServer
             File.SetUnixFileMode(hostKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
+        var clientKey = Path.Combine(workFolder, "client_ed25519");
+        ServerProcess.Run("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "key-test-passphrase", "-C", "scheduler-client", "-f", clientKey);
+        var authorizedKeys = Path.Combine(workFolder, "authorized_keys");
+        File.Copy(clientKey + ".pub", authorizedKeys);
+
         var port = ServerProcess.FreePort();
         var config = Path.Combine(workFolder, "sshd_config");
         File.WriteAllText(config, $"""
@@ -68,7 +79,8 @@ public sealed class SftpServer
             StrictModes no
             PasswordAuthentication yes
             KbdInteractiveAuthentication no
-            PubkeyAuthentication no
+            PubkeyAuthentication yes
+            AuthorizedKeysFile {authorizedKeys}
             PermitRootLogin no
             AllowUsers {FtpTestUser.Name}
             MaxStartups 100
@@ -79,7 +91,7 @@ public sealed class SftpServer
 
             """);
         ServerProcess.Start("sshd", Binary, ["-D", "-e", "-f", config], port, workFolder);
-        return new SftpServer(root, port, Fingerprint(File.ReadAllText(hostKey + ".pub")));
+        return new SftpServer(root, port, Fingerprint(File.ReadAllText(hostKey + ".pub")), clientKey);
     }
 
     private static string Fingerprint(string publicKeyLine)

@@ -26,12 +26,11 @@ internal sealed class SftpRemoteFiles : IRemoteFiles
     public string Description { get; }
 
     public static async Task<SftpRemoteFiles> ConnectAsync(
-        string host, int port, string username, string password, string pinnedHostKey, TransferOptions options,
-        CancellationToken cancellationToken)
+        string host, int port, SftpLogin login, string pinnedHostKey, TransferOptions options, CancellationToken cancellationToken)
     {
         var server = string.Create(CultureInfo.InvariantCulture,
-            $"sftp://{username}@{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}");
-        var connection = new PasswordConnectionInfo(host, port, username, password) { Timeout = options.ConnectTimeout };
+            $"sftp://{login.Username}@{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}");
+        var connection = new ConnectionInfo(host, port, login.Username, login.Methods()) { Timeout = options.ConnectTimeout };
         var client = new SftpClient(connection) { OperationTimeout = options.ReadTimeout, BufferSize = SftpBufferSize };
         string? presented = null;
         client.HostKeyReceived += (_, e) =>

@@ -1,4 +1,5 @@
 using Scheduler.Testing;
+using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Transfer;
 
 namespace Scheduler.Workflows.Tests.Transfer;
@@ -100,5 +101,61 @@ public sealed class ServerIdentityTests
 
         RemoteFilesFactory.Validate("Partner", settings).Should().ContainSingle()
             .Which.Should().Contain("Connection 'Partner' of type Sftp needs a HostKey");
+    }
+
+    [Fact]
+    public async Task Sftp_logs_in_with_an_encrypted_private_key_and_no_password()
+    {
+        var settings = KeySettings(SftpServer.Shared.ClientKeyPassphrase);
+        var folder = Guid.NewGuid().ToString("N");
+        SftpServer.Shared.WriteFile($"{folder}/keyed.txt", "hello"u8.ToArray());
+
+        await using var files = await _factory.ConnectAsync("Partner", settings, CancellationToken.None);
+
+        (await files.GetSizeAsync($"{folder}/keyed.txt", CancellationToken.None)).Should().Be(5);
+    }
+
+    [Fact]
+    public async Task Sftp_with_a_wrong_key_passphrase_is_a_settings_error_naming_the_key_file_not_the_passphrase()
+    {
+        var settings = KeySettings("not-the-passphrase");
+
+        var connect = () => _factory.ConnectAsync("Partner", settings, CancellationToken.None);
+
+        (await connect.Should().ThrowAsync<RemoteConnectionSettingsException>()).Which.Message
+            .Should().Contain(SftpServer.Shared.ClientKeyPath).And.NotContain("not-the-passphrase");
+    }
+
+    [Fact]
+    public async Task Sftp_with_a_key_the_server_does_not_know_is_a_refused_login()
+    {
+        using var folder = new TempFolder();
+        var stranger = Path.Combine(folder.Path, "stranger_ed25519");
+        ServerProcess.Run("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger);
+        var settings = KeySettings(null);
+        settings.PrivateKeyPath = stranger;
+
+        var connect = () => _factory.ConnectAsync("Partner", settings, CancellationToken.None);
+
+        (await connect.Should().ThrowAsync<RemoteLoginRefusedException>()).Which.Message.Should().Contain(SftpServer.Shared.Username);
+    }
+
+    [Fact]
+    public void A_private_key_on_an_FTP_connection_is_an_invalid_connection()
+    {
+        var settings = TransferServers.VsftpdSettings(tls: false);
+        settings.PrivateKeyPath = "/keys/id_ed25519";
+
+        RemoteFilesFactory.Validate("Partner", settings).Should().ContainSingle()
+            .Which.Should().Contain("only the type Sftp uses");
+    }
+
+    private static ConnectionSettings KeySettings(string? passphrase)
+    {
+        var settings = TransferServers.SftpSettings();
+        settings.Password = null;
+        settings.PrivateKeyPath = SftpServer.Shared.ClientKeyPath;
+        settings.PrivateKeyPassphrase = passphrase;
+        return settings;
     }
 }
