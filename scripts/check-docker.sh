@@ -72,6 +72,19 @@ for source in re.findall(r"^COPY\s+(?!--)(.+)\s+\S+$", text, re.M):
     for path in source.split():
         if not os.path.exists(path):
             problems.append(f"docker/Dockerfile: COPY source '{path}' does not exist")
+# A named volume takes the owner of the folder it is mounted on, so every volume a non-root node writes must be
+# mounted on a folder the final stage creates and hands to that user.
+owned = set()
+for folders, owner in re.findall(r"^RUN\s+mkdir -p ([^&]+)&&\s*chown\s+(\S+)", final, re.M):
+    owned.update(folders.split())
+for name, role in roles.items():
+    for volume in services[name].get("volumes", []):
+        if isinstance(volume, str):  # docker-compose 1.x resolves to "source:target[:mode]"
+            source, target, *mode = volume.split(":")
+            volume = {"type": "bind" if source.startswith(("/", ".")) else "volume", "target": target, "read_only": mode == ["ro"]}
+        target, read_only = volume.get("target"), volume.get("read_only", False)
+        if role and volume.get("type") == "volume" and not read_only and target not in owned:
+            problems.append(f"{name}: the volume on {target} needs that folder created and chowned in docker/Dockerfile")
 ftp_text, _ = stages("docker/ftp/Dockerfile")
 if not re.search(r"^USER\s+(?!root\b|0\b)\S+", ftp_text, re.M):
     problems.append("docker/ftp/Dockerfile: runs as a non-root USER")

@@ -2,8 +2,12 @@ using System.Security.Claims;
 using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 using Scheduler.Web.Accounts;
+using Scheduler.Web.Hosting;
 
 namespace Scheduler.Web.Dashboard;
 
@@ -20,6 +24,16 @@ public static class DashboardSetup
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
         services.AddAntiforgery();
+
+        // One application name, so that every node and every restart reads the others' cookies from a shared key folder.
+        services.AddDataProtection().SetApplicationName("Scheduler");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<SchedulerOptions>, ILoggerFactory>((keys, scheduler, logs) =>
+        {
+            if (scheduler.Value.DataProtectionKeysPath is { Length: > 0 } folder)
+            {
+                keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(folder), logs);
+            }
+        });
         services.AddAuthentication().AddCookie(CookieScheme);
         services.AddOptions<CookieAuthenticationOptions>(CookieScheme).Configure<IOptions<AuthOptions>>((cookie, auth) =>
         {

@@ -20,6 +20,12 @@ public sealed class SchedulerOptions
     public int WorkerCount { get; set; } = Math.Min(Environment.ProcessorCount * 5, 20);
 
     /// <summary>
+    /// A folder for the keys that protect dashboard cookies and anti-forgery tokens. Unset, they live in the user
+    /// profile, which a container loses on restart (signing everyone out) and which web nodes do not share.
+    /// </summary>
+    public string? DataProtectionKeysPath { get; set; }
+
+    /// <summary>
     /// How long a job fetched by a worker that died stays invisible before another worker runs it again. Short,
     /// because sliding invisibility keeps a live job's claim fresh (NOTES.md: Hangfire.PostgreSql's 30 minutes
     /// leaves a killed worker's job stuck that long).
