@@ -10,7 +10,8 @@ namespace Scheduler.Dataflows;
 
 /// <summary>
 /// Runs a dataflow: streams the input file record by record, types it, passes it through the transforms, rejects
-/// the rows that do not fit and loads the others. Memory does not grow with the file: one record is held at a time.
+/// the rows that do not fit and loads the others, in file order. Memory does not grow with the file: only the
+/// records of the batches being typed are held (the source types them on several threads).
 /// </summary>
 public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<DataflowRunner> logger)
 {
@@ -42,41 +43,27 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         using var rejections = new RejectedRowsWriter(Path.Combine(workingDirectory, RejectedRowsWriter.FileName));
         LogStarted(logger, definition.Name, inputPath, destination.Description, null);
 
-        var buffer = new object?[plan.RowWidth];
-        var transforms = plan.Transforms;
+        var transforms = plan.Transforms.ToArray();
+        var rowWidth = plan.RowWidth;
         long rowsRead = 0;
         long rowsWritten = 0;
         long rowsFiltered = 0;
-        while (source.Read())
+        foreach (var row in source.ReadRecords(record => Process(record, transforms, rowWidth)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             rowsRead++;
-            var rejection = source.ParseCurrent(buffer);
-            if (rejection is null)
+            switch (row.Outcome)
             {
-                var row = buffer;
-                var verdict = TransformVerdict.Keep;
-                for (var i = 0; i < transforms.Count && verdict.Outcome == TransformOutcome.Keep; i++)
-                {
-                    verdict = transforms[i].Apply(ref row);
-                }
-
-                switch (verdict.Outcome)
-                {
-                    case TransformOutcome.Keep:
-                        await destination.WriteAsync(row, cancellationToken).ConfigureAwait(false);
-                        rowsWritten++;
-                        continue;
-                    case TransformOutcome.Drop:
-                        rowsFiltered++;
-                        continue;
-                    default:
-                        rejection = source.Reject(verdict.Column, verdict.Reason!);
-                        break;
-                }
+                case TransformOutcome.Keep:
+                    await destination.WriteAsync(row.Values!, cancellationToken).ConfigureAwait(false);
+                    rowsWritten++;
+                    continue;
+                case TransformOutcome.Drop:
+                    rowsFiltered++;
+                    continue;
             }
 
-            rejections.Write(rejection);
+            rejections.Write(row.Rejection!);
             if (rejections.Count > definition.MaxErrors)
             {
                 rejections.Dispose();
@@ -91,6 +78,30 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         var outputPath = await destination.CompleteAsync(cancellationToken).ConfigureAwait(false);
         LogFinished(logger, definition.Name, ElapsedMilliseconds(started), rowsRead, rowsWritten, rejections.Count, rowsFiltered, null);
         return new DataflowResult(rowsRead, rowsWritten, rejections.Count, rejections.Count > 0 ? rejections.Path : null, outputPath) { RowsFiltered = rowsFiltered };
+    }
+
+    /// <summary>Types one record and passes it through the transforms; runs on the source's parsing threads, in no particular order.</summary>
+    private static ProcessedRow Process(SourceRecord record, IRowTransform[] transforms, int rowWidth)
+    {
+        // A row of its own: the destination writes it after the parsing threads have moved on to later records.
+        var row = new object?[rowWidth];
+        if (record.Parse(row) is { } rejection)
+        {
+            return new ProcessedRow(TransformOutcome.Reject, null, rejection);
+        }
+
+        var verdict = TransformVerdict.Keep;
+        for (var i = 0; i < transforms.Length && verdict.Outcome == TransformOutcome.Keep; i++)
+        {
+            verdict = transforms[i].Apply(ref row);
+        }
+
+        return verdict.Outcome switch
+        {
+            TransformOutcome.Keep => new ProcessedRow(TransformOutcome.Keep, row, null),
+            TransformOutcome.Drop => new ProcessedRow(TransformOutcome.Drop, null, null),
+            _ => new ProcessedRow(TransformOutcome.Reject, null, record.Reject(verdict.Column, verdict.Reason!)),
+        };
     }
 
     private async Task<IRowDestination> OpenDestinationAsync(
@@ -111,4 +122,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
             : Path.GetFullPath(destination.Path, workingDirectory);
 
     private static long ElapsedMilliseconds(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+    /// <summary>A record after typing and transforms: the values to write, or why it is left out.</summary>
+    private readonly record struct ProcessedRow(TransformOutcome Outcome, object?[]? Values, RowRejection? Rejection);
 }

@@ -2,7 +2,8 @@
 # Dataflow load benchmark: psql \copy against the dataflow, same file, same typed and logged table, alternating.
 #   bash bench/run.sh [ROWS] [ROUNDS]        defaults: 3000000 rows, 3 rounds
 # Starts its own PostgreSQL cluster with fsync on (initdb/pg_ctl as the postgres user, 127.0.0.1, a high port) and
-# stops it at the end. Never part of the test suite. Peak memory is measured for ROWS and ROWS/10.
+# stops it at the end. Never part of the test suite. Peak memory is measured for ROWS and ROWS/10, with the runtime's
+# default GC settings and with the GC's gen0 budget capped (see "Speed and memory" in docs/dataflows.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-3000000}
@@ -26,3 +27,6 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 $bench compare "$work/orders.csv" "$connection" "$rounds"
 $bench memory "$work/orders.csv" "$connection"
 $bench memory "$work/orders-small.csv" "$connection"
+echo "with DOTNET_GCGen0MaxBudget=0x1000000 (16 MiB):"
+DOTNET_GCGen0MaxBudget=0x1000000 $bench memory "$work/orders.csv" "$connection"
+DOTNET_GCGen0MaxBudget=0x1000000 $bench memory "$work/orders-small.csv" "$connection"

@@ -1,18 +1,18 @@
 namespace Scheduler.Dataflows.Transforms;
 
-/// <summary>Chooses and reorders columns into a buffer of its own (renaming happens in the plan's column list only).</summary>
+/// <summary>Chooses and reorders columns into a new row (renaming happens in the plan's column list only).</summary>
 internal sealed class SelectTransform(int[] sourceIndexes, int bufferWidth) : IRowTransform
 {
-    private readonly object?[] _buffer = new object?[bufferWidth];
-
     public TransformVerdict Apply(ref object?[] row)
     {
+        // A new array rather than a buffer of this transform's own: rows are transformed on several threads at once.
+        var selected = new object?[bufferWidth];
         for (var i = 0; i < sourceIndexes.Length; i++)
         {
-            _buffer[i] = row[sourceIndexes[i]];
+            selected[i] = row[sourceIndexes[i]];
         }
 
-        row = _buffer;
+        row = selected;
         return TransformVerdict.Keep;
     }
 }

@@ -17,9 +17,12 @@ internal enum TransformOutcome
     Reject,
 }
 
-/// <summary>One streamed step between source and destination, built and type-checked once per run.</summary>
+/// <summary>
+/// One streamed step between source and destination, built and type-checked once per run. Rows are transformed on
+/// several threads at once, so a transform keeps no state between rows.
+/// </summary>
 internal interface IRowTransform
 {
-    /// <param name="row">The row's values by column index; a transform that reshapes the row points it at its own buffer.</param>
+    /// <param name="row">The row's values by column index, owned by this row; a transform that reshapes the row points it at a new array.</param>
     TransformVerdict Apply(ref object?[] row);
 }

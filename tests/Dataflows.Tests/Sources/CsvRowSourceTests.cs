@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Scheduler.Dataflows.Definitions;
 using Scheduler.Dataflows.Rejections;
 using Scheduler.Dataflows.Sources;
@@ -173,6 +175,28 @@ public sealed class CsvRowSourceTests : IDisposable
     }
 
     [Fact]
+    public void Records_typed_on_several_threads_keep_file_order_and_their_lines()
+    {
+        // Megabytes of input, so that the records are typed in many batches on the parallel threads.
+        var text = new StringBuilder("id,text\n");
+        var lines = new List<long>();
+        var line = 2L;
+        for (var id = 1; id <= 60_000; id++)
+        {
+            lines.Add(line);
+            var field = id % 3 == 0 ? "\"two\nlines, and some padding to make the record longer\"" : "one line with some padding to make the record longer";
+            text.Append(id % 1000 == 0 ? "bad" : id.ToString(CultureInfo.InvariantCulture)).Append(',').Append(field).Append('\n');
+            line += id % 3 == 0 ? 2 : 1;
+        }
+
+        var rows = ReadAll(Source(Column("id", ColumnType.Int), Column("text", ColumnType.String)), _files.Write("in.csv", text.ToString()));
+
+        rows.Select(r => r.Line).Should().Equal(lines);
+        rows.Where(r => r.Rejection is null).Select(r => (int)r.Values[0]!).Should().Equal(Enumerable.Range(1, 60_000).Where(id => id % 1000 != 0));
+        rows.Where(r => r.Rejection is not null).Select(r => r.Rejection!.Line).Should().Equal(lines.Where((_, i) => (i + 1) % 1000 == 0));
+    }
+
+    [Fact]
     public void A_missing_input_file_is_a_dataflow_error_naming_it()
     {
         var open = () => CsvRowSource.Open(Source(Column("id", ColumnType.Int)), Path.Combine(_files.WorkingDirectory, "nope.csv"));
@@ -183,15 +207,12 @@ public sealed class CsvRowSourceTests : IDisposable
     private static List<ReadRow> ReadAll(SourceDefinition source, string path)
     {
         using var reader = CsvRowSource.Open(source, path);
-        var rows = new List<ReadRow>();
-        while (reader.Read())
+        return [.. reader.ReadRecords(record =>
         {
             var values = new object?[source.Columns.Count];
-            var rejection = reader.ParseCurrent(values);
-            rows.Add(new ReadRow(reader.LineNumber, values, rejection));
-        }
-
-        return rows;
+            var rejection = record.Parse(values);
+            return new ReadRow(record.LineNumber, values, rejection);
+        })];
     }
 
     private sealed record ReadRow(long Line, object?[] Values, RowRejection? Rejection);
