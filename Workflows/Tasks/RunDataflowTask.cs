@@ -17,6 +17,7 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
     [
         new("dataflow", ScalarType.String, Required: true, "The name of the dataflow definition"),
         new("filePath", ScalarType.StringList, Required: true, "The file the dataflow's source reads, or a list of files to run it over one by one"),
+        new("table", ScalarType.String, Required: false, "A PostgreSql destination's table (table or schema.table) for this run instead of the dataflow's; always quoted, never SQL"),
     ];
 
     public IReadOnlyList<TaskOutput> Outputs { get; } =
@@ -33,9 +34,18 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
 
     public IEnumerable<string> Validate(IReadOnlyDictionary<string, string> literalInputs)
     {
-        if (literalInputs.TryGetValue("dataflow", out var name) && !dataflows.TryGet(name, out _))
+        if (!literalInputs.TryGetValue("dataflow", out var name))
+        {
+            yield break;
+        }
+
+        if (!dataflows.TryGet(name, out var dataflow))
         {
             yield return $"there is no valid dataflow named '{name}'; known: {string.Join(", ", dataflows.All.Select(d => d.Name))}";
+        }
+        else if (literalInputs.ContainsKey("table") && TableProblem(dataflow) is { } problem)
+        {
+            yield return problem;
         }
     }
 
@@ -45,6 +55,13 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
         if (!dataflows.TryGet(name, out var dataflow))
         {
             throw new TaskFailedException($"there is no valid dataflow named '{name}'");
+        }
+
+        if (context.GetOptionalString("table") is { } table)
+        {
+            dataflow = TableProblem(dataflow) is { } problem
+                ? throw new TaskFailedException(problem)
+                : dataflow with { Destination = dataflow.Destination with { Table = table } };
         }
 
         var files = context.Inputs.GetValueOrDefault("filePath") as IReadOnlyList<string> ?? [];
@@ -91,6 +108,10 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
             throw new TaskFailedException(e.Message, e);
         }
     }
+
+    private static string? TableProblem(DataflowDefinition dataflow) => dataflow.Destination.Type == DestinationType.PostgreSql
+        ? null
+        : $"the input 'table' applies to a PostgreSql destination, and the dataflow '{dataflow.Name}' writes a {dataflow.Destination.Type}";
 
     // One file keeps the job folder, as a single-file workflow always did; with several, each run gets a folder of
     // its own so that their rejected-rows and relative output files do not overwrite each other.

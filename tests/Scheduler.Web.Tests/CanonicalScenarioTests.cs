@@ -54,6 +54,21 @@ public sealed class CanonicalScenarioTests(ProductionStackFixture stack) : IClas
     }
 
     [Fact]
+    public async Task A_table_given_as_a_parameter_is_loaded_as_a_quoted_name_and_never_runs_as_SQL()
+    {
+        const string table = "orders_\"; DROP TABLE victim; --";
+        await stack.ExecuteAsync(stack.WarehouseDatabase, "CREATE TABLE IF NOT EXISTS victim (id integer)");
+        using var client = await stack.App.LoginAsync();
+
+        var details = await client.WaitForEndAsync(await client.StartAsync(
+            "orders-import", Parameter("Variables", "sourceFilePath", stack.UploadOrders()), Parameter("RunDataflow1", "table", table)));
+
+        details.Text("status").Should().Be("Completed", details.ToString());
+        (await stack.ScalarAsync<long>(stack.WarehouseDatabase, "SELECT count(*) FROM \"orders_\"\"; DROP TABLE victim; --\"")).Should().Be(20);
+        (await stack.ScalarAsync<long>(stack.WarehouseDatabase, "SELECT count(*) FROM victim")).Should().Be(0, "the victim table is still there");
+    }
+
+    [Fact]
     public async Task Status_answers_on_both_routes_with_the_Hangfire_state()
     {
         using var client = await stack.App.LoginAsync();

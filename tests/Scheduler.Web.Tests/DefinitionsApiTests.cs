@@ -56,12 +56,17 @@ public sealed class DefinitionsApiTests(ProductionStackFixture stack) : IClassFi
         var invalid = await ValidateAsync(client, "workflows", workflow.ToJsonString());
         var valid = await ValidateAsync(client, "workflows", SampleWorkflow("orders-import", name).ToJsonString());
         var dataflow = await ValidateAsync(client, "dataflows", """{"name":"x","source":{"type":"Csv","columns":[{"name":"a","type":"money"}]}}""");
+        var toFile = SampleWorkflow("local-orders-import", name);
+        toFile["tasks"]![1]!["inputs"]!["table"] = "orders_copy";
+        var tableForAFile = await ValidateAsync(client, "workflows", toFile.ToJsonString());
 
         invalid.GetProperty("valid").GetBoolean().Should().BeFalse();
         invalid.GetProperty("problems").EnumerateArray().Should().Contain(p => p.Text("path") == "$.tasks[1].inputs" && p.Text("message")!.Contains("no-such-dataflow"));
         valid.GetProperty("valid").GetBoolean().Should().BeTrue();
         valid.GetProperty("problems").GetArrayLength().Should().Be(0);
         dataflow.GetProperty("problems").EnumerateArray().Should().Contain(p => p.Text("path")!.StartsWith("$.", StringComparison.Ordinal));
+        tableForAFile.GetProperty("problems").EnumerateArray().Should().ContainSingle()
+            .Which.Text("message").Should().Contain("applies to a PostgreSql destination");
         (await client.GetAsync($"/api/workflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 

@@ -87,4 +87,21 @@ public sealed class SampleWorkflowTests
             Directory.Delete(inbox, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_table_for_a_dataflow_that_writes_a_file_fails_the_step_and_says_why()
+    {
+        await using var app = new SchedulerApp(new Dictionary<string, string?>
+        {
+            ["Connections:SampleFiles:Type"] = "Local",
+            ["Connections:SampleFiles:Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data")),
+        });
+        using var client = await app.LoginAsync();
+
+        var details = await client.WaitForEndAsync(await client.StartAsync(
+            "local-orders-import", Parameter("Variables", "sourceFilePath", "orders.csv"), Parameter("RunDataflow1", "table", "orders_copy")));
+
+        details.Text("status").Should().Be("Failed");
+        details.Step("RunDataflow1").Text("error").Should().Contain("applies to a PostgreSql destination").And.Contain("CsvFile");
+    }
 }
