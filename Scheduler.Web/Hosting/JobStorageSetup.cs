@@ -38,6 +38,9 @@ public static class JobStorageSetup
         }
 
         services.AddHostedService(sp => new JobStorageStartup(durable, sp));
+
+        // After the start-up above, which makes the tables it deletes from.
+        services.AddHostedService<JobRetention>();
         services.AddHangfire(hangfire =>
         {
             hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -20,6 +20,12 @@ public sealed class SchedulerOptions
     public int WorkerCount { get; set; } = Math.Min(Environment.ProcessorCount * 5, 20);
 
     /// <summary>
+    /// How long the records, logs and files of a finished job are kept; zero keeps them for ever. Hangfire's own
+    /// copy of a finished job expires after a day; the service's records are what the API shows after that.
+    /// </summary>
+    public TimeSpan JobRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
     /// A folder for the keys that protect dashboard cookies and anti-forgery tokens. Unset, they live in the user
     /// profile, which a container loses on restart (signing everyone out) and which web nodes do not share.
     /// </summary>
@@ -51,6 +57,11 @@ internal sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOpti
         if (options.InvisibilityTimeout < TimeSpan.FromSeconds(10))
         {
             failures.Add("Scheduler:InvisibilityTimeout must be at least 10 seconds.");
+        }
+
+        if (options.JobRetention < TimeSpan.Zero || (options.JobRetention > TimeSpan.Zero && options.JobRetention < TimeSpan.FromHours(1)))
+        {
+            failures.Add($"Scheduler:JobRetention is {options.JobRetention}; keep jobs at least an hour (01:00:00), or 00:00:00 to keep them for ever.");
         }
 
         if (options.DefinitionsPath is { } path && !Directory.Exists(path))

@@ -12,4 +12,7 @@ public interface IJobLog
     Task AppendAsync(string jobId, IReadOnlyList<JobLogLine> lines, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<JobLogLine>> ReadAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the logs of these jobs (whose records were purged).</summary>
+    Task DeleteAsync(IReadOnlyList<string> jobIds, CancellationToken cancellationToken);
 }

@@ -22,4 +22,7 @@ public interface IJobRunStore
     Task SaveOutputsAsync(string jobId, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken);
 
     Task<JobRunPage> ListAsync(JobRunQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the records (and steps) of jobs that ended before <paramref name="endedBefore"/>; returns their ids.</summary>
+    Task<IReadOnlyList<string>> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken);
 }

@@ -30,4 +30,14 @@ public sealed class InMemoryJobLog : IJobLog
             return Task.FromResult<IReadOnlyList<JobLogLine>>([.. log]);
         }
     }
+
+    public Task DeleteAsync(IReadOnlyList<string> jobIds, CancellationToken cancellationToken)
+    {
+        foreach (var jobId in jobIds)
+        {
+            _logs.TryRemove(jobId, out _);
+        }
+
+        return Task.CompletedTask;
+    }
 }

@@ -58,6 +58,16 @@ public sealed class InMemoryJobRunStore : IJobRunStore
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<string>> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
+    {
+        var purged = _runs.Values
+            .Where(r => r.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled && r.FinishedAt < endedBefore)
+            .Select(r => r.JobId)
+            .Where(id => _runs.TryRemove(id, out _))
+            .ToList();
+        return Task.FromResult<IReadOnlyList<string>>(purged);
+    }
+
     public Task<JobRunPage> ListAsync(JobRunQuery query, CancellationToken cancellationToken)
     {
         var matching = _runs.Values

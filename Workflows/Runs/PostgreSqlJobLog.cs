@@ -48,4 +48,16 @@ public sealed class PostgreSqlJobLog(NpgsqlDataSource dataSource) : IJobLog
 
         return lines;
     }
+
+    public async Task DeleteAsync(IReadOnlyList<string> jobIds, CancellationToken cancellationToken)
+    {
+        if (jobIds.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = dataSource.CreateCommand("DELETE FROM scheduler.job_log WHERE job_id = ANY($1)");
+        command.Parameters.Add(new() { Value = jobIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -38,6 +38,7 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         ALTER TABLE scheduler.job_runs ADD COLUMN IF NOT EXISTS retry_of text;
         ALTER TABLE scheduler.job_runs ADD COLUMN IF NOT EXISTS outputs jsonb;
         CREATE INDEX IF NOT EXISTS job_runs_workflow ON scheduler.job_runs (lower(workflow), created_at);
+        CREATE INDEX IF NOT EXISTS job_runs_finished_at ON scheduler.job_runs (finished_at);
         CREATE TABLE IF NOT EXISTS scheduler.job_log (
             id          bigserial PRIMARY KEY,
             job_id      text NOT NULL,
@@ -174,6 +175,27 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         command.Parameters.Add(new() { Value = (object?)workflowVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         command.Parameters.Add(new() { Value = (object?)retryOf ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
+    {
+        // Their steps go with them (ON DELETE CASCADE).
+        await using var command = dataSource.CreateCommand(
+            "DELETE FROM scheduler.job_runs WHERE finished_at < $1 AND status = ANY($2) RETURNING job_id");
+        command.Parameters.Add(new() { Value = endedBefore.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new()
+        {
+            Value = new[] { nameof(RunStatus.Completed), nameof(RunStatus.Failed), nameof(RunStatus.Cancelled) },
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+        });
+        var purged = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            purged.Add(reader.GetString(0));
+        }
+
+        return purged;
     }
 
     public async Task SaveOutputsAsync(string jobId, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken)

@@ -339,5 +339,8 @@ public sealed class TaskGraphExecutionTests : IDisposable
 
         public Task<IReadOnlyList<JobLogLine>> ReadAsync(string jobId, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<JobLogLine>>(Lines);
+
+        public Task DeleteAsync(IReadOnlyList<string> jobIds, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the engine never deletes logs");
     }
 }

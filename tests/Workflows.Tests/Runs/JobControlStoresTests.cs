@@ -69,6 +69,14 @@ public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public Task Purge_deletes_the_records_and_logs_of_jobs_that_ended_before_the_cutoff_on_PostgreSQL() =>
+        PurgeDeletesOnlyEndedJobsBeforeTheCutoff(database.Store, new PostgreSqlJobLog(database.DataSource));
+
+    [Fact]
+    public Task Purge_deletes_the_records_and_logs_of_jobs_that_ended_before_the_cutoff_in_memory() =>
+        PurgeDeletesOnlyEndedJobsBeforeTheCutoff(new InMemoryJobRunStore(), new InMemoryJobLog());
+
+    [Fact]
     public async Task Concurrent_claims_of_one_idempotency_key_let_exactly_one_request_through()
     {
         var keys = new PostgreSqlIdempotencyKeys(database.DataSource);
@@ -113,6 +121,33 @@ public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixtu
         SecretReference.TryParse(reference, out var id).Should().BeTrue();
         (await secrets.RevealAsync(id, CancellationToken.None)).Should().Be("s3cr3t-Pa55");
         (await secrets.RevealAsync(Guid.NewGuid(), CancellationToken.None)).Should().BeNull();
+    }
+
+    private async Task PurgeDeletesOnlyEndedJobsBeforeTheCutoff(IJobRunStore store, IJobLog log)
+    {
+        // Long before every other test's jobs, so that the purge touches only these.
+        var old = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        string[] ids = [$"{_workflow}-completed", $"{_workflow}-failed", $"{_workflow}-running", $"{_workflow}-recent"];
+        foreach (var id in ids)
+        {
+            await store.CreateAsync(Run(id, old), CancellationToken.None);
+            await log.AppendAsync(id, [new(old, null, "Information", "started")], CancellationToken.None);
+        }
+
+        await store.StartAsync(Run(ids[2], old) with { Status = RunStatus.Running, StartedAt = old }, CancellationToken.None);
+        await store.FinishAsync(ids[0], RunStatus.Completed, old.AddDays(1), null, CancellationToken.None);
+        await store.FinishAsync(ids[1], RunStatus.Failed, old.AddDays(2), "boom", CancellationToken.None);
+        await store.FinishAsync(ids[3], RunStatus.Completed, old.AddDays(40), null, CancellationToken.None);
+
+        var purged = await store.PurgeAsync(old.AddDays(30), CancellationToken.None);
+        await log.DeleteAsync(purged, CancellationToken.None);
+
+        purged.Should().BeEquivalentTo(ids[0], ids[1]);
+        (await store.FindAsync(ids[0], CancellationToken.None)).Should().BeNull();
+        (await store.FindAsync(ids[2], CancellationToken.None)).Should().NotBeNull("a running job is never purged");
+        (await store.FindAsync(ids[3], CancellationToken.None)).Should().NotBeNull("it ended after the cutoff");
+        (await log.ReadAsync(ids[1], CancellationToken.None)).Should().BeEmpty();
+        (await log.ReadAsync(ids[3], CancellationToken.None)).Should().ContainSingle();
     }
 
     private JobRun Run(string jobId, DateTimeOffset created) =>

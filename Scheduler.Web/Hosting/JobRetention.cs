@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Options;
+using Scheduler.Workflows.Runs;
+
+namespace Scheduler.Web.Hosting;
+
+/// <summary>
+/// Deletes what finished jobs leave behind once <see cref="SchedulerOptions.JobRetention"/> has passed: their records
+/// and logs, and their folders under the working directory (downloads, rejected rows, outputs), which otherwise fill
+/// the disk. Every node runs it: deleting records is idempotent, and each node sweeps the folders it can see.
+/// </summary>
+internal sealed partial class JobRetention(
+    IJobRunStore runs, IJobLog log, IOptions<SchedulerOptions> options, TimeProvider time, ILogger<JobRetention> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.JobRetention == TimeSpan.Zero)
+        {
+            LogKeptForEver(logger);
+            return;
+        }
+
+        using var timer = new PeriodicTimer(Interval, time);
+        do
+        {
+            try
+            {
+                await PurgeAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The next hour tries again; a purge that fails never stops the service.
+                LogPurgeFailed(logger, exception);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Deletes the records, logs and folders of the jobs that ended before now minus the retention.</summary>
+    public async Task PurgeAsync(CancellationToken cancellationToken)
+    {
+        var endedBefore = time.GetUtcNow() - options.Value.JobRetention;
+        var purged = await runs.PurgeAsync(endedBefore, cancellationToken);
+        await log.DeleteAsync(purged, cancellationToken);
+        var folders = await DeleteFoldersAsync(endedBefore, cancellationToken);
+        if (purged.Count > 0 || folders > 0)
+        {
+            LogPurged(logger, purged.Count, folders, endedBefore);
+        }
+    }
+
+    // A folder goes when nothing was written in it since the cutoff and its job is not still running: its record is
+    // gone (purged now or earlier, or kept in memory by a process that has since stopped) or says it has ended.
+    private async Task<int> DeleteFoldersAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
+    {
+        var root = new DirectoryInfo(options.Value.WorkingDirectory);
+        if (!root.Exists)
+        {
+            return 0;
+        }
+
+        var deleted = 0;
+        foreach (var folder in root.EnumerateDirectories())
+        {
+            if (folder.LastWriteTimeUtc >= endedBefore.UtcDateTime
+                || await runs.FindAsync(folder.Name, cancellationToken) is { Status: RunStatus.Queued or RunStatus.NotStarted or RunStatus.Running })
+            {
+                continue;
+            }
+
+            try
+            {
+                folder.Delete(recursive: true);
+                deleted++;
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                LogFolderNotDeleted(logger, folder.FullName, exception.Message);
+            }
+        }
+
+        return deleted;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler:JobRetention is 0: job records, logs and files are kept for ever")]
+    private static partial void LogKeptForEver(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted the records of {Records} jobs and {Folders} job folders that ended before {EndedBefore}")]
+    private static partial void LogPurged(ILogger logger, int records, int folders, DateTimeOffset endedBefore);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention: the job folder {Folder} could not be deleted: {Reason}")]
+    private static partial void LogFolderNotDeleted(ILogger logger, string folder, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention: the purge of old jobs failed; it runs again in an hour")]
+    private static partial void LogPurgeFailed(ILogger logger, Exception exception);
+}
