@@ -50,8 +50,10 @@ internal sealed partial class JobRetention(
         }
     }
 
-    // A folder goes when nothing was written in it since the cutoff and its job is not still running: its record is
-    // gone (purged now or earlier, or kept in memory by a process that has since stopped) or says it has ended.
+    // A folder goes when its name is a job id (Hangfire's are numbers, or GUIDs in some storages: anything else in the
+    // working directory is not ours to delete), nothing was written in it since the cutoff, and its job is not still
+    // running: its record is gone (purged now or earlier, or kept in memory by a process that has since stopped) or
+    // says it has ended.
     private async Task<int> DeleteFoldersAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
     {
         var root = new DirectoryInfo(options.Value.WorkingDirectory);
@@ -63,7 +65,8 @@ internal sealed partial class JobRetention(
         var deleted = 0;
         foreach (var folder in root.EnumerateDirectories())
         {
-            if (folder.LastWriteTimeUtc >= endedBefore.UtcDateTime
+            if (!IsJobId(folder.Name)
+                || folder.LastWriteTimeUtc >= endedBefore.UtcDateTime
                 || await runs.FindAsync(folder.Name, cancellationToken) is { Status: RunStatus.Queued or RunStatus.NotStarted or RunStatus.Running })
             {
                 continue;
@@ -82,6 +85,8 @@ internal sealed partial class JobRetention(
 
         return deleted;
     }
+
+    private static bool IsJobId(string name) => name.Length > 0 && (name.All(char.IsAsciiDigit) || Guid.TryParse(name, out _));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler:JobRetention is 0: job records, logs and files are kept for ever")]
     private static partial void LogKeptForEver(ILogger logger);

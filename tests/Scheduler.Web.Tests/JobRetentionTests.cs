@@ -26,6 +26,7 @@ public sealed class JobRetentionTests : IDisposable
         Folder("2", Now.AddDays(-40));
         Folder("3", Now.AddDays(-2));
         Folder("99", Now.AddDays(-60)); // a job of an in-memory process that has since stopped: no record
+        Folder("archive", Now.AddDays(-60)); // not a job's folder
 
         await Retention(TimeSpan.FromDays(30)).PurgeAsync(CancellationToken.None);
 
@@ -34,6 +35,7 @@ public sealed class JobRetentionTests : IDisposable
         Directory.Exists(Path.Combine(_jobs, "1")).Should().BeFalse();
         Directory.Exists(Path.Combine(_jobs, "99")).Should().BeFalse();
         Directory.Exists(Path.Combine(_jobs, "2")).Should().BeTrue("a running job keeps its folder however old");
+        Directory.Exists(Path.Combine(_jobs, "archive")).Should().BeTrue("only folders named as job ids are the service's");
         Directory.Exists(Path.Combine(_jobs, "3")).Should().BeTrue("it ended within the retention");
         (await _runs.FindAsync("3", CancellationToken.None)).Should().NotBeNull();
         (await _log.ReadAsync("3", CancellationToken.None)).Should().ContainSingle();
