@@ -40,6 +40,7 @@ public static class WorkflowsSetup
         services.AddSingleton<RunRequestChecker>();
         services.AddSingleton<JobLauncher>();
         services.AddSingleton<JobQueries>();
+        services.AddSingleton<JobFiles>();
         services.AddSingleton<JobSecrets>();
         services.AddSingleton<JobControl>();
         return services;

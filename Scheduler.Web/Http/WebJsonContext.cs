@@ -17,6 +17,7 @@ namespace Scheduler.Web.Http;
 [JsonSerializable(typeof(JobListResponse))]
 [JsonSerializable(typeof(JobCancelResponse))]
 [JsonSerializable(typeof(JobLogResponse))]
+[JsonSerializable(typeof(JobFilesResponse))]
 [JsonSerializable(typeof(IReadOnlyList<DefinitionSummary>))]
 [JsonSerializable(typeof(DefinitionResponse))]
 [JsonSerializable(typeof(IReadOnlyList<DefinitionVersion>))]

@@ -60,3 +60,8 @@ public sealed record JobCancelResponse(string JobId, string Status);
 
 /// <summary>The job's own log, oldest line first, secret values masked.</summary>
 public sealed record JobLogResponse(string JobId, IReadOnlyList<JobLogLine> Lines);
+
+/// <summary>The files in a job's folder, paths relative to it with <c>/</c> separators.</summary>
+public sealed record JobFilesResponse(string JobId, IReadOnlyList<JobFile> Files);
+
+public sealed record JobFile(string Path, long Size, DateTimeOffset LastModified);

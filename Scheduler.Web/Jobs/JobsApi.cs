@@ -70,6 +70,21 @@ public static class JobsApi
                 await queries.GetLogAsync(id, cancellationToken) is { } log ? TypedResults.Ok(log) : UnknownJob(id))
             .WithName("GetJobLog");
 
+        group.MapGet("/{id}/files", async Task<Results<Ok<JobFilesResponse>, ProblemHttpResult>> (
+                string id, JobFiles files, CancellationToken cancellationToken) =>
+                await files.ListAsync(id, cancellationToken) is { } list ? TypedResults.Ok(list) : UnknownJob(id))
+            .WithName("ListJobFiles");
+
+        group.MapGet("/{id}/files/{**path}", async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> (
+                string id, string path, JobFiles files, CancellationToken cancellationToken) =>
+            {
+                var (file, contentType, problem) = await files.FindAsync(id, path, cancellationToken);
+                return file is not null
+                    ? TypedResults.PhysicalFile(file.FullName, contentType, file.Name, file.LastWriteTimeUtc, enableRangeProcessing: true)
+                    : TypedResults.Problem(title: "Unknown job file", detail: problem, statusCode: StatusCodes.Status404NotFound);
+            })
+            .WithName("GetJobFile");
+
         group.MapPost("/{id}/cancel", async Task<Results<Accepted<JobCancelResponse>, ProblemHttpResult>> (
                 string id, ClaimsPrincipal user, JobControl control, CancellationToken cancellationToken) =>
                 await control.CancelAsync(id, user.Identity?.Name, cancellationToken) switch

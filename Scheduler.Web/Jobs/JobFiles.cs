@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Options;
+using Scheduler.Web.Hosting;
+using Scheduler.Workflows.Runs;
+
+namespace Scheduler.Web.Jobs;
+
+/// <summary>
+/// The files a job left in its folder (downloads, rejected rows, outputs), for HTTP clients that cannot reach the
+/// server's disk. A path can never leave the job's folder. The folder is on the node that ran the job: nodes that
+/// should all serve it share the working directory (docker/compose.yaml does).
+/// </summary>
+public sealed class JobFiles(IJobRunStore runs, IOptions<SchedulerOptions> options)
+{
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    /// <summary>The job's files with paths relative to its folder; null for an unknown job.</summary>
+    public async Task<JobFilesResponse?> ListAsync(string jobId, CancellationToken cancellationToken)
+    {
+        if (await FolderAsync(jobId, cancellationToken) is not { } folder)
+        {
+            return null;
+        }
+
+        var files = folder.Exists
+            ? folder.EnumerateFiles("*", SearchOption.AllDirectories)
+                .Select(f => new JobFile(Path.GetRelativePath(folder.FullName, f.FullName).Replace(Path.DirectorySeparatorChar, '/'), f.Length, f.LastWriteTimeUtc))
+                .OrderBy(f => f.Path, StringComparer.Ordinal)
+                .ToList()
+            : [];
+        return new JobFilesResponse(jobId, files);
+    }
+
+    /// <summary>One file of the job's folder to stream, or why there is none.</summary>
+    public async Task<(FileInfo? File, string ContentType, string? Problem)> FindAsync(string jobId, string path, CancellationToken cancellationToken)
+    {
+        if (await FolderAsync(jobId, cancellationToken) is not { } folder)
+        {
+            return (null, "", $"There is no job with the id '{jobId}'.");
+        }
+
+        var root = folder.FullName + Path.DirectorySeparatorChar;
+        var full = Path.GetFullPath(Path.Combine(folder.FullName, path));
+        var file = new FileInfo(full);
+        if (!full.StartsWith(root, StringComparison.Ordinal) || !file.Exists)
+        {
+            return (null, "", $"The job {jobId} has no file '{path}' on this node; GET /api/jobs/{jobId}/files lists them.");
+        }
+
+        return (file, ContentTypes.TryGetContentType(file.Name, out var type) ? type : "application/octet-stream", null);
+    }
+
+    // Only ids with a record: a job id is never a path, and an unknown one is a 404 like everywhere else.
+    private async Task<DirectoryInfo?> FolderAsync(string jobId, CancellationToken cancellationToken) =>
+        jobId.Length > 0 && jobId.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && await runs.FindAsync(jobId, cancellationToken) is not null
+            ? new DirectoryInfo(Path.Combine(options.Value.WorkingDirectory, jobId))
+            : null;
+}
