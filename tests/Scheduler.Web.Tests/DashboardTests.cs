@@ -161,11 +161,7 @@ public sealed class DashboardTests(DashboardTests.Fixture fixture) : IClassFixtu
     /// <summary>One service with the sample files, a Viewer and an Operator, a finished job and a failed one.</summary>
     public sealed class Fixture : IAsyncLifetime
     {
-        public SchedulerApp App { get; } = new(TestUsers.Settings(new Dictionary<string, string?>
-        {
-            ["Connections:SampleFiles:Type"] = "Local",
-            ["Connections:SampleFiles:Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data")),
-        }));
+        public SchedulerApp App { get; } = new(TestUsers.Settings(SchedulerApp.WithSampleFiles()));
 
         public HttpClient Admin { get; private set; } = null!;
 

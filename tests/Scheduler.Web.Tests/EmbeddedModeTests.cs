@@ -9,11 +9,7 @@ public sealed class EmbeddedModeTests
     [Fact]
     public async Task Without_a_connection_string_the_local_sample_runs_in_memory_and_the_log_says_nothing_is_durable()
     {
-        await using var app = new SchedulerApp(new Dictionary<string, string?>
-        {
-            ["Connections:SampleFiles:Type"] = "Local",
-            ["Connections:SampleFiles:Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data")),
-        });
+        await using var app = new SchedulerApp(SchedulerApp.WithSampleFiles());
         using var client = await app.LoginAsync();
 
         var details = await client.WaitForEndAsync(await client.StartAsync("local-orders-import", Parameter("Variables", "sourceFilePath", "orders.csv")));

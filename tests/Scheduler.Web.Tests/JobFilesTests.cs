@@ -55,11 +55,7 @@ public sealed class JobFilesTests(JobFilesTests.FinishedJob job) : IClassFixture
     /// <summary>The service with one finished run of the local sample, whose folder the tests read.</summary>
     public sealed class FinishedJob : IAsyncLifetime
     {
-        public SchedulerApp App { get; } = new(new Dictionary<string, string?>
-        {
-            ["Connections:SampleFiles:Type"] = "Local",
-            ["Connections:SampleFiles:Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data")),
-        });
+        public SchedulerApp App { get; } = new(SchedulerApp.WithSampleFiles());
 
         public HttpClient Client { get; private set; } = null!;
 

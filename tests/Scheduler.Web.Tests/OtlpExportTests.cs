@@ -15,15 +15,13 @@ public sealed class OtlpExportTests
     public async Task With_an_OTLP_endpoint_a_job_span_with_its_steps_and_the_job_metrics_are_exported()
     {
         using var collector = new OtlpCollector();
-        await using var app = new SchedulerApp(new Dictionary<string, string?>
+        await using var app = new SchedulerApp(SchedulerApp.WithSampleFiles(new Dictionary<string, string?>
         {
-            ["Connections:SampleFiles:Type"] = "Local",
-            ["Connections:SampleFiles:Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data")),
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
-        });
+        }));
         using var client = await app.LoginAsync();
 
         await client.WaitForEndAsync(await client.StartAsync("local-orders-import", Parameter("Variables", "sourceFilePath", "orders.csv")));

@@ -12,13 +12,11 @@ public sealed class SampleWorkflowTests
         var outbox = Directory.CreateTempSubdirectory("scheduler-outbox-").FullName;
         try
         {
-            await using var app = new SchedulerApp(new Dictionary<string, string?>
+            await using var app = new SchedulerApp(SchedulerApp.WithSampleFiles(new Dictionary<string, string?>
             {
-                ["Connections:SampleFiles:Type"] = "Local",
-                ["Connections:SampleFiles:Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data")),
                 ["Connections:Outbox:Type"] = "Local",
                 ["Connections:Outbox:Path"] = outbox,
-            });
+            }));
             using var client = await app.LoginAsync();
 
             var details = await client.WaitForEndAsync(await client.StartAsync("orders-import-checked"));
@@ -91,11 +89,7 @@ public sealed class SampleWorkflowTests
     [Fact]
     public async Task A_table_for_a_dataflow_that_writes_a_file_fails_the_step_and_says_why()
     {
-        await using var app = new SchedulerApp(new Dictionary<string, string?>
-        {
-            ["Connections:SampleFiles:Type"] = "Local",
-            ["Connections:SampleFiles:Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data")),
-        });
+        await using var app = new SchedulerApp(SchedulerApp.WithSampleFiles());
         using var client = await app.LoginAsync();
 
         var details = await client.WaitForEndAsync(await client.StartAsync(

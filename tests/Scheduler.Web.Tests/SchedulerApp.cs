@@ -52,6 +52,14 @@ public sealed class SchedulerApp : WebApplicationFactory<Program>
         throw new InvalidOperationException("Scheduler.sln not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>Settings with the <c>SampleFiles</c> folder connection the local samples read from, plus <paramref name="more"/>.</summary>
+    public static Dictionary<string, string?> WithSampleFiles(IDictionary<string, string?>? more = null) =>
+        new(more ?? new Dictionary<string, string?>())
+        {
+            ["Connections:SampleFiles:Type"] = "Local",
+            ["Connections:SampleFiles:Path"] = RepositoryFolder(Path.Combine("samples", "data")),
+        };
+
     public async Task<HttpClient> LoginAsync()
     {
         var client = CreateClient();

@@ -99,11 +99,7 @@ public sealed class TelemetryTests
         app.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue.IncludeScopes.Should().BeTrue();
     }
 
-    private static SchedulerApp LocalSampleApp() => new(new Dictionary<string, string?>
-    {
-        ["Connections:SampleFiles:Type"] = "Local",
-        ["Connections:SampleFiles:Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data")),
-    });
+    private static SchedulerApp LocalSampleApp() => new(SchedulerApp.WithSampleFiles());
 
     private static Dictionary<string, object?> ToDictionary(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
