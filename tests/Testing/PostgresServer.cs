@@ -49,6 +49,9 @@ public sealed class PostgresServer
     {
         private const int StartAttempts = 3;
 
+        /// <summary>Held for the life of the process: its stdin is the pipe whose end tells the watchdog to stop the cluster.</summary>
+        private static Process? Watchdog { get; set; }
+
         public static PostgresServer StartThrowaway()
         {
             var binaries = FindBinaries();
@@ -81,6 +84,7 @@ public sealed class PostgresServer
                     }
 
                     AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(binaries, root, dataDirectory, runAsPostgres);
+                    StartWatchdog(binaries, root, dataDirectory, runAsPostgres);
                     return new PostgresServer(
                         $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database=postgres;Timeout=30;Command Timeout=60");
                 }
@@ -113,6 +117,20 @@ public sealed class PostgresServer
             {
                 TryDelete(root);
             }
+        }
+
+        /// <summary>
+        /// Stops the cluster when this process ends without running its exit handlers: the test runner kills a test
+        /// host that does not exit in time, and the server pg_ctl started has left the host's process tree, so
+        /// nothing else would stop it. The watchdog leaves the tree too (a background job of a shell that exits at
+        /// once) and waits for the end of a pipe that only this process holds open.
+        /// </summary>
+        private static void StartWatchdog(string binaries, string root, string dataDirectory, bool runAsPostgres)
+        {
+            var stop = Command(runAsPostgres, Path.Combine(binaries, "pg_ctl"), "-D", dataDirectory, "-m", "immediate", "-w", "stop");
+            var script = $"exec 3<&0; (cat <&3 >/dev/null; {stop} >/dev/null 2>&1; rm -rf {ShellQuote(root)}) 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &";
+            var start = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", script }, RedirectStandardInput = true, UseShellExecute = false };
+            Watchdog = Process.Start(start);
         }
 
         /// <summary>Removes the folders of clusters from earlier runs that are no longer running (their host was killed).</summary>
@@ -168,12 +186,9 @@ public sealed class PostgresServer
             };
             // Descriptors 3-9 are closed for the command: the server pg_ctl leaves running would otherwise keep any
             // that the test run inherited, such as the lock of a test run started under flock.
-            var command = "exec " + string.Join(' ', arguments.Prepend(fileName).Select(ShellQuote)) + " 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-";
-            start.FileName = asPostgres ? "su" : "/bin/sh";
-            foreach (var argument in asPostgres ? ["postgres", "-c", command] : new[] { "-c", command })
-            {
-                start.ArgumentList.Add(argument);
-            }
+            start.FileName = "/bin/sh";
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("exec " + Command(asPostgres, fileName, arguments) + " 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-");
 
             using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
             var output = process.StandardOutput.ReadToEndAsync();
@@ -189,6 +204,13 @@ public sealed class PostgresServer
                 throw new InvalidOperationException(
                     $"{Path.GetFileName(fileName)} {string.Join(' ', arguments)} failed with exit code {process.ExitCode}: {error.Result}{output.Result}");
             }
+        }
+
+        /// <summary>The command line for a shell, run as the <c>postgres</c> user when <paramref name="asPostgres"/>.</summary>
+        private static string Command(bool asPostgres, string fileName, params string[] arguments)
+        {
+            var command = string.Join(' ', arguments.Prepend(fileName).Select(ShellQuote));
+            return asPostgres ? $"su postgres -c {ShellQuote(command)}" : command;
         }
 
         private static string ShellQuote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
