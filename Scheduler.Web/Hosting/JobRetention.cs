@@ -50,9 +50,8 @@ internal sealed partial class JobRetention(
         }
     }
 
-    // A folder goes when its name is a job id (Hangfire's are numbers, or GUIDs in some storages: anything else in the
-    // working directory is not ours to delete), nothing was written in it since the cutoff, and its job is not still
-    // running: its record is gone (purged now or earlier, or kept in memory by a process that has since stopped) or
+    // A folder goes when its name is a job id (anything else in the working directory is not ours to delete), nothing
+    // was written in it since the cutoff, and its job is not still running: its record is gone (purged now or earlier, or kept in memory by a process that has since stopped) or
     // says it has ended.
     private async Task<int> DeleteFoldersAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
     {
@@ -65,7 +64,7 @@ internal sealed partial class JobRetention(
         var deleted = 0;
         foreach (var folder in root.EnumerateDirectories())
         {
-            if (!IsJobId(folder.Name)
+            if (!JobDirectories.IsJobId(folder.Name)
                 || folder.LastWriteTimeUtc >= endedBefore.UtcDateTime
                 || await runs.FindAsync(folder.Name, cancellationToken) is { Status: RunStatus.Queued or RunStatus.NotStarted or RunStatus.Running })
             {
@@ -85,8 +84,6 @@ internal sealed partial class JobRetention(
 
         return deleted;
     }
-
-    private static bool IsJobId(string name) => name.Length > 0 && (name.All(char.IsAsciiDigit) || Guid.TryParse(name, out _));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler:JobRetention is 0: job records, logs and files are kept for ever")]
     private static partial void LogKeptForEver(ILogger logger);

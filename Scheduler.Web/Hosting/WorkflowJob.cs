@@ -49,7 +49,7 @@ public sealed class WorkflowJob(
         }
 
         await runs.AnnotateAsync(jobId, workflows.VersionOf(workflow), null, cancellationToken);
-        var directory = Path.Combine(options.Value.WorkingDirectory, jobId);
+        var directory = options.Value.JobDirectory(jobId);
         WorkflowRunResult result;
         try
         {

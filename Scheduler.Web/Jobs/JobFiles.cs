@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
 using Scheduler.Web.Hosting;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Transfer;
 
 namespace Scheduler.Web.Jobs;
 
@@ -39,10 +40,7 @@ public sealed class JobFiles(IJobRunStore runs, IOptions<SchedulerOptions> optio
             return (null, "", $"There is no job with the id '{jobId}'.");
         }
 
-        var root = folder.FullName + Path.DirectorySeparatorChar;
-        var full = Path.GetFullPath(Path.Combine(folder.FullName, path));
-        var file = new FileInfo(full);
-        if (!full.StartsWith(root, StringComparison.Ordinal) || !file.Exists)
+        if (LocalFolder.PathInside(folder.FullName, path) is not { } full || new FileInfo(full) is not { Exists: true } file)
         {
             return (null, "", $"The job {jobId} has no file '{path}' on this node; GET /api/jobs/{jobId}/files lists them.");
         }
@@ -50,9 +48,9 @@ public sealed class JobFiles(IJobRunStore runs, IOptions<SchedulerOptions> optio
         return (file, ContentTypes.TryGetContentType(file.Name, out var type) ? type : "application/octet-stream", null);
     }
 
-    // Only ids with a record: a job id is never a path, and an unknown one is a 404 like everywhere else.
+    // Only ids with a record, and an unknown one is a 404 like everywhere else.
     private async Task<DirectoryInfo?> FolderAsync(string jobId, CancellationToken cancellationToken) =>
-        jobId.Length > 0 && jobId.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && await runs.FindAsync(jobId, cancellationToken) is not null
-            ? new DirectoryInfo(Path.Combine(options.Value.WorkingDirectory, jobId))
+        JobDirectories.IsJobId(jobId) && await runs.FindAsync(jobId, cancellationToken) is not null
+            ? new DirectoryInfo(options.Value.JobDirectory(jobId))
             : null;
 }

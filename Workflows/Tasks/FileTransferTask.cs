@@ -154,14 +154,10 @@ public sealed class FileTransferTask(ConnectionCatalog connections, IRemoteFiles
     /// An upload reads only from the job's own folder: a run parameter can set localPath, and an operator who may start
     /// jobs must not be able to send any file of the worker (its configuration, its keys) to a server.
     /// </summary>
-    private static string InsideJobFolder(string localPath, string jobDirectory)
-    {
-        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(jobDirectory));
-        var full = Path.GetFullPath(localPath, root);
-        return full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            ? full
-            : throw new TaskFailedException($"the localPath '{localPath}' is outside the job's folder '{root}'; Upload sends files of this job only");
-    }
+    private static string InsideJobFolder(string localPath, string jobDirectory) =>
+        LocalFolder.PathInside(jobDirectory, localPath)
+            ?? throw new TaskFailedException(
+                $"the localPath '{localPath}' is outside the job's folder '{Path.TrimEndingDirectorySeparator(Path.GetFullPath(jobDirectory))}'; Upload sends files of this job only");
 
     private static TimeSpan? Seconds(TaskRunContext context, string input) =>
         context.Inputs.TryGetValue(input, out var value) && value is long seconds

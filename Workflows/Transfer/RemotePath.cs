@@ -101,14 +101,8 @@ public sealed class RemotePath
             throw new RemotePathRejectedException("The local folder for a download is empty.");
         }
 
-        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(localFolder));
-        var local = Path.GetFullPath(Path.Join([root, .. Segments]));
-        if (!local.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw Rejected(Value, $"its local copy would be outside '{root}'");
-        }
-
-        return local;
+        return LocalFolder.PathInside(localFolder, Path.Join([.. Segments]))
+            ?? throw Rejected(Value, $"its local copy would be outside '{Path.TrimEndingDirectorySeparator(Path.GetFullPath(localFolder))}'");
     }
 
     private static RemotePathRejectedException Rejected(string remotePath, string reason) =>
