@@ -1,6 +1,5 @@
 using Hangfire.Client;
 using Hangfire.Common;
-using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Hosting;
@@ -17,8 +16,7 @@ public sealed class JobRecordFilter(IJobRunStore runs, TimeProvider time) : ICli
 
     public void OnCreated(CreatedContext context)
     {
-        if (context.BackgroundJob is not { } job || context.Exception is not null
-            || job.Job.Type != typeof(WorkflowJob) || job.Job.Args is not [string workflow, ParameterAssignment[] parameters, ..])
+        if (context.BackgroundJob is not { } job || context.Exception is not null || !WorkflowJob.TryRead(job.Job, out var workflow, out var parameters))
         {
             return;
         }

@@ -50,9 +50,6 @@ public sealed class JobTelemetryFilter(WorkflowTelemetry telemetry, IJobRunStore
         }
     }
 
-    private static bool IsWorkflowJob(PerformContext context, out string workflow)
-    {
-        workflow = context.BackgroundJob.Job is { } job && job.Type == typeof(WorkflowJob) && job.Args is [string name, ..] ? name : "";
-        return workflow.Length > 0;
-    }
+    private static bool IsWorkflowJob(PerformContext context, out string workflow) =>
+        WorkflowJob.TryRead(context.BackgroundJob.Job, out workflow, out _);
 }

@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.Server;
 using Microsoft.Extensions.Options;
 using Scheduler.Web.Jobs;
@@ -22,6 +23,22 @@ public sealed class WorkflowJob(
     IOptions<SchedulerOptions> options,
     TimeProvider time)
 {
+    /// <summary>The Hangfire call that runs <paramref name="workflow"/> with these parameters (secret values as references).</summary>
+    public static Job Call(string workflow, IReadOnlyList<ParameterAssignment> parameters)
+    {
+        var given = parameters.ToArray();
+        return Job.FromExpression<WorkflowJob>(job => job.RunAsync(workflow, given, null, CancellationToken.None));
+    }
+
+    /// <summary>The workflow and parameters of a Hangfire job made by <see cref="Call"/>; false for any other job.</summary>
+    public static bool TryRead(Job? job, out string workflow, out ParameterAssignment[] parameters)
+    {
+        (workflow, parameters) = job is { } call && call.Type == typeof(WorkflowJob) && call.Args is [string name, ParameterAssignment[] given, ..]
+            ? (name, given)
+            : ("", []);
+        return workflow.Length > 0;
+    }
+
     // A workflow that failed has said why; running it again unchanged would fail the same way. Retries are per task.
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     [JobDisplayName("Workflow {0}")]

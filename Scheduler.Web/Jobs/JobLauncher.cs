@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Hangfire;
-using Hangfire.Common;
 using Hangfire.States;
 using Scheduler.Web.Hosting;
 using Scheduler.Web.Http;
@@ -38,16 +37,9 @@ public sealed class JobLauncher(
     // How long a repeated request waits for the first one with its key to make its job.
     private static readonly TimeSpan PendingKeyWait = TimeSpan.FromSeconds(5);
 
-    public static Job WorkflowCall(WorkflowDefinition workflow, IReadOnlyList<ParameterAssignment> given)
-    {
-        var parameters = given.ToArray();
-        return Job.FromExpression<WorkflowJob>(job => job.RunAsync(workflow.Name, parameters, null, CancellationToken.None));
-    }
-
     public async Task<JobLaunch> LaunchAsync(RunJobRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        await workflows.RefreshAsync(cancellationToken);
-        var check = checker.Check(request.Workflow, request.Parameters);
+        var check = await checker.CheckAsync(request.Workflow, request.Parameters, cancellationToken);
         if (!check.IsValid)
         {
             return new JobLaunch(null, check.WorkflowFound, check.Problems);
@@ -107,7 +99,7 @@ public sealed class JobLauncher(
         WorkflowDefinition workflow, IReadOnlyList<ParameterAssignment> given, string? retryOf, CancellationToken cancellationToken)
     {
         var parameters = await secrets.ProtectAsync(workflow, given, cancellationToken);
-        var jobId = jobs.Create(WorkflowCall(workflow, parameters), new EnqueuedState());
+        var jobId = jobs.Create(WorkflowJob.Call(workflow.Name, parameters), new EnqueuedState());
         await runs.AnnotateAsync(jobId, workflows.VersionOf(workflow.Name), retryOf, CancellationToken.None);
         return jobId;
     }

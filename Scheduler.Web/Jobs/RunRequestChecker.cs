@@ -23,8 +23,10 @@ public sealed record RunRequestCheck(
 /// </summary>
 public sealed class RunRequestChecker(WorkflowCatalog workflows, ParameterBinder binder)
 {
-    public RunRequestCheck Check(string? workflowName, IReadOnlyList<RunJobParameter?>? parameters)
+    /// <summary>Checks against the definitions as they are now on any node (the catalog is refreshed first).</summary>
+    public async Task<RunRequestCheck> CheckAsync(string? workflowName, IReadOnlyList<RunJobParameter?>? parameters, CancellationToken cancellationToken)
     {
+        await workflows.RefreshAsync(cancellationToken);
         if (string.IsNullOrWhiteSpace(workflowName))
         {
             return Refused(workflowFound: true, "workflow", $"name the workflow to run; known: {string.Join(", ", workflows.All.Select(w => w.Name))}");

@@ -1,10 +1,9 @@
 using System.Text.RegularExpressions;
 using Hangfire;
 using Hangfire.Storage;
+using Scheduler.Web.Hosting;
 using Scheduler.Web.Http;
 using Scheduler.Web.Jobs;
-using Scheduler.Workflows.Binding;
-using Scheduler.Workflows.Definitions;
 
 namespace Scheduler.Web.Schedules;
 
@@ -17,7 +16,6 @@ public sealed record ScheduleSave(ScheduleResponse? Schedule, bool Created, IRea
 /// history, under a cron that never fires, and the schedule's own cron and state are kept in the recurring job's hash.
 /// </summary>
 public sealed partial class RecurringSchedules(
-    WorkflowCatalog workflows,
     RunRequestChecker checker,
     JobSecrets secrets,
     IRecurringJobManagerV2 recurringJobs,
@@ -37,8 +35,7 @@ public sealed partial class RecurringSchedules(
             problems.Add("id", $"'{id}' is not a valid schedule id: use 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
 
-        await workflows.RefreshAsync(cancellationToken);
-        var check = checker.Check(request.Workflow, request.Parameters);
+        var check = await checker.CheckAsync(request.Workflow, request.Parameters, cancellationToken);
         problems.AddRange(check.Problems);
         var cron = ScheduleTiming.CheckCron(request.Cron, problems);
         var zone = ScheduleTiming.CheckTimeZone(request.TimeZone, problems);
@@ -52,7 +49,7 @@ public sealed partial class RecurringSchedules(
         var enabled = request.Enabled ?? true;
         var existed = Read(id) is not null;
         recurringJobs.AddOrUpdate(
-            id, JobLauncher.WorkflowCall(check.Workflow!, parameters), enabled ? cron! : Cron.Never(), new RecurringJobOptions { TimeZone = zone });
+            id, WorkflowJob.Call(check.Workflow!.Name, parameters), enabled ? cron! : Cron.Never(), new RecurringJobOptions { TimeZone = zone });
         using (var connection = storage.GetConnection())
         {
             connection.SetRangeInHash(HashPrefix + id, [new(CronField, cron!), new(EnabledField, enabled ? "true" : "false")]);
@@ -66,19 +63,22 @@ public sealed partial class RecurringSchedules(
 
     public async Task<IReadOnlyList<ScheduleResponse>> ListAsync(CancellationToken cancellationToken)
     {
-        List<RecurringJobDto> all;
+        var found = new List<(RecurringJobDto Job, Dictionary<string, string> Fields)>();
         using (var connection = storage.GetConnection())
         {
-            all = connection.GetRecurringJobs();
+            foreach (var job in connection.GetRecurringJobs().Where(j => !j.Removed).OrderBy(j => j.Id, StringComparer.Ordinal))
+            {
+                if (ScheduleFields(connection, job.Id) is { } fields)
+                {
+                    found.Add((job, fields));
+                }
+            }
         }
 
-        var schedules = new List<ScheduleResponse>();
-        foreach (var job in all.OrderBy(j => j.Id, StringComparer.Ordinal))
+        var schedules = new List<ScheduleResponse>(found.Count);
+        foreach (var (job, fields) in found)
         {
-            if (Read(job.Id) is { } found)
-            {
-                schedules.Add(await DescribeAsync(found.Job, found.Fields, cancellationToken));
-            }
+            schedules.Add(await DescribeAsync(job, fields, cancellationToken));
         }
 
         return schedules;
@@ -104,26 +104,25 @@ public sealed partial class RecurringSchedules(
     private (RecurringJobDto Job, Dictionary<string, string> Fields)? Read(string id)
     {
         using var connection = storage.GetConnection();
-        var fields = connection.GetAllEntriesFromHash(HashPrefix + id);
-        if (fields is null || !fields.ContainsKey(CronField))
-        {
-            return null;
-        }
-
-        return connection.GetRecurringJobs([id]).SingleOrDefault(j => !j.Removed) is { } job ? (job, fields) : null;
+        return ScheduleFields(connection, id) is { } fields && connection.GetRecurringJobs([id]).SingleOrDefault(j => !j.Removed) is { } job
+            ? (job, fields)
+            : null;
     }
+
+    private static Dictionary<string, string>? ScheduleFields(IStorageConnection connection, string id) =>
+        connection.GetAllEntriesFromHash(HashPrefix + id) is { } fields && fields.ContainsKey(CronField) ? fields : null;
 
     private async Task<ScheduleResponse> DescribeAsync(RecurringJobDto job, Dictionary<string, string> fields, CancellationToken cancellationToken)
     {
-        var args = job.Job?.Args ?? [];
+        WorkflowJob.TryRead(job.Job, out var workflow, out var parameters);
         var lastJobStatus = job.LastJobId is { } lastJobId ? (await jobs.GetStatusAsync(lastJobId, cancellationToken))?.Status : null;
         return new ScheduleResponse(
             job.Id,
-            args.Count > 0 && args[0] is string workflow ? workflow : "",
+            workflow,
             fields[CronField],
             job.TimeZoneId ?? TimeZoneInfo.Utc.Id,
             !string.Equals(fields.GetValueOrDefault(EnabledField), "false", StringComparison.Ordinal),
-            args.Count > 1 && args[1] is ParameterAssignment[] parameters ? JobSecrets.Masked(parameters) : [],
+            JobSecrets.Masked(parameters),
             Utc(job.NextExecution),
             Utc(job.LastExecution),
             job.LastJobId,
