@@ -33,7 +33,7 @@ internal static class WorkflowStepsRenderer
 
     private static NonEscapedString? Render(JobDetailsRendererDto page)
     {
-        if (page.JobDetails.Job?.Type != typeof(WorkflowJob))
+        if (!WorkflowJob.TryRead(page.JobDetails.Job, out _, out _))
         {
             return null;
         }
@@ -42,9 +42,8 @@ internal static class WorkflowStepsRenderer
         var queries = http.RequestServices.GetRequiredService<JobQueries>();
 
         // Hangfire renders its pages synchronously; there is no async hook to await in.
-        var details = queries.GetDetailsAsync(page.JobId, http.RequestAborted).GetAwaiter().GetResult();
-        var log = queries.GetLogAsync(page.JobId, http.RequestAborted).GetAwaiter().GetResult();
-        return new NonEscapedString(details is null ? NoRecord() : Steps(details) + Log(page.JobId, log?.Lines ?? []));
+        var found = queries.GetDetailsAndLogAsync(page.JobId, http.RequestAborted).GetAwaiter().GetResult();
+        return new NonEscapedString(found is var (details, log) ? Steps(details) + Log(page.JobId, log.Lines) : NoRecord());
     }
 
     private static string NoRecord() =>

@@ -21,37 +21,21 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
             ? new JobStatusResponse(jobId, found.Status.ToString(), found.State)
             : null;
 
-    public async Task<JobDetailsResponse?> GetDetailsAsync(string jobId, CancellationToken cancellationToken)
+    public async Task<JobDetailsResponse?> GetDetailsAsync(string jobId, CancellationToken cancellationToken) =>
+        await FindAsync(jobId, cancellationToken) is { } found
+            ? Details(found, await secrets.MaskerAsync(found.Run.Parameters, cancellationToken))
+            : null;
+
+    /// <summary>The details and the log together, for the dashboard's job page: one read of the record, one reveal of its secrets.</summary>
+    public async Task<(JobDetailsResponse Details, JobLogResponse Log)?> GetDetailsAndLogAsync(string jobId, CancellationToken cancellationToken)
     {
         if (await FindAsync(jobId, cancellationToken) is not { } found)
         {
             return null;
         }
 
-        var run = found.Run;
-        var mask = await secrets.MaskerAsync(run.Parameters, cancellationToken);
-        return new JobDetailsResponse(
-            run.JobId,
-            run.Workflow,
-            found.Status.ToString(),
-            found.State,
-            run.CreatedAt,
-            run.StartedAt,
-            run.FinishedAt,
-            mask(run.Error),
-            JobSecrets.Masked(run.Parameters),
-            [.. run.Steps.Select(s => new StepResponse(
-                s.Name,
-                s.Type,
-                s.Status.ToString(),
-                s.StartedAt,
-                s.FinishedAt,
-                s.FinishedAt - s.StartedAt is { } duration ? Math.Round(duration.TotalSeconds, 3) : null,
-                MaskValues(s.Outputs, mask),
-                mask(s.Error)))],
-            run.WorkflowVersion,
-            run.RetryOf,
-            MaskValues(run.Outputs, mask));
+        var mask = await secrets.MaskerAsync(found.Run.Parameters, cancellationToken);
+        return (Details(found, mask), await LogAsync(jobId, mask, cancellationToken));
     }
 
     public async Task<JobListResponse> ListAsync(JobRunQuery query, CancellationToken cancellationToken)
@@ -77,17 +61,10 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
         return new JobListResponse(jobs, page.Total, query.Limit, query.Offset);
     }
 
-    public async Task<JobLogResponse?> GetLogAsync(string jobId, CancellationToken cancellationToken)
-    {
-        if (await runs.FindAsync(jobId, cancellationToken) is not { } run)
-        {
-            return null;
-        }
-
-        var mask = await secrets.MaskerAsync(run.Parameters, cancellationToken);
-        var lines = await log.ReadAsync(jobId, cancellationToken);
-        return new JobLogResponse(jobId, [.. lines.Select(l => l with { Message = mask(l.Message)! })]);
-    }
+    public async Task<JobLogResponse?> GetLogAsync(string jobId, CancellationToken cancellationToken) =>
+        await runs.FindAsync(jobId, cancellationToken) is { } run
+            ? await LogAsync(jobId, await secrets.MaskerAsync(run.Parameters, cancellationToken), cancellationToken)
+            : null;
 
     public async Task<FoundJob?> FindAsync(string jobId, CancellationToken cancellationToken)
     {
@@ -100,6 +77,36 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
         var state = connection.GetStateData(jobId)?.Name;
         return new(run, JobStatusMapper.FromHangfireState(state) ?? run.Status, state);
     }
+
+    private static JobDetailsResponse Details(FoundJob found, Func<string?, string?> mask)
+    {
+        var run = found.Run;
+        return new JobDetailsResponse(
+            run.JobId,
+            run.Workflow,
+            found.Status.ToString(),
+            found.State,
+            run.CreatedAt,
+            run.StartedAt,
+            run.FinishedAt,
+            mask(run.Error),
+            JobSecrets.Masked(run.Parameters),
+            [.. run.Steps.Select(s => new StepResponse(
+                s.Name,
+                s.Type,
+                s.Status.ToString(),
+                s.StartedAt,
+                s.FinishedAt,
+                s.FinishedAt - s.StartedAt is { } duration ? Math.Round(duration.TotalSeconds, 3) : null,
+                MaskValues(s.Outputs, mask),
+                mask(s.Error)))],
+            run.WorkflowVersion,
+            run.RetryOf,
+            MaskValues(run.Outputs, mask));
+    }
+
+    private async Task<JobLogResponse> LogAsync(string jobId, Func<string?, string?> mask, CancellationToken cancellationToken) =>
+        new(jobId, [.. (await log.ReadAsync(jobId, cancellationToken)).Select(l => l with { Message = mask(l.Message)! })]);
 
     // A task may echo a secret into any text it outputs, lists of paths and names included.
     private static Dictionary<string, object?> MaskValues(IReadOnlyDictionary<string, object?> values, Func<string?, string?> mask) =>
