@@ -35,12 +35,15 @@ public sealed class TokenIssuer
 
     public SecurityKey SigningKey { get; }
 
+    /// <summary>The name and role claims of a user, as the API's tokens and the dashboard's cookie both carry them.</summary>
+    public static IEnumerable<Claim> ClaimsOf(SchedulerUser user) =>
+        [new(NameClaim, user.Name), .. user.Roles.Select(role => new Claim(RoleClaim, role))];
+
     public (string Token, TimeSpan Lifetime) Issue(SchedulerUser user, bool rememberMe)
     {
         var lifetime = rememberMe ? _options.RememberMeLifetime : _options.TokenLifetime;
         var now = _time.GetUtcNow().UtcDateTime;
-        var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, user.Name), new(NameClaim, user.Name) };
-        claims.AddRange(user.Roles.Select(role => new Claim(RoleClaim, role)));
+        List<Claim> claims = [new(JwtRegisteredClaimNames.Sub, user.Name), .. ClaimsOf(user)];
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,

@@ -70,12 +70,8 @@ public static class DashboardSetup
     }
 
     /// <summary>The principal of the dashboard cookie, with the same name and role claims as the API's tokens.</summary>
-    public static ClaimsPrincipal Principal(SchedulerUser user)
-    {
-        var claims = new List<Claim> { new(TokenIssuer.NameClaim, user.Name) };
-        claims.AddRange(user.Roles.Select(role => new Claim(TokenIssuer.RoleClaim, role)));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieScheme, TokenIssuer.NameClaim, TokenIssuer.RoleClaim));
-    }
+    public static ClaimsPrincipal Principal(SchedulerUser user) =>
+        new(new ClaimsIdentity(TokenIssuer.ClaimsOf(user), CookieScheme, TokenIssuer.NameClaim, TokenIssuer.RoleClaim));
 
     private static bool CanAct(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Operator);
 }
