@@ -108,21 +108,15 @@ internal static class DataflowDefinitionValidator
 
     private static void ValidateColumns(JsonObjectView source)
     {
-        if (!source.TryGet("columns", out var columns, required: true))
+        if (!source.TryGetArray("columns", required: true, "columns", out var columns))
         {
             return;
         }
 
         var columnsPath = source.PathOf("columns");
-        if (columns.ValueKind != JsonValueKind.Array)
-        {
-            source.Problems.Add(new DefinitionProblem(columnsPath, "must be an array of columns"));
-            return;
-        }
-
         if (columns.GetArrayLength() == 0)
         {
-            source.Problems.Add(new DefinitionProblem(columnsPath, "at least one column is required"));
+            source.Problem("columns", "at least one column is required");
         }
 
         var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);

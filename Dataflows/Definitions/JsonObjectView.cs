@@ -67,6 +67,23 @@ internal sealed class JsonObjectView
         return false;
     }
 
+    /// <summary>The array under <paramref name="property"/>; anything else is the problem "must be an array of {of}".</summary>
+    public bool TryGetArray(string property, bool required, string of, out JsonElement array)
+    {
+        if (!TryGet(property, out array, required))
+        {
+            return false;
+        }
+
+        if (array.ValueKind == JsonValueKind.Array)
+        {
+            return true;
+        }
+
+        Problem(property, $"must be an array of {of}");
+        return false;
+    }
+
     public void Problem(string property, string message) => Problems.Add(new DefinitionProblem(PathOf(property), message));
 
     public string? RequireText(string property)

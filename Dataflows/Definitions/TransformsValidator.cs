@@ -18,17 +18,12 @@ internal static class TransformsValidator
 
     public static void Validate(JsonObjectView document)
     {
-        if (!document.TryGet("transforms", out var transforms, required: false))
+        if (!document.TryGetArray("transforms", required: false, "transforms", out var transforms))
         {
             return;
         }
 
         var path = document.PathOf("transforms");
-        if (transforms.ValueKind != JsonValueKind.Array)
-        {
-            document.Problems.Add(new DefinitionProblem(path, "must be an array of transforms"));
-            return;
-        }
 
         var index = 0;
         foreach (var element in transforms.EnumerateArray())
