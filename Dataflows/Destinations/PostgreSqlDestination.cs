@@ -122,10 +122,21 @@ internal sealed class PostgreSqlDestination : IRowDestination
                 await using var command = new NpgsqlCommand(sql, _connection, _transaction);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw LoadFailed(exception);
+        }
+
+        // The one point where a cancel decides: asked for before it, everything rolls back; past it, the COMMIT runs
+        // to its end without the token (cancelling a COMMIT in flight leaves unknown whether it happened), and the
+        // step reports the rows it committed.
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            await _transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
         {
             throw LoadFailed(exception);
         }

@@ -223,11 +223,23 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
         }
     }
 
+    /// <summary>
+    /// How the run ended, from what its steps did: a cancel that reached no step (it came after the last one had
+    /// finished, a load's COMMIT included) does not make a job Cancelled whose work was all done.
+    /// </summary>
     private (RunStatus, string?) Outcome(StepRun[] steps, CancellationTokenSource timeout, CancellationToken jobToken)
     {
         if (jobToken.IsCancellationRequested)
         {
-            return (RunStatus.Cancelled, "the job was cancelled");
+            if (steps.Any(s => s.Status is StepStatus.Cancelled or StepStatus.Failed))
+            {
+                return (RunStatus.Cancelled, "the job was cancelled");
+            }
+
+            if (stepPrefix.Length == 0)
+            {
+                settings.Log.Write(null, LogLevel.Warning, "The cancel came too late: every step had already finished, and what they did stays done");
+            }
         }
 
         if (timeout.IsCancellationRequested)
