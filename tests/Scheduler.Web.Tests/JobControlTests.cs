@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
 using static Scheduler.Web.Tests.DefinitionsClient;
 using static Scheduler.Web.Tests.JobsClient;
 
@@ -105,7 +104,7 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         // be seen for sure; the load itself goes on and meets the cancel before or after its COMMIT.
         JsonElement whileStopping, listed, status;
         HttpResponseMessage cancel;
-        await using (var hold = await HoldStepTableAsync())
+        await using (await stack.HoldAsync(stack.SchedulerDatabase, "scheduler.job_steps"))
         {
             cancel = await client.PostAsync($"/api/jobs/{jobId}/cancel", null);
             whileStopping = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}");
@@ -214,16 +213,6 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         return client.SendAsync(request);
     }
 
-    /// <summary>A connection whose open transaction keeps every job from writing its steps until it is closed.</summary>
-    private async Task<NpgsqlConnection> HoldStepTableAsync()
-    {
-        var connection = new NpgsqlConnection(stack.SchedulerDatabase);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("BEGIN; LOCK TABLE scheduler.job_steps IN SHARE MODE", connection);
-        await command.ExecuteNonQueryAsync();
-        return connection;
-    }
-
     private static async Task<JsonElement> WaitUntilAsync(HttpClient client, string jobId, Func<JsonElement, bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -239,7 +228,7 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         }
     }
 
-    private static string LargeOrdersFile(int firstId, int rows)
+    internal static string LargeOrdersFile(int firstId, int rows)
     {
         var csv = new StringBuilder("id,customer,email,amount,created_at,country,active,note\n", rows * 90);
         for (var i = 0; i < rows; i++)
