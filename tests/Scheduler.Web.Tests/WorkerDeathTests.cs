@@ -3,13 +3,16 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Scheduler.Testing;
 using static Scheduler.Web.Tests.JobsClient;
 
 namespace Scheduler.Web.Tests;
 
-/// <summary>A worker process killed between a load's COMMIT and the queue's "succeeded", and the job delivered again.</summary>
+/// <summary>Jobs delivered again with the same id, as after a worker process killed between a load's COMMIT and the queue's "succeeded".</summary>
 public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixture<ProductionStackFixture>
 {
     private const string SigningKey = "worker-death-signing-key-of-at-least-32-characters";
@@ -76,6 +79,54 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
         details.Step("RunDataflow1").GetProperty("outputs").GetProperty("rowsWritten").GetInt64().Should().Be(Rows);
         (await stack.ScalarAsync<long>(stack.WarehouseDatabase, $"SELECT count(*) FROM orders WHERE id >= {FirstId}")).Should().Be(Rows);
         (await again.GetStringAsync($"/api/jobs/{jobId}/log")).Should().Contain("already loaded by an earlier run of this job");
+    }
+
+    [Fact]
+    public async Task Each_file_of_a_wildcard_load_delivered_again_is_found_in_the_ledger_and_not_loaded_twice()
+    {
+        const int FirstId = 80_000_000;
+        using var client = await stack.App.LoginAsync();
+        var folder = $"in/{Guid.NewGuid():N}";
+        stack.Ftp.WriteFile($"{folder}/a.csv", JobControlTests.LargeOrdersFile(FirstId, 3));
+        stack.Ftp.WriteFile($"{folder}/b.csv", JobControlTests.LargeOrdersFile(FirstId + 100, 2));
+        var name = DefinitionsClient.UniqueName("each-file-once");
+        await client.PutWorkflowAsync(JsonNode.Parse($$"""
+            {
+              "name": "{{name}}",
+              "tasks": [
+                { "name": "Download", "type": "FileTransfer", "inputs": { "action": "Download", "connection": "OrdersFtp", "remotePath": "{{folder}}/*.csv" } },
+                { "name": "Load", "type": "RunDataflow", "inputs": { "dataflow": "orders-to-postgres", "filePath": "${Download.localPaths}" } }
+              ]
+            }
+            """)!.AsObject());
+        var jobId = await client.StartAsync(name);
+        var first = await client.WaitForEndAsync(jobId);
+        first.Text("status").Should().Be("Completed", first.ToString());
+
+        // What Hangfire does when a worker died: the same job, same id, runs again from its first step.
+        stack.App.Services.GetRequiredService<IBackgroundJobClient>().Requeue(jobId).Should().BeTrue();
+        var again = await WaitForLogAsync(client, jobId, "already loaded by an earlier run of this job", times: 2);
+        var details = await client.WaitForEndAsync(jobId);
+
+        details.Text("status").Should().Be("Completed", details.ToString());
+        details.Text("finishedAt").Should().NotBe(first.Text("finishedAt"));
+        var outputs = details.Step("Load").GetProperty("outputs");
+        outputs.GetProperty("filesProcessed").GetInt64().Should().Be(2);
+        outputs.GetProperty("rowsWritten").GetInt64().Should().Be(5, "the counts recorded by the first run");
+        (await stack.ScalarAsync<long>(stack.WarehouseDatabase, $"SELECT count(*) FROM orders WHERE id >= {FirstId}")).Should().Be(5);
+        again.Should().Contain("a.csv").And.Contain("b.csv");
+    }
+
+    /// <summary>Polls the job's log until <paramref name="text"/> is in it <paramref name="times"/> times, and returns the log.</summary>
+    private static async Task<string> WaitForLogAsync(HttpClient client, string jobId, string text, int times)
+    {
+        var log = "";
+        await WaitUntilAsync(async () =>
+        {
+            log = await client.GetStringAsync($"/api/jobs/{jobId}/log");
+            return log.Split(text).Length - 1 >= times;
+        });
+        return log;
     }
 
     private static async Task<HttpClient> LoginAsync(RunningServer server)
