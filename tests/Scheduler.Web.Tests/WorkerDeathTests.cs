@@ -77,7 +77,7 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
 
         details.Text("status").Should().Be("Completed", details.ToString());
         details.Step("RunDataflow1").GetProperty("outputs").GetProperty("rowsWritten").GetInt64().Should().Be(Rows);
-        (await stack.ScalarAsync<long>(stack.WarehouseDatabase, $"SELECT count(*) FROM orders WHERE id >= {FirstId}")).Should().Be(Rows);
+        (await stack.ScalarAsync<long>(stack.WarehouseDatabase, $"SELECT count(*) FROM orders WHERE id >= {FirstId} AND id < {FirstId + Rows}")).Should().Be(Rows);
         (await again.GetStringAsync($"/api/jobs/{jobId}/log")).Should().Contain("already loaded by an earlier run of this job");
     }
 
@@ -113,7 +113,7 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
         var outputs = details.Step("Load").GetProperty("outputs");
         outputs.GetProperty("filesProcessed").GetInt64().Should().Be(2);
         outputs.GetProperty("rowsWritten").GetInt64().Should().Be(5, "the counts recorded by the first run");
-        (await stack.ScalarAsync<long>(stack.WarehouseDatabase, $"SELECT count(*) FROM orders WHERE id >= {FirstId}")).Should().Be(5);
+        (await stack.ScalarAsync<long>(stack.WarehouseDatabase, $"SELECT count(*) FROM orders WHERE id >= {FirstId} AND id < {FirstId + 200}")).Should().Be(5);
         again.Should().Contain("a.csv").And.Contain("b.csv");
     }
 
