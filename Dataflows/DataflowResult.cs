@@ -6,4 +6,10 @@ public sealed record DataflowResult(long RowsRead, long RowsWritten, long RowsRe
 {
     /// <summary>Rows a Filter transform left out: neither written nor rejected.</summary>
     public long RowsFiltered { get; init; }
+
+    /// <summary>
+    /// When an earlier run with the same <see cref="LoadIdentity"/> committed the load: this run then read and wrote
+    /// nothing, and the counts are the ones recorded with that load.
+    /// </summary>
+    public DateTimeOffset? LoadedBefore { get; init; }
 }

@@ -4,4 +4,8 @@ namespace Scheduler.Dataflows;
 
 /// <param name="InputFilePath">The CSV file to read; relative paths are relative to <paramref name="WorkingDirectory"/>.</param>
 /// <param name="WorkingDirectory">Where relative output paths and <c>rejected-rows.csv</c> go.</param>
-public sealed record DataflowRunRequest(DataflowDefinition Definition, string InputFilePath, string WorkingDirectory);
+public sealed record DataflowRunRequest(DataflowDefinition Definition, string InputFilePath, string WorkingDirectory)
+{
+    /// <summary>When set, a database destination loads this identity at most once (see <see cref="LoadIdentity"/>).</summary>
+    public LoadIdentity? Load { get; init; }
+}

@@ -37,9 +37,16 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         var workingDirectory = Path.GetFullPath(request.WorkingDirectory);
         var inputPath = Path.GetFullPath(request.InputFilePath, workingDirectory);
         Directory.CreateDirectory(workingDirectory);
+        if (request.Load is { } load && definition.Destination.Type == DestinationType.PostgreSql
+            && await PostgreSqlDestination.FindEarlierLoadAsync(definition.Destination, connections, load, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            // The rejected rows of that run are where it left them when it ran on this node.
+            var rejected = Path.Combine(workingDirectory, RejectedRowsWriter.FileName);
+            return earlier with { RejectedRowsPath = earlier.RowsRejected > 0 && File.Exists(rejected) ? rejected : null };
+        }
 
         using var source = CsvRowSource.Open(definition.Source, inputPath);
-        await using var destination = await OpenDestinationAsync(definition.Destination, plan.OutputColumns, workingDirectory, cancellationToken).ConfigureAwait(false);
+        await using var destination = await OpenDestinationAsync(definition.Destination, plan.OutputColumns, workingDirectory, request.Load, cancellationToken).ConfigureAwait(false);
         using var rejections = new RejectedRowsWriter(Path.Combine(workingDirectory, RejectedRowsWriter.FileName));
         LogStarted(logger, definition.Name, inputPath, destination.Description, null);
 
@@ -75,9 +82,10 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         }
 
         rejections.Dispose();
-        var outputPath = await destination.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        var counts = new DataflowResult(rowsRead, rowsWritten, rejections.Count, rejections.Count > 0 ? rejections.Path : null, null) { RowsFiltered = rowsFiltered };
+        var outputPath = await destination.CompleteAsync(counts, cancellationToken).ConfigureAwait(false);
         LogFinished(logger, definition.Name, ElapsedMilliseconds(started), rowsRead, rowsWritten, rejections.Count, rowsFiltered, null);
-        return new DataflowResult(rowsRead, rowsWritten, rejections.Count, rejections.Count > 0 ? rejections.Path : null, outputPath) { RowsFiltered = rowsFiltered };
+        return counts with { OutputPath = outputPath };
     }
 
     /// <summary>Types one record and passes it through the transforms; runs on the source's parsing threads, in no particular order.</summary>
@@ -105,11 +113,11 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
     }
 
     private async Task<IRowDestination> OpenDestinationAsync(
-        DestinationDefinition destination, IReadOnlyList<ColumnDefinition> columns, string workingDirectory, CancellationToken cancellationToken)
+        DestinationDefinition destination, IReadOnlyList<ColumnDefinition> columns, string workingDirectory, LoadIdentity? load, CancellationToken cancellationToken)
     {
         return destination.Type switch
         {
-            DestinationType.PostgreSql => await PostgreSqlDestination.OpenAsync(destination, columns, connections, cancellationToken).ConfigureAwait(false),
+            DestinationType.PostgreSql => await PostgreSqlDestination.OpenAsync(destination, columns, connections, load, cancellationToken).ConfigureAwait(false),
             DestinationType.CsvFile => CsvFileDestination.Open(OutputPath(destination, workingDirectory), columns),
             DestinationType.JsonLinesFile => JsonLinesFileDestination.Open(OutputPath(destination, workingDirectory), columns),
             _ => throw new DataflowException($"Destination type '{destination.Type}' is not supported."),

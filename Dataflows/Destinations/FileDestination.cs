@@ -26,7 +26,7 @@ internal abstract class FileDestination(TemporaryOutputFile file, IAsyncDisposab
         return ValueTask.CompletedTask;
     }
 
-    public async Task<string?> CompleteAsync(CancellationToken cancellationToken)
+    public async Task<string?> CompleteAsync(DataflowResult counts, CancellationToken cancellationToken)
     {
         try
         {

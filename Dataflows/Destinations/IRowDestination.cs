@@ -10,7 +10,8 @@ internal interface IRowDestination : IAsyncDisposable
     ValueTask WriteAsync(object?[] values, CancellationToken cancellationToken);
 
     /// <summary>Makes the rows visible; returns the path of the file written, or null for a database.</summary>
-    Task<string?> CompleteAsync(CancellationToken cancellationToken);
+    /// <param name="counts">The run's counts, which a database destination records in its load ledger.</param>
+    Task<string?> CompleteAsync(DataflowResult counts, CancellationToken cancellationToken);
 
     /// <summary>For logs: what this destination is, without secrets.</summary>
     string Description { get; }

@@ -7,6 +7,7 @@ namespace Scheduler.Dataflows.Destinations;
 /// <summary>
 /// Loads rows with binary COPY inside one transaction that also holds the mode's statements (CREATE TABLE, TRUNCATE,
 /// the swap of a replacement table, the upsert from a staging table), so a run leaves all of its rows or nothing.
+/// With a <see cref="LoadIdentity"/>, the same transaction records the load in the <see cref="PostgreSqlLoadLedger"/>.
 /// </summary>
 internal sealed class PostgreSqlDestination : IRowDestination
 {
@@ -17,18 +18,27 @@ internal sealed class PostgreSqlDestination : IRowDestination
     private readonly NpgsqlBinaryImporter _importer;
     private readonly TableName _table;
     private readonly PostgreSqlLoadSteps _steps;
+    private readonly PostgreSqlLoadLedger? _ledger;
     private readonly ColumnType[] _types;
     private readonly NpgsqlDbType[] _dbTypes;
     private bool _completed;
 
     private PostgreSqlDestination(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBinaryImporter importer, TableName table, PostgreSqlLoadSteps steps, string description, IReadOnlyList<ColumnDefinition> columns)
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        NpgsqlBinaryImporter importer,
+        TableName table,
+        PostgreSqlLoadSteps steps,
+        PostgreSqlLoadLedger? ledger,
+        string description,
+        IReadOnlyList<ColumnDefinition> columns)
     {
         _connection = connection;
         _transaction = transaction;
         _importer = importer;
         _table = table;
         _steps = steps;
+        _ledger = ledger;
         _types = [.. columns.Select(c => c.Type)];
         _dbTypes = [.. columns.Select(c => PostgreSqlTableSchema.DbType(c.Type))];
         Description = description;
@@ -36,20 +46,25 @@ internal sealed class PostgreSqlDestination : IRowDestination
 
     public string Description { get; }
 
-    public static async Task<PostgreSqlDestination> OpenAsync(
-        DestinationDefinition destination, IReadOnlyList<ColumnDefinition> columns, IDatabaseConnections connections, CancellationToken cancellationToken)
+    /// <summary>What an earlier run with the identity <paramref name="load"/> recorded, or null when none loaded it.</summary>
+    public static async Task<DataflowResult?> FindEarlierLoadAsync(
+        DestinationDefinition destination, IDatabaseConnections connections, LoadIdentity load, CancellationToken cancellationToken)
     {
-        var connectionName = destination.Connection
-            ?? throw new DataflowException("The PostgreSql destination has no connection name.");
-        if (!TableName.TryParse(destination.Table ?? "", out var table, out var tableError))
-        {
-            throw new DataflowException(tableError);
-        }
+        var (connectionName, table) = Target(destination);
+        await using var connection = await ConnectAsync(connections, connectionName, cancellationToken).ConfigureAwait(false);
+        var ledger = await OpenLedgerAsync(connection, table, load, cancellationToken).ConfigureAwait(false);
+        return await Guard(() => ledger.FindAsync(connection, cancellationToken), $"Cannot read the load ledger for table '{table}'", cancellationToken).ConfigureAwait(false);
+    }
 
+    public static async Task<PostgreSqlDestination> OpenAsync(
+        DestinationDefinition destination, IReadOnlyList<ColumnDefinition> columns, IDatabaseConnections connections, LoadIdentity? load, CancellationToken cancellationToken)
+    {
+        var (connectionName, table) = Target(destination);
         var connection = await ConnectAsync(connections, connectionName, cancellationToken).ConfigureAwait(false);
         NpgsqlTransaction? transaction = null;
         try
         {
+            var ledger = load is null ? null : await OpenLedgerAsync(connection, table, load, cancellationToken).ConfigureAwait(false);
             transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var schema = await FindSchemaAsync(connection, transaction, table, cancellationToken).ConfigureAwait(false);
             if (schema is null && !destination.CreateTable)
@@ -70,7 +85,7 @@ internal sealed class PostgreSqlDestination : IRowDestination
                     cancellationToken)
                 .ConfigureAwait(false);
             var description = $"PostgreSQL table {table} (connection {connectionName}, mode {destination.Mode})";
-            return new PostgreSqlDestination(connection, transaction, importer, table, steps, description, columns);
+            return new PostgreSqlDestination(connection, transaction, importer, table, steps, ledger, description, columns);
         }
         catch
         {
@@ -111,7 +126,7 @@ internal sealed class PostgreSqlDestination : IRowDestination
         }
     }
 
-    public async Task<string?> CompleteAsync(CancellationToken cancellationToken)
+    public async Task<string?> CompleteAsync(DataflowResult counts, CancellationToken cancellationToken)
     {
         try
         {
@@ -123,9 +138,25 @@ internal sealed class PostgreSqlDestination : IRowDestination
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (_ledger is not null)
+            {
+                await _ledger.RecordAsync(_connection, _transaction, _table, counts, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw LoadFailed(exception);
+        }
+
+        // The one point where a cancel decides: asked for before it, everything rolls back; past it, the COMMIT runs
+        // to its end without the token (cancelling a COMMIT in flight leaves unknown whether it happened), and the
+        // step reports the rows it committed.
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            await _transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
         {
             throw LoadFailed(exception);
         }
@@ -189,6 +220,18 @@ internal sealed class PostgreSqlDestination : IRowDestination
             _ => throw new InvalidOperationException($"No PostgreSQL mapping for column type {_types[index]}."),
         };
     }
+
+    private static (string ConnectionName, TableName Table) Target(DestinationDefinition destination)
+    {
+        var connectionName = destination.Connection
+            ?? throw new DataflowException("The PostgreSql destination has no connection name.");
+        return TableName.TryParse(destination.Table ?? "", out var table, out var tableError)
+            ? (connectionName, table)
+            : throw new DataflowException(tableError);
+    }
+
+    private static Task<PostgreSqlLoadLedger> OpenLedgerAsync(NpgsqlConnection connection, TableName table, LoadIdentity load, CancellationToken cancellationToken) =>
+        Guard(() => PostgreSqlLoadLedger.OpenAsync(connection, table, load, cancellationToken), $"Cannot use the load ledger for table '{table}'", cancellationToken);
 
     private static async Task<NpgsqlConnection> ConnectAsync(IDatabaseConnections connections, string connectionName, CancellationToken cancellationToken)
     {

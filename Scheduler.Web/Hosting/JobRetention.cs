@@ -66,7 +66,7 @@ internal sealed partial class JobRetention(
         {
             if (!JobDirectories.IsJobId(folder.Name)
                 || folder.LastWriteTimeUtc >= endedBefore.UtcDateTime
-                || await runs.FindAsync(folder.Name, cancellationToken) is { Status: RunStatus.Queued or RunStatus.NotStarted or RunStatus.Running })
+                || await runs.FindAsync(folder.Name, cancellationToken) is { Status: RunStatus.Queued or RunStatus.NotStarted or RunStatus.Running or RunStatus.Cancelling })
             {
                 continue;
             }

@@ -20,7 +20,9 @@ public sealed record JobControlResult(JobControlOutcome Outcome, string? Status,
 /// <summary>
 /// Cancels and retries jobs. A cancel deletes the job in Hangfire: a queued job then never starts, and a running one
 /// sees its cancellation token fire within <c>CancellationCheckInterval</c>, after which the engine stops its tasks
-/// and records Cancelled.
+/// and records how the job ended. Until then the record says Cancelling. A step that has already committed its work
+/// (a load past its COMMIT) is not undone: when every step had finished, the job ends Completed and its log says the
+/// cancel came too late.
 /// </summary>
 public sealed class JobControl(JobQueries queries, JobLauncher launcher, IBackgroundJobClient jobs, IJobRunStore runs, TimeProvider time)
 {
@@ -31,20 +33,33 @@ public sealed class JobControl(JobQueries queries, JobLauncher launcher, IBackgr
             return new(JobControlOutcome.UnknownJob, null, null);
         }
 
+        if (found.Status == RunStatus.Cancelling)
+        {
+            return new(JobControlOutcome.Done, RunStatus.Cancelling.ToString(), null);
+        }
+
         if (found.HasEnded || !jobs.Delete(jobId))
         {
-            var now = await queries.FindAsync(jobId, cancellationToken) ?? found;
-            return new(JobControlOutcome.WrongState, now.Status.ToString(), $"The job {jobId} has already ended ({now.Status}); only a queued or running job can be cancelled.");
+            return await EndedAsync(jobId, found, "has already ended", cancellationToken);
         }
 
         if (found.Status == RunStatus.Running)
         {
-            return new(JobControlOutcome.Done, "Cancelling", null);
+            // The engine may have recorded the end between the look-up and the delete: then the cancel came too late.
+            return await runs.MarkCancellingAsync(jobId, CancellationToken.None)
+                ? new(JobControlOutcome.Done, RunStatus.Cancelling.ToString(), null)
+                : await EndedAsync(jobId, found, "finished before the cancel took effect", cancellationToken);
         }
 
         // No worker will touch a job deleted before it started: its record is closed here.
         await runs.FinishAsync(jobId, RunStatus.Cancelled, time.GetUtcNow(), $"cancelled before it started{(by is null ? "" : $" by {by}")}", CancellationToken.None);
         return new(JobControlOutcome.Done, RunStatus.Cancelled.ToString(), null);
+    }
+
+    private async Task<JobControlResult> EndedAsync(string jobId, FoundJob found, string what, CancellationToken cancellationToken)
+    {
+        var now = await queries.FindAsync(jobId, cancellationToken) ?? found;
+        return new(JobControlOutcome.WrongState, now.Status.ToString(), $"The job {jobId} {what} ({now.Status}); only a queued or running job can be cancelled.");
     }
 
     public async Task<JobControlResult> RetryAsync(string jobId, CancellationToken cancellationToken)

@@ -75,8 +75,21 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
 
         using var connection = storage.GetConnection();
         var state = connection.GetStateData(jobId)?.Name;
-        return new(run, JobStatusMapper.FromHangfireState(state) ?? run.Status, state);
+        return new(run, StatusOf(run, state), state);
     }
+
+    /// <summary>
+    /// The job's own record decides once the engine has recorded how the job ended, and while a cancel is under way:
+    /// Hangfire says Deleted the moment a running job is cancelled, long before its steps have stopped, and keeps
+    /// saying it when the job then ends Completed because its last step had committed before the cancel reached it.
+    /// </summary>
+    private static RunStatus StatusOf(JobRun run, string? state) => JobStatusMapper.FromHangfireState(state) switch
+    {
+        _ when run.FinishedAt is not null || run.Status == RunStatus.Cancelling => run.Status,
+        RunStatus.Cancelled when run.Status == RunStatus.Running => RunStatus.Cancelling,
+        { } live => live,
+        null => run.Status,
+    };
 
     private static JobDetailsResponse Details(FoundJob found, Func<string?, string?> mask)
     {

@@ -95,6 +95,10 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
 
     private string Name(int position) => stepPrefix + Order[position].Name;
 
+    // Step names repeat when one child workflow runs under two RunWorkflow tasks; their folders never do.
+    private string StepKey(TaskDefinition task) =>
+        Path.GetRelativePath(settings.JobDirectory, Path.Combine(directory, task.Name)).Replace(Path.DirectorySeparatorChar, '/');
+
     private bool DependenciesEnded(int position, StepRun[] steps) =>
         _graph.DependenciesOf(Order[position].Name).All(d => steps[IndexOf(d)].Status is not (StepStatus.Pending or StepStatus.Running));
 
@@ -148,7 +152,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
         {
             for (var attempt = 1; ; attempt++)
             {
-                var (outputs, error) = await AttemptAsync(task, name, runToken);
+                var (outputs, error) = await AttemptAsync(task, name, attempt, runToken);
                 if (outputs is not null)
                 {
                     step = step with { Status = StepStatus.Completed, FinishedAt = settings.Time.GetUtcNow(), Outputs = outputs };
@@ -186,7 +190,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
     }
 
     /// <summary>One try of a task: its outputs, or the reason it failed. Cancellation of the run is thrown, not returned.</summary>
-    private async Task<(IReadOnlyDictionary<string, object?>? Outputs, string? Error)> AttemptAsync(TaskDefinition task, string name, CancellationToken runToken)
+    private async Task<(IReadOnlyDictionary<string, object?>? Outputs, string? Error)> AttemptAsync(TaskDefinition task, string name, int number, CancellationToken runToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(runToken);
         if (task.Timeout is { } limit)
@@ -203,6 +207,8 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
             {
                 VisibleValues = visible,
                 ChildWorkflows = this,
+                StepKey = StepKey(task),
+                Attempt = number,
             };
             return (await type.RunAsync(context, attempt.Token), null);
         }
@@ -223,11 +229,23 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
         }
     }
 
+    /// <summary>
+    /// How the run ended, from what its steps did: a cancel that reached no step (it came after the last one had
+    /// finished, a load's COMMIT included) does not make a job Cancelled whose work was all done.
+    /// </summary>
     private (RunStatus, string?) Outcome(StepRun[] steps, CancellationTokenSource timeout, CancellationToken jobToken)
     {
         if (jobToken.IsCancellationRequested)
         {
-            return (RunStatus.Cancelled, "the job was cancelled");
+            if (steps.Any(s => s.Status is StepStatus.Cancelled or StepStatus.Failed))
+            {
+                return (RunStatus.Cancelled, "the job was cancelled");
+            }
+
+            if (stepPrefix.Length == 0)
+            {
+                settings.Log.Write(null, LogLevel.Warning, "The cancel came too late: every step had already finished, and what they did stays done");
+            }
         }
 
         if (timeout.IsCancellationRequested)
@@ -268,6 +286,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
 /// <summary>What every graph run of one job shares.</summary>
 internal sealed record GraphRunSettings(
     string JobId,
+    string JobDirectory,
     TaskRegistry Tasks,
     Func<string, WorkflowDefinition?> Workflows,
     JobLogWriter Log,

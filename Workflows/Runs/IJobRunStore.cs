@@ -14,6 +14,12 @@ public interface IJobRunStore
 
     Task FinishAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Marks a running job <see cref="RunStatus.Cancelling"/> until its engine records how it ended; false when the
+    /// job had already ended, which the mark then leaves as it is.
+    /// </summary>
+    Task<bool> MarkCancellingAsync(string jobId, CancellationToken cancellationToken);
+
     Task<JobRun?> FindAsync(string jobId, CancellationToken cancellationToken);
 
     /// <summary>Sets the workflow version and the retried job where given (null leaves a field as it is).</summary>

@@ -18,6 +18,7 @@ public sealed class InMemoryJobRunStore : IJobRunStore
         // What the API wrote when it made the job stays: its parameters as shown (secrets masked) and its links.
         _runs.AddOrUpdate(run.JobId, run, (_, existing) => run with
         {
+            Status = existing.Status == RunStatus.Cancelling ? existing.Status : run.Status,
             CreatedAt = existing.CreatedAt,
             Parameters = existing.Parameters,
             WorkflowVersion = run.WorkflowVersion ?? existing.WorkflowVersion,
@@ -41,6 +42,17 @@ public sealed class InMemoryJobRunStore : IJobRunStore
     {
         Update(jobId, run => run with { Status = status, FinishedAt = finishedAt, Error = error });
         return Task.CompletedTask;
+    }
+
+    public Task<bool> MarkCancellingAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var marked = false;
+        Update(jobId, run =>
+        {
+            marked = run.FinishedAt is null;
+            return marked ? run with { Status = RunStatus.Cancelling } : run;
+        });
+        return Task.FromResult(marked);
     }
 
     public Task<JobRun?> FindAsync(string jobId, CancellationToken cancellationToken) =>

@@ -8,6 +8,9 @@ public enum RunStatus
     Queued,
     NotStarted,
     Running,
+
+    /// <summary>A cancel was asked for while the job ran; it still runs until its steps have stopped.</summary>
+    Cancelling,
     Completed,
     Failed,
     Cancelled,

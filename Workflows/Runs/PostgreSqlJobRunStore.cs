@@ -80,7 +80,8 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
             """
             INSERT INTO scheduler.job_runs (job_id, workflow, status, created_at, parameters, started_at)
             VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (job_id) DO UPDATE SET status = EXCLUDED.status, started_at = EXCLUDED.started_at,
+            ON CONFLICT (job_id) DO UPDATE SET started_at = EXCLUDED.started_at,
+                status = CASE WHEN job_runs.status = 'Cancelling' THEN job_runs.status ELSE EXCLUDED.status END,
                 finished_at = NULL, error = NULL;
             """,
             connection,
@@ -91,7 +92,8 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // A job delivered again (a worker died) starts its steps afresh.
+        // A cancel that came while the worker was still getting ready is kept. A job delivered again (a worker died)
+        // starts its steps afresh.
         await using (var clear = new NpgsqlCommand("DELETE FROM scheduler.job_steps WHERE job_id = $1", connection, transaction))
         {
             clear.Parameters.Add(new() { Value = run.JobId });
@@ -126,6 +128,16 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         command.Parameters.Add(new() { Value = finishedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> MarkCancellingAsync(string jobId, CancellationToken cancellationToken)
+    {
+        // The engine's finish sets finished_at: a job that ended meanwhile keeps the status it ended with.
+        await using var command = dataSource.CreateCommand(
+            "UPDATE scheduler.job_runs SET status = $2 WHERE job_id = $1 AND finished_at IS NULL");
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = nameof(RunStatus.Cancelling) });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     public async Task<JobRun?> FindAsync(string jobId, CancellationToken cancellationToken)

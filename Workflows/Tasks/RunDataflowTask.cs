@@ -69,8 +69,16 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
         List<string> rejectedRowsPaths = [], outputPaths = [];
         for (var i = 0; i < files.Count; i++)
         {
-            var result = await RunOneAsync(dataflow, files, i, WorkingDirectory(context, files, i), cancellationToken);
-            context.Logger.LogDataflowDone(name, files[i], result.RowsRead, result.RowsWritten, result.RowsRejected);
+            var result = await RunOneAsync(dataflow, files, i, context, cancellationToken);
+            if (result.LoadedBefore is { } loadedAt)
+            {
+                context.Logger.LogDataflowLoadedBefore(name, files[i], loadedAt, result.RowsRead, result.RowsWritten, result.RowsRejected);
+            }
+            else
+            {
+                context.Logger.LogDataflowDone(name, files[i], result.RowsRead, result.RowsWritten, result.RowsRejected);
+            }
+
             rowsRead += result.RowsRead;
             rowsWritten += result.RowsWritten;
             rowsRejected += result.RowsRejected;
@@ -92,11 +100,17 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
     }
 
     private async Task<DataflowResult> RunOneAsync(
-        DataflowDefinition dataflow, IReadOnlyList<string> files, int index, string workingDirectory, CancellationToken cancellationToken)
+        DataflowDefinition dataflow, IReadOnlyList<string> files, int index, TaskRunContext context, CancellationToken cancellationToken)
     {
+        // The job's id, the step and the file name the load across deliveries of the job: a load that committed
+        // before its worker died is found in the destination's ledger and not made again.
+        var request = new DataflowRunRequest(dataflow, files[index], WorkingDirectory(context, files, index))
+        {
+            Load = new LoadIdentity(context.JobId, context.StepKey, FileKey(context, files[index])) { Attempt = context.Attempt },
+        };
         try
         {
-            return await runner.RunAsync(new DataflowRunRequest(dataflow, files[index], workingDirectory), cancellationToken);
+            return await runner.RunAsync(request, cancellationToken);
         }
         catch (DataflowException e) when (files.Count > 1)
         {
@@ -107,6 +121,16 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
         {
             throw new TaskFailedException(e.Message, e);
         }
+    }
+
+    /// <summary>The file's path relative to the step's folder, which stays the same when the job runs again; the full path for a file outside it.</summary>
+    private static string FileKey(TaskRunContext context, string file)
+    {
+        var full = Path.GetFullPath(file, context.JobDirectory);
+        var relative = Path.GetRelativePath(context.JobDirectory, full);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)
+            ? full
+            : relative.Replace(Path.DirectorySeparatorChar, '/');
     }
 
     private static string? TableProblem(DataflowDefinition dataflow) => dataflow.Destination.Type == DestinationType.PostgreSql

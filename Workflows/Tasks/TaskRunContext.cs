@@ -20,6 +20,15 @@ public sealed record TaskRunContext(
 
     public IChildWorkflowRunner? ChildWorkflows { get; init; }
 
+    /// <summary>
+    /// The step as the same job names it again when it is delivered again: the task's folder under the job's folder
+    /// and its name (<c>RunDataflow1</c>, or <c>RunWorkflow1/RunDataflow1</c> inside a child workflow).
+    /// </summary>
+    public string StepKey { get; init; } = TaskName;
+
+    /// <summary>Which try of the task this is: 1, then 2 and on when it has a retry policy.</summary>
+    public int Attempt { get; init; } = 1;
+
     public string GetString(string input) =>
         Inputs.TryGetValue(input, out var value) && value is not null
             ? Convert.ToString(value, CultureInfo.InvariantCulture)!

@@ -157,6 +157,100 @@ public sealed class PostgreSqlLoadModeTests : IAsyncLifetime, IDisposable
         (await ScalarAsync<string>("SELECT customer FROM orders_latest WHERE id = 9999")).Should().Be("untouched");
     }
 
+    [Theory]
+    [InlineData(LoadMode.Append)]
+    [InlineData(LoadMode.Truncate)]
+    [InlineData(LoadMode.Replace)]
+    [InlineData(LoadMode.Upsert)]
+    public async Task A_load_identity_run_again_loads_nothing_and_reports_the_recorded_counts(LoadMode mode)
+    {
+        var load = new LoadIdentity("41", "RunDataflow1", "downloads/items.csv") { Attempt = 2 };
+        const string Csv = "id,name\n3,three\nbad,row\n4,four\n";
+        var first = await RunAsync(mode, Csv, load: load, maxErrors: 1);
+        // Changes a second load would undo (or, for Append, refuse: the keys are taken) show that it did not happen.
+        await ExecuteAsync("UPDATE items SET name = 'changed' WHERE id = 3; INSERT INTO items VALUES (99, 'added later')");
+        var before = await NamesAsync();
+
+        var again = await RunAsync(mode, Csv, load: load, maxErrors: 1);
+
+        first.LoadedBefore.Should().BeNull();
+        (first.RowsRead, first.RowsWritten, first.RowsRejected).Should().Be((3, 2, 1));
+        again.LoadedBefore.Should().NotBeNull();
+        (again.RowsRead, again.RowsWritten, again.RowsRejected).Should().Be((3, 2, 1));
+        (await NamesAsync()).Should().Equal(before);
+        (await ScalarAsync<string>("SELECT concat_ws(' ', job_id, step, file, attempt, target_table, rows_read, rows_written, rows_rejected) FROM scheduler_ledger"))
+            .Should().Be("41 RunDataflow1 downloads/items.csv 2 public.items 3 2 1");
+    }
+
+    [Fact]
+    public async Task Another_file_or_step_of_the_same_job_is_a_load_of_its_own()
+    {
+        await RunAsync(LoadMode.Append, "id,name\n3,three\n", load: new LoadIdentity("42", "RunDataflow1", "1.csv"));
+
+        var otherFile = await RunAsync(LoadMode.Append, "id,name\n4,four\n", load: new LoadIdentity("42", "RunDataflow1", "2.csv"));
+        var otherStep = await RunAsync(LoadMode.Append, "id,name\n5,five\n", load: new LoadIdentity("42", "RunWorkflow1/RunDataflow1", "1.csv"));
+
+        otherFile.LoadedBefore.Should().BeNull();
+        otherStep.LoadedBefore.Should().BeNull();
+        (await NamesAsync()).Should().Equal("1:old one", "2:old two", "3:three", "4:four", "5:five");
+    }
+
+    [Fact]
+    public async Task A_failed_load_leaves_no_record_so_that_its_next_try_loads()
+    {
+        var load = new LoadIdentity("43", "RunDataflow1", "items.csv");
+        var failing = () => RunAsync(LoadMode.Append, "id,name\n1,taken\n", load: load);
+        await failing.Should().ThrowAsync<DataflowException>().WithMessage("*duplicate key*");
+
+        var next = await RunAsync(LoadMode.Append, "id,name\n3,three\n", load: load with { Attempt = 2 });
+
+        next.LoadedBefore.Should().BeNull();
+        (await NamesAsync()).Should().Equal("1:old one", "2:old two", "3:three");
+    }
+
+    [Fact]
+    public async Task Ledger_records_older_than_the_retention_are_removed_by_the_next_load()
+    {
+        await RunAsync(LoadMode.Append, "id,name\n3,three\n", load: new LoadIdentity("44", "RunDataflow1", "old.csv"));
+        await ExecuteAsync("UPDATE scheduler_ledger SET loaded_at = now() - interval '31 days'");
+        await RunAsync(LoadMode.Append, "id,name\n4,four\n", load: new LoadIdentity("44", "RunDataflow1", "recent.csv"));
+        await ExecuteAsync("INSERT INTO scheduler_ledger (job_id, step, file, attempt, target_table, rows_read, rows_written, rows_rejected, rows_filtered, loaded_at) " +
+            "SELECT '44', 'RunDataflow1', 'kept.csv', 1, 'public.items', 0, 0, 0, 0, now() - interval '29 days'");
+
+        await RunAsync(LoadMode.Append, "id,name\n5,five\n", load: new LoadIdentity("44", "RunDataflow1", "last.csv"));
+
+        (await ScalarAsync<string>("SELECT string_agg(file, ',' ORDER BY file) FROM scheduler_ledger")).Should().Be("kept.csv,last.csv,recent.csv");
+    }
+
+    [Fact]
+    public async Task Two_runs_of_one_load_identity_at_once_load_the_rows_once_and_the_later_commit_fails()
+    {
+        var load = new LoadIdentity("45", "RunDataflow1", "items.csv");
+        var fifo = Path.Combine(_files.WorkingDirectory, "held.csv");
+        using (var mkfifo = Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        // The first run has looked for a record (none) before it opens its file, which waits for a writer; the second
+        // run loads and commits meanwhile.
+        var runner = new DataflowRunner(new TestConnections(_connectionString), NullLogger<DataflowRunner>.Instance);
+        var held = Task.Run(() => runner.RunAsync(
+            new DataflowRunRequest(Definition(Items, Destination(LoadMode.Upsert, "items")), fifo, _files.WorkingDirectory) { Load = load }, CancellationToken.None));
+        DataflowResult second;
+        await using (var writer = new StreamWriter(fifo))
+        {
+            second = await RunAsync(LoadMode.Upsert, "id,name\n3,three\n", load: load);
+            await writer.WriteAsync("id,name\n3,three again\n");
+        }
+
+        var outcome = () => held;
+
+        await outcome.Should().ThrowAsync<DataflowException>().WithMessage("Another run of job 45 loaded items.csv*loaded nothing*");
+        second.LoadedBefore.Should().BeNull();
+        (await NamesAsync()).Should().Equal("1:old one", "2:old two", "3:three");
+    }
+
     private async Task<int> WaitForCopyInProgressAsync()
     {
         // pg_stat_progress_copy shows the COPY once rows have reached the server: the load is then truly under way.
@@ -177,11 +271,13 @@ public sealed class PostgreSqlLoadModeTests : IAsyncLifetime, IDisposable
         throw new TimeoutException("The COPY never showed progress.");
     }
 
-    private Task<DataflowResult> RunAsync(LoadMode mode, string csv, string table = "items", bool createTable = false, SourceDefinition? source = null)
+    private Task<DataflowResult> RunAsync(
+        LoadMode mode, string csv, string table = "items", bool createTable = false, SourceDefinition? source = null, LoadIdentity? load = null, int maxErrors = 0)
     {
         var input = _files.Write($"{Guid.NewGuid():N}.csv", csv);
         var runner = new DataflowRunner(new TestConnections(_connectionString), NullLogger<DataflowRunner>.Instance);
-        return runner.RunAsync(new DataflowRunRequest(Definition(source ?? Items, Destination(mode, table, createTable)), input, _files.WorkingDirectory), CancellationToken.None);
+        var request = new DataflowRunRequest(Definition(source ?? Items, Destination(mode, table, createTable), maxErrors), input, _files.WorkingDirectory) { Load = load };
+        return runner.RunAsync(request, CancellationToken.None);
     }
 
     private static DestinationDefinition Destination(LoadMode mode, string table, bool createTable = false) => new()

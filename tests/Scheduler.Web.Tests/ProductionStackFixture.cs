@@ -79,6 +79,16 @@ public sealed class ProductionStackFixture : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>A connection whose open transaction keeps everyone from writing to <paramref name="table"/> until it is closed.</summary>
+    public async Task<NpgsqlConnection> HoldAsync(string connectionString, string table)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"BEGIN; LOCK TABLE {table} IN SHARE MODE", connection);
+        await command.ExecuteNonQueryAsync();
+        return connection;
+    }
+
     private static int ClosedPort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -270,6 +270,29 @@ public sealed class TaskGraphExecutionTests : IDisposable
         (await StatusesAsync()).Values.Should().Equal(StepStatus.Cancelled, StepStatus.Cancelled);
     }
 
+    [Fact]
+    public async Task A_cancel_that_comes_after_the_last_step_committed_leaves_the_job_Completed_and_says_it_came_too_late()
+    {
+        using var cancel = new CancellationTokenSource();
+        // The last step is a load past its COMMIT when the cancel comes: it still reports what it did.
+        var work = Work(async (context, _) =>
+        {
+            if (context.TaskName == "Load")
+            {
+                await cancel.CancelAsync();
+            }
+
+            return Outputs(("rowsWritten", 2_000_000L));
+        });
+        var workflow = Workflow("""[ { "name": "First", "type": "Work" }, { "name": "Load", "type": "Work", "dependsOn": [ "First" ] } ]""");
+
+        var result = await RunAsync(workflow, TestTasks.Workflows(), [work], cancel.Token);
+
+        result.Status.Should().Be(RunStatus.Completed);
+        (await StatusesAsync()).Values.Should().Equal(StepStatus.Completed, StepStatus.Completed);
+        _log.Lines.Should().Contain(l => l.Step == null && l.Message.Contains("The cancel came too late", StringComparison.Ordinal));
+    }
+
     private static WorkflowDefinition Workflow(string tasks, string extra = "") => TestTasks.Load($$"""
         { "name": "w", {{extra}} "variables": [ { "name": "mode", "type": "string", "default": "strict" } ], "tasks": {{tasks}} }
         """);

@@ -146,6 +146,24 @@ public sealed class PostgreSqlJobRunStoreTests(JobRunDatabase database) : IClass
     }
 
     [Fact]
+    public async Task A_running_job_marked_Cancelling_stays_so_until_it_finishes_and_a_finished_one_is_not_marked()
+    {
+        await _store.StartAsync(Started([StepRun.Pending("Load", "RunDataflow")]), CancellationToken.None);
+
+        (await _store.MarkCancellingAsync(_jobId, CancellationToken.None)).Should().BeTrue();
+        await _store.StartAsync(Started([StepRun.Pending("Load", "RunDataflow")]), CancellationToken.None);
+        var stopping = await _store.FindAsync(_jobId, CancellationToken.None);
+        var listed = await _store.ListAsync(new JobRunQuery(RunStatus.Cancelling, null, null, null, 10, 0), CancellationToken.None);
+        await _store.FinishAsync(_jobId, RunStatus.Completed, StartedUtc.AddMinutes(1), null, CancellationToken.None);
+        var markedLate = await _store.MarkCancellingAsync(_jobId, CancellationToken.None);
+
+        stopping!.Status.Should().Be(RunStatus.Cancelling, "a worker that starts the job after the cancel keeps it");
+        listed.Runs.Select(r => r.JobId).Should().Contain(_jobId);
+        markedLate.Should().BeFalse();
+        (await _store.FindAsync(_jobId, CancellationToken.None))!.Status.Should().Be(RunStatus.Completed);
+    }
+
+    [Fact]
     public async Task Find_of_an_unknown_job_is_null()
     {
         (await _store.FindAsync("no-such-job", CancellationToken.None)).Should().BeNull();
