@@ -32,10 +32,12 @@ builder.Services.AddTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRouteAndQueryTextCheck();
 
 if (app.ServesApi())
 {
