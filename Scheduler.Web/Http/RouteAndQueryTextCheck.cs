@@ -3,7 +3,8 @@ namespace Scheduler.Web.Http;
 /// <summary>
 /// Refuses a request whose route values or query string hold text that <see cref="InputText"/> refuses (a NUL
 /// from <c>%00</c>), with a 400 problem naming each value, before an endpoint can pass it to the storage. JSON bodies
-/// get the same check from <see cref="JsonBody"/>.
+/// get the same check from <see cref="JsonBody"/>. Kestrel itself refuses a <c>%00</c> in the path (a bare 400);
+/// route values are checked all the same, so that the rule holds behind any server or proxy that decodes the path.
 /// </summary>
 public static class RouteAndQueryTextCheck
 {
