@@ -54,12 +54,15 @@ public static class JsonBody
             return (default, Refused("body", contentTypeHint));
         }
 
-        if (await ReadAtMostAsync(request, maxBytes, cancellationToken) is not { } json)
+        if (await ReadAtMostAsync(request, maxBytes, cancellationToken) is not { } body)
         {
             var problems = new ProblemList();
             problems.Add("body", $"the body is larger than {Size(maxBytes)}, the most this endpoint accepts");
             return (default, Refused(problems, StatusCodes.Status413PayloadTooLarge, "The request body is too large"));
         }
+
+        // Some clients (Windows PowerShell, .NET writers with Encoding.UTF8) start the body with a byte order mark.
+        var json = body.Span.StartsWith(Encoding.UTF8.Preamble) ? body[Encoding.UTF8.Preamble.Length..] : body;
 
         if (json.IsEmpty || json.Span.IndexOfAnyExcept(" \t\r\n"u8) < 0)
         {

@@ -45,6 +45,17 @@ public sealed class RequestLimitsTests(RequestLimitsTests.Fixture fixture) : ICl
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task Body_that_starts_with_a_byte_order_mark_is_read()
+    {
+        var content = new ByteArrayContent([.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes($"{{\"user\":\"admin\",\"password\":\"{SchedulerApp.AdminPassword}\"}}")]);
+        content.Headers.ContentType = new("application/json");
+
+        var response = await fixture.Admin.PostAsync("/api/account/login", content);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
     [Theory]
     [InlineData("/api/jobs")]
     [InlineData("/api/workflows/validate")]
