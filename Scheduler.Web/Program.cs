@@ -15,6 +15,9 @@ if (PasswordHashCommand.TryRun(args))
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddProblemDetails();
+
+// A background loop that fails must not take the API and the workers down with it; each loop logs and retries.
+builder.Services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
 builder.Services.AddAccounts();
 builder.Services.AddDashboard();
@@ -29,10 +32,12 @@ builder.Services.AddTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRouteAndQueryTextCheck();
 
 if (app.ServesApi())
 {

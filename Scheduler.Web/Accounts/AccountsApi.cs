@@ -12,7 +12,7 @@ public static class AccountsApi
         group.MapPost("/login", async Task<Results<Ok<LoginResponse>, ValidationProblem, ProblemHttpResult>> (
                 HttpContext context, LoginService logins, TokenIssuer tokens, CancellationToken cancellationToken) =>
             {
-                var (login, invalid) = await JsonBody.ReadAsync(context.Request, WebJsonContext.Default.LoginRequest, cancellationToken);
+                var (login, invalid) = await JsonBody.ReadAsync(context.Request, WebJsonContext.Default.LoginRequest, RequestLimits.LoginBytes, cancellationToken);
                 if (invalid is not null)
                 {
                     return invalid;

@@ -20,8 +20,10 @@ public static class AccountsSetup
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenIssuer>((bearer, tokens) =>
+            .Configure<TokenIssuer, IHostEnvironment>((bearer, tokens, environment) =>
             {
+                // Why a token failed (expired, bad signature) helps an attacker probe; only a developer needs it.
+                bearer.IncludeErrorDetails = environment.IsDevelopment();
                 bearer.MapInboundClaims = false;
                 bearer.TokenValidationParameters.ValidIssuer = TokenIssuer.Issuer;
                 bearer.TokenValidationParameters.ValidAudience = TokenIssuer.Audience;

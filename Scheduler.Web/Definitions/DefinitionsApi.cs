@@ -32,7 +32,7 @@ public static class DefinitionsApi
                 string name, DefinitionEditor editor, CancellationToken cancellationToken) =>
                 await editor.HistoryAsync(kind, name, cancellationToken) is { Count: > 0 } history ? TypedResults.Ok(history) : Unknown(label, name, null));
 
-        group.MapPost("/validate", async Task<Results<Ok<DefinitionValidation>, ValidationProblem>> (
+        group.MapPost("/validate", async Task<Results<Ok<DefinitionValidation>, ProblemHttpResult>> (
                 HttpRequest request, DefinitionEditor editor, CancellationToken cancellationToken) =>
             {
                 var (json, invalid) = await ReadDocumentAsync(request, cancellationToken);
@@ -46,7 +46,7 @@ public static class DefinitionsApi
             })
             .Accepts<object>("application/json");
 
-        group.MapPut("/{name}", async Task<Results<Ok<DefinitionResponse>, ValidationProblem>> (
+        group.MapPut("/{name}", async Task<Results<Ok<DefinitionResponse>, ValidationProblem, ProblemHttpResult>> (
                 string name, HttpRequest request, ClaimsPrincipal user, DefinitionEditor editor, CancellationToken cancellationToken) =>
             {
                 var (json, invalid) = await ReadDocumentAsync(request, cancellationToken);
@@ -74,17 +74,8 @@ public static class DefinitionsApi
             .RequireAuthorization(Roles.CanAdminister);
     }
 
-    private static async Task<(string? Json, ValidationProblem? Problem)> ReadDocumentAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!request.HasJsonContentType())
-        {
-            return (null, JsonBody.Invalid("body", "send the definition as a JSON body with Content-Type: application/json"));
-        }
-
-        using var reader = new StreamReader(request.Body);
-        var json = await reader.ReadToEndAsync(cancellationToken);
-        return string.IsNullOrWhiteSpace(json) ? (null, JsonBody.Invalid("body", "the body is empty")) : (json, null);
-    }
+    private static Task<(string? Json, ProblemHttpResult? Problem)> ReadDocumentAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        JsonBody.ReadTextAsync(request, "send the definition as a JSON body with Content-Type: application/json", RequestLimits.DefinitionBytes, cancellationToken);
 
     private static ProblemHttpResult Unknown(string label, string name, int? version) =>
         TypedResults.Problem(

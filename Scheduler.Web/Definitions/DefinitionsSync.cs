@@ -7,7 +7,7 @@ namespace Scheduler.Web.Definitions;
 /// step with saves made on other nodes. Jobs and run requests also refresh before they read a definition; this
 /// loop is for everything else that reads the catalogs (validation of workflows against changed dataflows).
 /// </summary>
-internal sealed class DefinitionsSync(
+internal sealed partial class DefinitionsSync(
     IDefinitionStore store, DefinitionsLocation location, WorkflowCatalog workflows, ILogger<DefinitionsSync> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
@@ -29,11 +29,14 @@ internal sealed class DefinitionsSync(
             {
                 await workflows.RefreshAsync(stoppingToken);
             }
-            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                // The next tick tries again; until then the last definitions loaded stay in use.
-                logger.LogWarning(e, "Could not refresh the definitions");
+                // Whatever the cause, the next tick tries again; until then the last definitions loaded stay in use.
+                LogRefreshFailed(logger, exception);
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh the definitions; the next attempt is in two seconds")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 }

@@ -28,7 +28,7 @@ internal sealed partial class JobRetention(
             {
                 await PurgeAsync(stoppingToken);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 // The next hour tries again; a purge that fails never stops the service.
                 LogPurgeFailed(logger, exception);

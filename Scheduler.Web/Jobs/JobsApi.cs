@@ -16,7 +16,7 @@ public static class JobsApi
         group.MapPost("/", async Task<Results<Accepted<JobAccepted>, Ok<JobAccepted>, ValidationProblem, ProblemHttpResult>> (
                 HttpRequest request, JobLauncher launcher, CancellationToken cancellationToken) =>
             {
-                var (body, invalid) = await JsonBody.ReadAsync(request, WebJsonContext.Default.RunJobRequest, cancellationToken);
+                var (body, invalid) = await JsonBody.ReadAsync(request, WebJsonContext.Default.RunJobRequest, RequestLimits.RunRequestBytes, cancellationToken);
                 if (invalid is not null)
                 {
                     return invalid;

@@ -23,6 +23,12 @@ public sealed record RunRequestCheck(
 /// </summary>
 public sealed class RunRequestChecker(WorkflowCatalog workflows, ParameterBinder binder)
 {
+    /// <summary>The most parameters one request may set; a workflow has a handful of variables and task inputs.</summary>
+    public const int MaxParameters = 100;
+
+    /// <summary>The longest value (in characters) of one parameter: every value is kept with the job and shown in its details and lists.</summary>
+    public const int MaxValueLength = 4096;
+
     /// <summary>Checks against the definitions as they are now on any node (the catalog is refreshed first).</summary>
     public async Task<RunRequestCheck> CheckAsync(string? workflowName, IReadOnlyList<RunJobParameter?>? parameters, CancellationToken cancellationToken)
     {
@@ -37,6 +43,11 @@ public sealed class RunRequestChecker(WorkflowCatalog workflows, ParameterBinder
             return workflows.ProblemsOf(workflowName) is { } definitionProblems
                 ? Refused(workflowFound: true, "workflow", [.. definitionProblems.Select(p => $"the workflow '{workflowName}' is invalid and cannot run: {p}")])
                 : Refused(workflowFound: false, "workflow", $"there is no workflow named '{workflowName}'; known: {string.Join(", ", workflows.All.Select(w => w.Name))}");
+        }
+
+        if (parameters?.Count > MaxParameters)
+        {
+            return Refused(workflowFound: true, "parameters", $"a request sets at most {MaxParameters} parameters; this one sets {parameters.Count}");
         }
 
         var problems = new ProblemList();
@@ -77,9 +88,15 @@ public sealed class RunRequestChecker(WorkflowCatalog workflows, ParameterBinder
                 problems.Add($"parameters[{i}].value", "the value must be a string, a number or a boolean");
             }
 
+            var value = ScalarValues.ToText(parameter.Value);
+            if (value?.Length > MaxValueLength)
+            {
+                problems.Add($"parameters[{i}].value", $"the value is {value.Length} characters long; the most a parameter value may have is {MaxValueLength}");
+            }
+
             if (problems.Count == before)
             {
-                assignments.Add((i, new(parameter.ActionName!, parameter.Parameters!, ScalarValues.ToText(parameter.Value))));
+                assignments.Add((i, new(parameter.ActionName!, parameter.Parameters!, value)));
             }
         }
 

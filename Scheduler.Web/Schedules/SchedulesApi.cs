@@ -22,10 +22,10 @@ public static class SchedulesApi
                 await schedules.FindAsync(id, cancellationToken) is { } schedule ? TypedResults.Ok(schedule) : UnknownSchedule(id))
             .WithName("GetSchedule");
 
-        group.MapPut("/{id}", async Task<Results<Created<ScheduleResponse>, Ok<ScheduleResponse>, ValidationProblem>> (
+        group.MapPut("/{id}", async Task<Results<Created<ScheduleResponse>, Ok<ScheduleResponse>, ValidationProblem, ProblemHttpResult>> (
                 string id, HttpRequest request, RecurringSchedules schedules, CancellationToken cancellationToken) =>
             {
-                var (body, invalid) = await JsonBody.ReadAsync(request, WebJsonContext.Default.ScheduleRequest, cancellationToken);
+                var (body, invalid) = await JsonBody.ReadAsync(request, WebJsonContext.Default.ScheduleRequest, RequestLimits.ScheduleBytes, cancellationToken);
                 if (invalid is not null)
                 {
                     return invalid;

@@ -28,8 +28,7 @@ public sealed class InMemoryDefinitionStore(TimeProvider time) : IDefinitionStor
     {
         lock (_gate)
         {
-            var versions = VersionsOf(kind, name);
-            if (versions.Count == 0 || versions[^1].IsDeleted)
+            if (!_versions.TryGetValue(Key(kind, name), out var versions) || versions[^1].IsDeleted)
             {
                 return Task.FromResult(false);
             }
@@ -52,7 +51,7 @@ public sealed class InMemoryDefinitionStore(TimeProvider time) : IDefinitionStor
     {
         lock (_gate)
         {
-            var versions = VersionsOf(kind, name);
+            var versions = ExistingVersionsOf(kind, name);
             return Task.FromResult(version is { } wanted ? versions.FirstOrDefault(v => v.Version == wanted) : versions.LastOrDefault());
         }
     }
@@ -61,16 +60,22 @@ public sealed class InMemoryDefinitionStore(TimeProvider time) : IDefinitionStor
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<StoredDefinition>>([.. Enumerable.Reverse(VersionsOf(kind, name))]);
+            return Task.FromResult<IReadOnlyList<StoredDefinition>>([.. Enumerable.Reverse(ExistingVersionsOf(kind, name))]);
         }
     }
 
     public Task<string> ChangeStampAsync(DefinitionKind kind, CancellationToken cancellationToken) =>
         Task.FromResult(Interlocked.Read(ref _changes).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    // Reads must not add an empty history: every entry of the map is taken to have a latest version.
+    private List<StoredDefinition> ExistingVersionsOf(DefinitionKind kind, string name) =>
+        _versions.TryGetValue(Key(kind, name), out var versions) ? versions : [];
+
+    private static (DefinitionKind, string) Key(DefinitionKind kind, string name) => (kind, name.ToLowerInvariant());
+
     private List<StoredDefinition> VersionsOf(DefinitionKind kind, string name)
     {
-        var key = (kind, name.ToLowerInvariant());
+        var key = Key(kind, name);
         if (!_versions.TryGetValue(key, out var versions))
         {
             _versions[key] = versions = [];

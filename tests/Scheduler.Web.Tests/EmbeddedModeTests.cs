@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 using static Scheduler.Web.Tests.JobsClient;
 
@@ -19,6 +20,23 @@ public sealed class EmbeddedModeTests
         outputs.GetProperty("rowsWritten").GetInt64().Should().Be(20);
         File.ReadLines(outputs.Text("outputPath")!).Should().HaveCount(21);
         app.LogLines.Should().Contain(line => line.Contains("NOTHING IS DURABLE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Reading_or_deleting_an_unknown_definition_leaves_the_lists_and_saves_working()
+    {
+        await using var app = new SchedulerApp(SchedulerApp.WithSampleFiles());
+        using var client = await app.LoginAsync();
+
+        (await client.GetAsync("/api/workflows/no-such-workflow")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await client.GetAsync("/api/workflows/no-such-history/versions")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await client.DeleteAsync("/api/dataflows/no-such-dataflow")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        (await client.GetAsync("/api/workflows")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.GetAsync("/api/dataflows")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var saved = await client.PutWorkflowAsync(DefinitionsClient.SampleWorkflow("local-orders-import", DefinitionsClient.UniqueName("after-unknown")));
+        saved.GetProperty("version").GetInt32().Should().Be(1);
+        (await client.WaitForEndAsync(await client.StartAsync("local-orders-import"))).Text("status").Should().Be("Completed");
     }
 
     [Fact]

@@ -104,13 +104,7 @@ public sealed class EndpointAuthorizationTests(ITestOutputHelper output) : IAsyn
     /// <summary>A request that reaches the endpoint: route values filled with a placeholder, and a JSON body where one may go.</summary>
     private static HttpRequestMessage Request(string method, RouteEndpoint endpoint)
     {
-        var path = endpoint.RoutePattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
-        {
-            Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal => literal.Content,
-            Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart separator => separator.Content,
-            _ => "1",
-        })));
-        var request = new HttpRequestMessage(new HttpMethod(method), "/" + string.Join('/', path));
+        var request = new HttpRequestMessage(new HttpMethod(method), EndpointPaths.Fill(endpoint, "1"));
         if (method is "POST" or "PUT" or "PATCH")
         {
             request.Content = new StringContent("{}", Encoding.UTF8, "application/json");

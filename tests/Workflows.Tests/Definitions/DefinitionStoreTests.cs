@@ -60,6 +60,20 @@ public abstract class DefinitionStoreContract
         revived!.Version.Should().Be(3);
         (await Store.LatestAsync(DefinitionKind.Workflow, CancellationToken.None)).Should().Contain(d => d.Name == Name && d.Version == 3);
     }
+
+    [Fact]
+    public async Task Reading_or_deleting_an_unknown_name_leaves_the_latest_list_whole()
+    {
+        await Store.SaveAsync(DefinitionKind.Workflow, Name, Document, null, onlyIfChanged: false, CancellationToken.None);
+        var unknown = $"unknown-{Guid.NewGuid():N}";
+
+        (await Store.FindAsync(DefinitionKind.Workflow, unknown, null, CancellationToken.None)).Should().BeNull();
+        (await Store.HistoryAsync(DefinitionKind.Workflow, unknown, CancellationToken.None)).Should().BeEmpty();
+        (await Store.DeleteAsync(DefinitionKind.Workflow, unknown, "admin", CancellationToken.None)).Should().BeFalse();
+
+        (await Store.LatestAsync(DefinitionKind.Workflow, CancellationToken.None)).Should().Contain(d => d.Name == Name)
+            .And.NotContain(d => d.Name == unknown);
+    }
 }
 
 public sealed class InMemoryDefinitionStoreTests : DefinitionStoreContract
