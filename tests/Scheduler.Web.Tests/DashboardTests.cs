@@ -122,6 +122,19 @@ public sealed class DashboardTests(DashboardTests.Fixture fixture) : IClassFixtu
     [Theory]
     [InlineData("https://elsewhere.example/")]
     [InlineData("//elsewhere.example/")]
+    [InlineData("/\t/elsewhere.example/")]
+    [InlineData("/\n/elsewhere.example/")]
+    [InlineData("/\\elsewhere.example/")]
+    [InlineData("\\\\elsewhere.example/")]
+    [InlineData("/%09/elsewhere.example/")]
+    [InlineData("/%2F/elsewhere.example/")]
+    [InlineData("/%5Celsewhere.example/")]
+    [InlineData("/hangfire\\..\\/elsewhere.example/")]
+    [InlineData(" /elsewhere.example/")]
+    [InlineData("/\u3000/elsewhere.example/")]
+    [InlineData("/\u200b/elsewhere.example/")]
+    [InlineData("hTTps:elsewhere.example")]
+    [InlineData("")]
     public async Task Login_never_redirects_to_another_site(string returnUrl)
     {
         using var client = fixture.App.CreateBrowserClient();
@@ -130,6 +143,20 @@ public sealed class DashboardTests(DashboardTests.Fixture fixture) : IClassFixtu
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
         response.Headers.Location!.ToString().Should().Be("/hangfire");
+    }
+
+    [Theory]
+    [InlineData("/hangfire/jobs/succeeded")]
+    [InlineData("/hangfire/jobs/details/1?tab=history&x=%2Fy")]
+    [InlineData("/")]
+    public async Task Login_returns_to_a_path_on_this_site(string returnUrl)
+    {
+        using var client = fixture.App.CreateBrowserClient();
+
+        var response = await client.SignInAsync(TestUsers.Viewer, TestUsers.Password, returnUrl);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.Should().Be(returnUrl);
     }
 
     [Fact]
