@@ -35,7 +35,12 @@ public sealed class WorkflowValidator(TaskRegistry tasks, ConnectionCatalog? con
             problems.AddRange(ValidateDependencies(workflow, task, path));
             if (!tasks.TryGet(task.Type, out var type))
             {
-                problems.Add(new($"{path}.type", $"unknown task type '{task.Type}'; valid: {tasks.TypeNames}"));
+                // A missing type is reported where the document is read.
+                if (!string.IsNullOrWhiteSpace(task.Type))
+                {
+                    problems.Add(new($"{path}.type", $"unknown task type '{task.Type}'; valid: {tasks.TypeNames}"));
+                }
+
                 continue;
             }
 
