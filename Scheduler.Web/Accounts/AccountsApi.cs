@@ -34,13 +34,13 @@ public static class AccountsApi
                     return TypedResults.ValidationProblem(missing);
                 }
 
-                var attempt = logins.Attempt(login.User!, login.Password!, context);
+                var attempt = await logins.AttemptAsync(login.User!, login.Password!, context, cancellationToken);
                 if (attempt.RetryAfter is not null)
                 {
                     context.Response.Headers.RetryAfter = attempt.RetryAfterSeconds;
                     return TypedResults.Problem(
                         title: "Too many failed logins",
-                        detail: $"Logins for this user or from this address are locked after too many failures. Try again in {attempt.RetryAfterSeconds} seconds.",
+                        detail: $"Logins for this user from this address, or from this address, are locked after too many failures. Try again in {attempt.RetryAfterSeconds} seconds.",
                         statusCode: StatusCodes.Status429TooManyRequests);
                 }
 

@@ -31,20 +31,39 @@ public sealed class UserSettings
     public string[] Roles { get; set; } = [];
 }
 
-/// <summary>How many failed logins lock a user name or a client address out, and for how long.</summary>
+/// <summary>
+/// How failed logins are throttled: a user name on one client address and a client address are locked for a while,
+/// and a user name across all addresses only waits a little longer at each login (never refused, so that nobody can
+/// lock its owner out).
+/// </summary>
 public sealed class LoginLockoutOptions
 {
+    /// <summary>Failures of one user name from one client address that lock that name on that address.</summary>
     public int MaxFailuresPerUser { get; set; } = 5;
 
+    /// <summary>Failures from one client address, across names, that lock the address.</summary>
     public int MaxFailuresPerAddress { get; set; } = 20;
 
     /// <summary>Failures count within this window since the first one, and a lockout lasts this long.</summary>
     public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>What each failure of a user name, from any address and within the window, adds to the wait of its next logins.</summary>
+    public TimeSpan AccountDelayStep { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest a login waits for its user name's failures.</summary>
+    public TimeSpan MaxAccountDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many addresses, names and names on addresses are remembered at most; past it the least useful are forgotten.</summary>
+    public int MaxTrackedEntries { get; set; } = 50_000;
 }
 
 internal sealed class AuthOptionsValidator(IHostEnvironment environment) : IValidateOptions<AuthOptions>
 {
     public const int MinimumSigningKeyLength = 32;
+
+    private const int MinTrackedEntries = 100;
+
+    private static readonly TimeSpan MaxAccountDelayLimit = TimeSpan.FromSeconds(10);
 
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
@@ -64,10 +83,7 @@ internal sealed class AuthOptionsValidator(IHostEnvironment environment) : IVali
             failures.Add("Auth:TokenLifetime and Auth:RememberMeLifetime must be positive.");
         }
 
-        if (options.Lockout.MaxFailuresPerUser < 1 || options.Lockout.MaxFailuresPerAddress < 1 || options.Lockout.Duration <= TimeSpan.Zero)
-        {
-            failures.Add("Auth:Lockout:MaxFailuresPerUser and Auth:Lockout:MaxFailuresPerAddress must be at least 1, and Auth:Lockout:Duration positive.");
-        }
+        failures.AddRange(ValidateLockout(options.Lockout));
 
         foreach (var (user, settings) in options.Users)
         {
@@ -75,6 +91,25 @@ internal sealed class AuthOptionsValidator(IHostEnvironment environment) : IVali
         }
 
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+
+    private static IEnumerable<string> ValidateLockout(LoginLockoutOptions lockout)
+    {
+        if (lockout.MaxFailuresPerUser < 1 || lockout.MaxFailuresPerAddress < 1 || lockout.Duration <= TimeSpan.Zero)
+        {
+            yield return "Auth:Lockout:MaxFailuresPerUser and Auth:Lockout:MaxFailuresPerAddress must be at least 1, and Auth:Lockout:Duration positive.";
+        }
+
+        // A long wait would hold a request (and a connection) open per guess, and would refuse the owner in all but name.
+        if (lockout.AccountDelayStep < TimeSpan.Zero || lockout.MaxAccountDelay < TimeSpan.Zero || lockout.MaxAccountDelay > MaxAccountDelayLimit)
+        {
+            yield return $"Auth:Lockout:AccountDelayStep must not be negative, and Auth:Lockout:MaxAccountDelay must be from 0 to {MaxAccountDelayLimit}.";
+        }
+
+        if (lockout.MaxTrackedEntries < MinTrackedEntries)
+        {
+            yield return $"Auth:Lockout:MaxTrackedEntries must be at least {MinTrackedEntries}.";
+        }
     }
 
     private static IEnumerable<string> ValidateUser(string user, UserSettings settings)

@@ -9,30 +9,46 @@ public sealed record LoginAttempt(SchedulerUser? User, TimeSpan? RetryAfter)
     public string RetryAfterSeconds => ((long)Math.Ceiling(RetryAfter?.TotalSeconds ?? 0)).ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>One way in for the API's token login and the dashboard's cookie login: lockout first, then the password.</summary>
-public sealed class LoginService(UserDirectory users, LoginThrottle throttle, ILogger<LoginService> logger)
+/// <summary>One way in for the API's token login and the dashboard's cookie login: lockout first, then the wait, then the password.</summary>
+public sealed partial class LoginService(UserDirectory users, LoginThrottle throttle, TimeProvider time, ILogger<LoginService> logger)
 {
-    public LoginAttempt Attempt(string user, string password, HttpContext context)
+    public async Task<LoginAttempt> AttemptAsync(string user, string password, HttpContext context, CancellationToken cancellationToken)
     {
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var address = ClientAddress.KeyOf(context.Connection.RemoteIpAddress);
         if (throttle.RetryAfter(user, address) is { } wait)
         {
             return new(null, wait);
         }
 
+        // Every login of a name that is being guessed waits, the right password too, so the wait says nothing.
+        if (throttle.AccountDelay(user) is var delay && delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, time, cancellationToken);
+        }
+
         if (users.Authenticate(user, password) is { } found)
         {
-            throttle.Succeeded(user);
+            throttle.Succeeded(user, address);
             return new(found, null);
         }
 
-        throttle.Failed(user, address);
+        if (throttle.Failed(user, address))
+        {
+            LogAccountSlowed(user, throttle.AccountDelay(user));
+        }
+
         if (throttle.RetryAfter(user, address) is { } lockout)
         {
             // Operators should see guessing as it happens, not only the 429s that clients get afterwards.
-            logger.LogWarning("Logins locked for {Lockout} after repeated failures: user '{User}' or address {Address}.", lockout, user, address);
+            LogLocked(lockout, user, address);
         }
 
         return new(null, null);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Logins locked for {Lockout} after repeated failures: user '{User}' on address {Address}, or the address.")]
+    private partial void LogLocked(TimeSpan lockout, string user, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Logins of user '{User}' wait {Delay} each after repeated failures from any address; the account is probably being guessed.")]
+    private partial void LogAccountSlowed(string user, TimeSpan delay);
 }

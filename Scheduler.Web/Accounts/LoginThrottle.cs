@@ -1,67 +1,68 @@
-using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace Scheduler.Web.Accounts;
 
 /// <summary>
-/// Locks a user name out after too many failed logins, and a client address after too many failures across names,
-/// so that neither guessing one password nor spraying one password over many names gets far. Unknown names are
-/// counted like known ones, so a lockout tells nothing about which names exist.
+/// Slows password guessing without handing anyone a way to lock another person out. A client address is locked
+/// after too many failures across names (a spray), and a user name on one address after too many failures for it
+/// (a guesser); the owner of the name on another address is not refused. Across all addresses the name is only
+/// slowed: each recent failure adds a little to the wait of its next logins, up to a cap. Unknown names are counted
+/// like known ones, so neither a lockout nor a wait tells which names exist.
 /// </summary>
-public sealed class LoginThrottle(IOptions<AuthOptions> options, TimeProvider time)
+public sealed class LoginThrottle
 {
-    // Entries of quiet names and addresses are dropped once there are this many, which bounds the memory a spray uses.
-    private const int SweepThreshold = 10_000;
+    // Longer names are counted by their hash: a made-up name of a megabyte must not become a key of a megabyte.
+    private const int MaxNameLength = 64;
 
-    private readonly LoginLockoutOptions _options = options.Value.Lockout;
-    private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.OrdinalIgnoreCase);
+    private readonly LoginLockoutOptions _options;
+    private readonly FailureTable _failures;
 
-    /// <summary>How long until this user may try again from this address; null when the attempt may go ahead.</summary>
+    public LoginThrottle(IOptions<AuthOptions> options, TimeProvider time)
+    {
+        _options = options.Value.Lockout;
+        _failures = new(_options.MaxTrackedEntries, _options.Duration, time);
+    }
+
+    /// <summary>How many addresses and names are remembered at the moment (at most <c>Auth:Lockout:MaxTrackedEntries</c>, about).</summary>
+    public int TrackedEntries => _failures.Count;
+
+    /// <summary>How long this address, or this user on this address, must wait; null when the attempt may go ahead.</summary>
     public TimeSpan? RetryAfter(string user, string address)
     {
-        var now = time.GetUtcNow();
-        var wait = new[] { UserKey(user), AddressKey(address) }
-            .Select(key => _failures.TryGetValue(key, out var failures) ? failures.LockedUntil(now) - now : TimeSpan.Zero)
-            .Max();
+        var wait = TimeSpan.FromTicks(Math.Max(_failures.LockedFor(AddressKey(address)).Ticks, _failures.LockedFor(UserOnAddressKey(user, address)).Ticks));
         return wait > TimeSpan.Zero ? wait : null;
     }
 
-    public void Failed(string user, string address)
+    /// <summary>How long a login for this user waits before its password is checked, from wherever it comes.</summary>
+    public TimeSpan AccountDelay(string user) => DelayAfter(_failures.FailuresOf(AccountKey(user)));
+
+    /// <summary>Counts a failure; true when it brings the user's wait to its cap, which is worth telling the operators once.</summary>
+    public bool Failed(string user, string address)
     {
-        var now = time.GetUtcNow();
-        Count(UserKey(user), _options.MaxFailuresPerUser, now);
-        Count(AddressKey(address), _options.MaxFailuresPerAddress, now);
-        if (_failures.Count > SweepThreshold)
-        {
-            foreach (var (key, failures) in _failures.Where(f => f.Value.IsOver(now, _options.Duration)))
-            {
-                _failures.TryRemove(new KeyValuePair<string, Failures>(key, failures));
-            }
-        }
+        _failures.Add(UserOnAddressKey(user, address), _options.MaxFailuresPerUser);
+        _failures.Add(AddressKey(address), _options.MaxFailuresPerAddress);
+        var count = _failures.Add(AccountKey(user), int.MaxValue);
+        return DelayAfter(count) == _options.MaxAccountDelay && DelayAfter(count - 1) < _options.MaxAccountDelay;
     }
 
-    /// <summary>A right password clears the user's failures; the address keeps its own, or one good account would reset a spray.</summary>
-    public void Succeeded(string user) => _failures.TryRemove(UserKey(user), out _);
+    /// <summary>A right password clears the user's failures on this address and its wait; the address keeps its own, or one good account would reset a spray.</summary>
+    public void Succeeded(string user, string address)
+    {
+        _failures.Clear(UserOnAddressKey(user, address));
+        _failures.Clear(AccountKey(user));
+    }
 
-    private void Count(string key, int limit, DateTimeOffset now) =>
-        _failures.AddOrUpdate(
-            key,
-            _ => Failures.First(now, limit, _options.Duration),
-            (_, failures) => failures.IsOver(now, _options.Duration) ? Failures.First(now, limit, _options.Duration) : failures.Next(now, limit, _options.Duration));
-
-    private static string UserKey(string user) => "user:" + user;
+    private TimeSpan DelayAfter(int failures) =>
+        TimeSpan.FromTicks(Math.Min(_options.AccountDelayStep.Ticks * failures, _options.MaxAccountDelay.Ticks));
 
     private static string AddressKey(string address) => "address:" + address;
 
-    private sealed record Failures(int Count, DateTimeOffset WindowStart, DateTimeOffset? Until)
-    {
-        public static Failures First(DateTimeOffset now, int limit, TimeSpan duration) => new Failures(0, now, null).Next(now, limit, duration);
+    private static string UserOnAddressKey(string user, string address) => $"user-on-address:{address}|{Name(user)}";
 
-        public Failures Next(DateTimeOffset now, int limit, TimeSpan duration) =>
-            Count + 1 >= limit ? this with { Count = Count + 1, Until = now + duration } : this with { Count = Count + 1 };
+    private static string AccountKey(string user) => "user:" + Name(user);
 
-        public DateTimeOffset LockedUntil(DateTimeOffset now) => Until is { } until && until > now ? until : now;
-
-        public bool IsOver(DateTimeOffset now, TimeSpan duration) => LockedUntil(now) <= now && now - WindowStart >= duration;
-    }
+    private static string Name(string user) =>
+        user.Length <= MaxNameLength ? user : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(user.ToUpperInvariant())));
 }

@@ -41,7 +41,7 @@ public static class LoginPage
                 return Form(context, antiforgery, StatusCodes.Status400BadRequest, returnUrl, "Enter the user name and the password.");
             }
 
-            var attempt = logins.Attempt(user, password, context);
+            var attempt = await logins.AttemptAsync(user, password, context, cancellationToken);
             if (attempt.RetryAfter is not null)
             {
                 context.Response.Headers.RetryAfter = attempt.RetryAfterSeconds;
@@ -54,7 +54,7 @@ public static class LoginPage
             }
 
             await context.SignInAsync(DashboardSetup.CookieScheme, DashboardSetup.Principal(signedIn));
-            return TypedResults.Redirect(IsLocal(returnUrl) ? returnUrl : DashboardSetup.Path);
+            return TypedResults.Redirect(LocalReturnUrl.IsLocal(returnUrl) ? returnUrl : DashboardSetup.Path);
         });
 
         group.MapPost("/logout", async Task<Results<ContentHttpResult, RedirectHttpResult>> (HttpContext context, IAntiforgery antiforgery) =>
@@ -79,7 +79,7 @@ public static class LoginPage
             {error}
             <form method="post" action="{LoginPath}">
               {AntiforgeryField(context, antiforgery)}
-              <input type="hidden" name="returnUrl" value="{Encode(IsLocal(returnUrl) ? returnUrl! : DashboardSetup.Path)}">
+              <input type="hidden" name="returnUrl" value="{Encode(LocalReturnUrl.IsLocal(returnUrl) ? returnUrl! : DashboardSetup.Path)}">
               <label>User <input id="user" name="user" autocomplete="username" required autofocus></label>
               <label>Password <input id="password" name="password" type="password" autocomplete="current-password" required></label>
               <button id="sign-in" type="submit">Sign in</button>
@@ -128,10 +128,6 @@ public static class LoginPage
         var tokens = antiforgery.GetAndStoreTokens(context);
         return $"<input type=\"hidden\" name=\"{Encode(tokens.FormFieldName)}\" value=\"{Encode(tokens.RequestToken ?? "")}\">";
     }
-
-    // Only a path on this site may be a redirect target, so that the login page cannot send a user elsewhere.
-    private static bool IsLocal(string? url) =>
-        url is ['/', ..] && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

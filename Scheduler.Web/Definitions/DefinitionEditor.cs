@@ -34,7 +34,7 @@ public sealed class DefinitionEditor(IDefinitionStore store, WorkflowCatalog wor
     public async Task<IReadOnlyList<DefinitionProblem>> CheckAsync(DefinitionKind kind, string json, string? name, CancellationToken cancellationToken)
     {
         await workflows.RefreshAsync(cancellationToken);
-        var problems = (kind == DefinitionKind.Workflow ? workflows.Load(json).Problems : DataflowCatalog.Load(json).Problems).ToList();
+        var problems = (kind == DefinitionKind.Workflow ? workflows.Load(json).Problems : dataflows.Load(json).Problems).ToList();
         if (name is not null && DefinitionDocument.Normalize(json) is { } document && DefinitionFolder.NameIn(document) is { } named
             && !string.Equals(named, name, StringComparison.OrdinalIgnoreCase))
         {

@@ -1,3 +1,4 @@
+using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Tasks;
 
@@ -7,7 +8,9 @@ namespace Scheduler.Workflows.Binding;
 /// Checks run parameters against a workflow and types them. Every problem is listed, each with the names that
 /// would have been valid, so that a caller fixes a request in one round trip.
 /// </summary>
-public sealed class ParameterBinder(TaskRegistry tasks)
+/// <param name="tasks">The task types.</param>
+/// <param name="connections">The connections of this node, which a value that names one must name (null: not checked).</param>
+public sealed class ParameterBinder(TaskRegistry tasks, ConnectionCatalog? connections = null)
 {
     public BindingResult Bind(WorkflowDefinition workflow, IReadOnlyList<ParameterAssignment> assignments)
     {
@@ -50,6 +53,12 @@ public sealed class ParameterBinder(TaskRegistry tasks)
                 continue;
             }
 
+            if (ConnectionProblem(workflow, target, typed) is { } connectionProblem)
+            {
+                problems.Add(new(i, "value", $"{target.Object}.{target.Member}: {connectionProblem}"));
+                continue;
+            }
+
             if (target.Object == WorkflowObjects.Variables)
             {
                 variables[target.Member] = typed;
@@ -61,9 +70,8 @@ public sealed class ParameterBinder(TaskRegistry tasks)
             }
         }
 
-        foreach (var variable in workflow.Variables.Where(v => !given.Contains(v.Name)))
+        foreach (var (variable, typed) in VariableDefaults.NotSet(workflow, given.Contains))
         {
-            var typed = variable.Default is { } d && ScalarValues.TryParse(d, variable.Type, out var parsed, out _) ? parsed : null;
             if (typed is null && variable.Required)
             {
                 problems.Add(new(-1, "parameters", $"the required variable '{variable.Name}' ({variable.Type.ToName()}) is not set: add {{\"actionName\":\"{WorkflowObjects.Variables}\",\"parameters\":\"{variable.Name}\",\"value\":...}}"));
@@ -111,6 +119,38 @@ public sealed class ParameterBinder(TaskRegistry tasks)
 
         (target, type) = (new(task.Name, input.Name), input.Type);
         return true;
+    }
+
+    /// <summary>Why <paramref name="value"/> cannot be the connection that <paramref name="target"/> names, or that the task inputs reading it name.</summary>
+    private string? ConnectionProblem(WorkflowDefinition workflow, InputReference target, object? value) =>
+        connections is not null && value is string name
+            ? ConnectionReaders(workflow)
+                .Where(r => string.Equals(r.Reader.Object, target.Object, StringComparison.OrdinalIgnoreCase)
+                    && string.Equals(r.Reader.Member, target.Member, StringComparison.OrdinalIgnoreCase))
+                .Select(r => connections.ProblemWith(name, [.. r.Types]))
+                .FirstOrDefault(problem => problem is not null)
+            : null;
+
+    /// <summary>The task inputs that name a connection, and the variables whose value is all such an input holds.</summary>
+    private IEnumerable<(InputReference Reader, IReadOnlyList<string> Types)> ConnectionReaders(WorkflowDefinition workflow)
+    {
+        foreach (var task in workflow.Tasks)
+        {
+            if (!tasks.TryGet(task.Type, out var type))
+            {
+                continue;
+            }
+
+            foreach (var input in type.Inputs.Where(i => i.ConnectionTypes is not null))
+            {
+                yield return (new(task.Name, input.Name), input.ConnectionTypes!);
+                if (task.Inputs.TryGetValue(input.Name, out var written) && InputTemplate.Parse(written) is { IsSingleReference: true } template
+                    && template.References.First() is var variable && string.Equals(variable.Object, WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return (variable, input.ConnectionTypes!);
+                }
+            }
+        }
     }
 
     private static string Names(IEnumerable<string> names) => names.Any() ? string.Join(", ", names) : "(none)";

@@ -19,6 +19,24 @@ public sealed class ConnectionCatalog(IReadOnlyDictionary<string, ConnectionSett
             : throw new TaskFailedException(
                 $"the {expectedKind} connection '{name}' is not configured; set Connections:{name}:Type and its settings (configured: {Names})");
 
+    /// <summary>
+    /// Why a definition cannot use the connection <paramref name="name"/> where one of <paramref name="types"/> is
+    /// needed: it is not configured on this node, or it is of another type; null when it can.
+    /// </summary>
+    public string? ProblemWith(string name, IReadOnlyCollection<string> types)
+    {
+        var wanted = string.Join(", ", types);
+        if (!_byName.TryGetValue(name, out var settings))
+        {
+            var fitting = _byName.Where(c => types.Contains(c.Value.Type, StringComparer.OrdinalIgnoreCase)).Select(c => c.Key).Order(StringComparer.Ordinal).ToList();
+            return $"the connection '{name}' is not configured (Connections:{name}:Type); configured {wanted} connections: {(fitting.Count == 0 ? "none" : string.Join(", ", fitting))}";
+        }
+
+        return types.Contains(settings.Type, StringComparer.OrdinalIgnoreCase)
+            ? null
+            : $"the connection '{name}' is a {settings.Type} connection, and this needs one of: {wanted}";
+    }
+
     public string GetPostgreSqlConnectionString(string connectionName)
     {
         if (!_byName.TryGetValue(connectionName, out var settings))

@@ -1,12 +1,26 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Scheduler.Dataflows.Definitions;
+using Scheduler.Workflows.Connections;
 
 namespace Scheduler.Workflows.Definitions;
 
 /// <summary>The latest valid dataflows of the definition store, as every node sees them.</summary>
-public sealed class DataflowCatalog(IDefinitionStore store, ILogger<DataflowCatalog> logger) : IDisposable
+public sealed class DataflowCatalog : IDisposable
 {
-    private readonly DefinitionCache<DataflowDefinition> _cache = new(store, DefinitionKind.Dataflow, Load, logger);
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    private readonly DefinitionCache<DataflowDefinition> _cache;
+    private readonly ConnectionCatalog? _connections;
+
+    /// <param name="store">Where the definitions are.</param>
+    /// <param name="logger">Says which definitions were loaded and which are invalid.</param>
+    /// <param name="connections">The connections of this node, which a destination must name (null: not checked).</param>
+    public DataflowCatalog(IDefinitionStore store, ILogger<DataflowCatalog> logger, ConnectionCatalog? connections = null)
+    {
+        _connections = connections;
+        _cache = new(store, DefinitionKind.Dataflow, Load, logger);
+    }
 
     /// <summary>Changes whenever the dataflows are reloaded; workflows that run them are checked again then.</summary>
     public int Generation => _cache.Generation;
@@ -23,9 +37,44 @@ public sealed class DataflowCatalog(IDefinitionStore store, ILogger<DataflowCata
 
     public void Dispose() => _cache.Dispose();
 
-    /// <summary>Reads a dataflow document: the definition, or every problem with its JSON path.</summary>
-    public static DefinitionLoadResult<DataflowDefinition> Load(string json) =>
-        DataflowDefinitionLoader.Load(json, "dataflow") is var result && result.Succeeded
-            ? new(result.Definition, [])
-            : new(null, result.Problems);
+    /// <summary>Reads a dataflow document: the definition, or every problem with its JSON path, the destination's connection included.</summary>
+    public DefinitionLoadResult<DataflowDefinition> Load(string json)
+    {
+        var result = DataflowDefinitionLoader.Load(json, "dataflow");
+        var problems = result.Problems.Concat(ConnectionProblems(json)).ToList();
+        return problems.Count == 0 ? new(result.Definition, []) : new(null, problems);
+    }
+
+    // Read from the document itself, so that the connection is checked even when other problems keep it from binding.
+    private IEnumerable<DefinitionProblem> ConnectionProblems(string json)
+    {
+        if (_connections is not null && PostgreSqlConnectionOf(json) is { Length: > 0 } name && _connections.ProblemWith(name, [ConnectionCatalog.PostgreSql]) is { } problem)
+        {
+            yield return new("$.destination.connection", problem);
+        }
+    }
+
+    private static string? PostgreSqlConnectionOf(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json, DocumentOptions);
+            return Member(document.RootElement, "destination") is { ValueKind: JsonValueKind.Object } destination
+                && Member(destination, "type") is { ValueKind: JsonValueKind.String } type
+                && string.Equals(type.GetString(), ConnectionCatalog.PostgreSql, StringComparison.OrdinalIgnoreCase)
+                && Member(destination, "connection") is { ValueKind: JsonValueKind.String } connection
+                    ? connection.GetString()
+                    : null;
+        }
+        catch (JsonException)
+        {
+            return null; // the loader reports the malformed document
+        }
+    }
+
+    private static JsonElement? Member(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object
+        && element.EnumerateObject().FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) is { Value.ValueKind: not JsonValueKind.Undefined } found
+            ? found.Value
+            : null;
 }

@@ -1,11 +1,13 @@
 using Scheduler.Workflows.Binding;
+using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Engine;
 using Scheduler.Workflows.Tasks;
 
 namespace Scheduler.Workflows.Definitions;
 
 /// <summary>What the values of one workflow can refer to, and the types they have: the validator's lookup tables.</summary>
-internal sealed class ValidationScope(WorkflowDefinition workflow, TaskRegistry tasks, Func<string, WorkflowDefinition?> workflows)
+internal sealed class ValidationScope(
+    WorkflowDefinition workflow, TaskRegistry tasks, Func<string, WorkflowDefinition?> workflows, ConnectionCatalog? connections)
 {
     private readonly Dictionary<string, VariableDefinition> _variables =
         workflow.Variables.ToDictionary(v => v.Name, StringComparer.OrdinalIgnoreCase);
@@ -45,8 +47,21 @@ internal sealed class ValidationScope(WorkflowDefinition workflow, TaskRegistry 
             {
                 yield return error;
             }
+            else if (ConnectionProblem(value, input) is { } problem)
+            {
+                yield return problem;
+            }
 
             yield break;
+        }
+
+        // A connection read from a variable is known only at run time, but its default can be checked now.
+        if (template.IsSingleReference && template.References.First() is var only
+            && string.Equals(only.Object, WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase)
+            && _variables.TryGetValue(only.Member, out var variable) && variable.Default is { } fallback
+            && ScalarValues.ToText(fallback) is { } name && ConnectionProblem(name, input) is { } defaultProblem)
+        {
+            yield return $"the default of {only}: {defaultProblem}";
         }
 
         if (input.Type != ScalarType.String && !template.IsSingleReference)
@@ -62,6 +77,9 @@ internal sealed class ValidationScope(WorkflowDefinition workflow, TaskRegistry 
             }
         }
     }
+
+    private string? ConnectionProblem(string name, TaskInput input) =>
+        input.ConnectionTypes is { } types && connections is not null ? connections.ProblemWith(name, [.. types]) : null;
 
     private string? ReferenceProblem(InputReference reference, TaskInput input, TaskDefinition? task)
     {

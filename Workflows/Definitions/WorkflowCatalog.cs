@@ -40,7 +40,7 @@ public sealed class WorkflowCatalog : IWorkflowDefinitions, IDisposable
     public DefinitionLoadResult<WorkflowDefinition> Load(string json)
     {
         var loaded = WorkflowDefinitionLoader.Load(json);
-        return loaded.Definition is { } workflow ? loaded with { Problems = [.. loaded.Problems, .. _validator.Validate(workflow, Find)] } : loaded;
+        return loaded.Draft is { } workflow ? loaded with { Problems = [.. loaded.Problems, .. _validator.Validate(workflow, Find)] } : loaded;
     }
 
     // Another workflow, for the check that RunWorkflow tasks make no cycle: the ones known at the moment.

@@ -7,6 +7,12 @@ public sealed record DefinitionLoadResult<T>(T? Definition, IReadOnlyList<Defini
     where T : class
 {
     public bool IsValid => Definition is not null && Problems.Count == 0;
+
+    /// <summary>
+    /// What could be read of a document that has problems, so that what it means is checked too and every problem is
+    /// reported at once; it never runs.
+    /// </summary>
+    public T? Draft { get; init; }
 }
 
 /// <summary>
@@ -57,7 +63,7 @@ public static class WorkflowDefinitionLoader
             MaxParallelism = document.MaxParallelism ?? WorkflowDefinition.DefaultMaxParallelism,
             Timeout = ReadTimeout(document.TimeoutSeconds, "$.timeoutSeconds", problems),
         };
-        return new(problems.Count == 0 ? definition : null, problems);
+        return new(problems.Count == 0 ? definition : null, problems) { Draft = definition };
     }
 
     private static List<VariableDefinition> ReadVariables(List<VariableDocument?> documents, List<DefinitionProblem> problems)
@@ -82,20 +88,25 @@ public static class WorkflowDefinitionLoader
             if (!names.Add(variable.Name!))
             {
                 problems.Add(new($"{path}.name", $"the variable '{variable.Name}' is defined twice"));
-            }
-
-            if (!ScalarTypes.TryParse(variable.Type ?? "string", out var type))
-            {
-                problems.Add(new($"{path}.type", $"unknown type '{variable.Type}'; valid: {ScalarTypes.Names}"));
                 continue;
             }
 
-            if (variable.Default is { } value && !ScalarValues.TryParse(value, type, out _, out var error))
+            // A variable of an unknown type or with a bad default stays in the draft as a string without a default, so
+            // that the rest of the document is still checked and references to it are not reported as unknown names.
+            var knownType = ScalarTypes.TryParse(variable.Type ?? "string", out var type);
+            if (!knownType)
             {
-                problems.Add(new($"{path}.default", error));
+                problems.Add(new($"{path}.type", $"unknown type '{variable.Type}'; valid: {ScalarTypes.Names}"));
             }
 
-            variables.Add(new(variable.Name!, type, variable.Required, variable.Default, variable.Description) { Secret = variable.Secret });
+            var badDefault = false;
+            if (knownType && variable.Default is { } value && !ScalarValues.TryParse(value, type, out _, out var error))
+            {
+                problems.Add(new($"{path}.default", error));
+                badDefault = true;
+            }
+
+            variables.Add(new(variable.Name!, type, variable.Required, knownType && !badDefault ? variable.Default : null, variable.Description) { Secret = variable.Secret });
         }
 
         return variables;
@@ -125,6 +136,7 @@ public static class WorkflowDefinitionLoader
                 problems.Add(new($"{path}.name", string.Equals(task.Name, WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase)
                     ? $"'{WorkflowObjects.Variables}' is reserved for the workflow's variables"
                     : $"the task name '{task.Name}' is used twice"));
+                continue;
             }
 
             if (string.IsNullOrWhiteSpace(task.Type))

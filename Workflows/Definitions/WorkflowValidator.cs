@@ -1,4 +1,5 @@
 using Scheduler.Workflows.Binding;
+using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Engine;
 using Scheduler.Workflows.Tasks;
 
@@ -7,10 +8,13 @@ namespace Scheduler.Workflows.Definitions;
 /// <summary>
 /// Checks what a workflow means: known task types and inputs, required inputs present, literal values of the right
 /// type, references that name a variable or an earlier task's output of a compatible type, dependency conditions a
-/// task can meet (alone and together with those upstream of it), outputs that resolve, and no cycles. Every problem
+/// task can meet (alone and together with those upstream of it), outputs that resolve, connections that are configured
+/// with the type a task needs, and no cycles. Every problem
 /// is reported with its place in the document; an invalid workflow never runs.
 /// </summary>
-public sealed class WorkflowValidator(TaskRegistry tasks)
+/// <param name="tasks">The task types.</param>
+/// <param name="connections">The connections of this node, which inputs that name one must name (null: not checked).</param>
+public sealed class WorkflowValidator(TaskRegistry tasks, ConnectionCatalog? connections = null)
 {
     public const string DecisionType = "Decision";
 
@@ -21,7 +25,7 @@ public sealed class WorkflowValidator(TaskRegistry tasks)
     public IReadOnlyList<DefinitionProblem> Validate(WorkflowDefinition workflow, Func<string, WorkflowDefinition?> workflows)
     {
         var problems = new List<DefinitionProblem>();
-        var scope = new ValidationScope(workflow, tasks, workflows);
+        var scope = new ValidationScope(workflow, tasks, workflows, connections);
         var graph = TaskGraph.Build(workflow, tasks.ReadsFrom);
 
         for (var i = 0; i < workflow.Tasks.Count; i++)
@@ -31,7 +35,12 @@ public sealed class WorkflowValidator(TaskRegistry tasks)
             problems.AddRange(ValidateDependencies(workflow, task, path));
             if (!tasks.TryGet(task.Type, out var type))
             {
-                problems.Add(new($"{path}.type", $"unknown task type '{task.Type}'; valid: {tasks.TypeNames}"));
+                // A missing type is reported where the document is read.
+                if (!string.IsNullOrWhiteSpace(task.Type))
+                {
+                    problems.Add(new($"{path}.type", $"unknown task type '{task.Type}'; valid: {tasks.TypeNames}"));
+                }
+
                 continue;
             }
 

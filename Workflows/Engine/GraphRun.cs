@@ -87,7 +87,16 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
             throw new TaskFailedException($"workflows are nested more than {MaxNesting} deep");
         }
 
-        var bound = new BoundParameters(variables, new Dictionary<string, IReadOnlyDictionary<string, object?>>());
+        // The task sets some of the child's variables; the others take their defaults, exactly as in a run request.
+        var values = variables.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => v.Value, StringComparer.OrdinalIgnoreCase);
+        foreach (var (variable, value) in VariableDefaults.NotSet(child, values.ContainsKey))
+        {
+            values[variable.Name] = value ?? (variable.Required
+                ? throw new TaskFailedException($"the required variable '{variable.Name}' of the workflow '{child.Name}' has no value")
+                : null);
+        }
+
+        var bound = new BoundParameters(values, new Dictionary<string, IReadOnlyDictionary<string, object?>>());
         var nested = new GraphRun(settings, child, bound, childDirectory, $"{stepPrefix}{child.Name}/");
         var result = await nested.RunAsync((_, _) => Task.CompletedTask, cancellationToken);
         return new(result.Status == RunStatus.Completed, result.Error, result.Outputs);

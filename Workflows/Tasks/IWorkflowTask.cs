@@ -36,7 +36,11 @@ public interface IWorkflowTask
     Task<IReadOnlyDictionary<string, object?>> RunAsync(TaskRunContext context, CancellationToken cancellationToken);
 }
 
-public sealed record TaskInput(string Name, ScalarType Type, bool Required, string Description);
+public sealed record TaskInput(string Name, ScalarType Type, bool Required, string Description)
+{
+    /// <summary>When set, the input names a configured connection of one of these types (<c>Connections:{name}:Type</c>).</summary>
+    public IReadOnlyList<string>? ConnectionTypes { get; init; }
+}
 
 public sealed record TaskOutput(string Name, ScalarType Type, string Description);
 

@@ -122,15 +122,28 @@ public sealed class DashboardTests(DashboardTests.Fixture fixture) : IClassFixtu
     [Theory]
     [InlineData("https://elsewhere.example/")]
     [InlineData("//elsewhere.example/")]
-    public async Task Login_never_redirects_to_another_site(string returnUrl)
-    {
-        using var client = fixture.App.CreateBrowserClient();
+    [InlineData("/\t/elsewhere.example/")]
+    [InlineData("/\n/elsewhere.example/")]
+    [InlineData("/\\elsewhere.example/")]
+    [InlineData("\\\\elsewhere.example/")]
+    [InlineData("/%09/elsewhere.example/")]
+    [InlineData("/%2F/elsewhere.example/")]
+    [InlineData("/%5Celsewhere.example/")]
+    [InlineData("/hangfire\\..\\/elsewhere.example/")]
+    [InlineData(" /elsewhere.example/")]
+    [InlineData("/\u3000/elsewhere.example/")]
+    [InlineData("/\u200b/elsewhere.example/")]
+    [InlineData("hTTps:elsewhere.example")]
+    [InlineData("")]
+    public async Task Login_never_redirects_to_another_site(string returnUrl) =>
+        (await SignInLocationAsync(returnUrl)).Should().Be("/hangfire");
 
-        var response = await client.SignInAsync(TestUsers.Viewer, TestUsers.Password, returnUrl);
-
-        response.StatusCode.Should().Be(HttpStatusCode.Redirect);
-        response.Headers.Location!.ToString().Should().Be("/hangfire");
-    }
+    [Theory]
+    [InlineData("/hangfire/jobs/succeeded")]
+    [InlineData("/hangfire/jobs/details/1?tab=history&x=%2Fy")]
+    [InlineData("/")]
+    public async Task Login_returns_to_a_path_on_this_site(string returnUrl) =>
+        (await SignInLocationAsync(returnUrl)).Should().Be(returnUrl);
 
     [Fact]
     public async Task Dashboard_cookie_does_not_authenticate_API_calls()
@@ -156,6 +169,16 @@ public sealed class DashboardTests(DashboardTests.Fixture fixture) : IClassFixtu
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
         (await client.GetAsync("/hangfire")).StatusCode.Should().Be(HttpStatusCode.Redirect);
+    }
+
+    private async Task<string> SignInLocationAsync(string returnUrl)
+    {
+        using var client = fixture.App.CreateBrowserClient();
+
+        var response = await client.SignInAsync(TestUsers.Viewer, TestUsers.Password, returnUrl);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        return response.Headers.Location!.OriginalString;
     }
 
     /// <summary>One service with the sample files, a Viewer and an Operator, a finished job and a failed one.</summary>

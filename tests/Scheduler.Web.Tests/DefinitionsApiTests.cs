@@ -165,6 +165,77 @@ public sealed class DefinitionsApiTests(ProductionStackFixture stack) : IClassFi
         (await stack.ScalarAsync<long>(stack.WarehouseDatabase, "SELECT count(*) FROM orders_copy")).Should().Be(20);
     }
 
+    [Fact]
+    public async Task A_connection_that_is_not_configured_or_of_the_wrong_type_is_a_400_at_its_path()
+    {
+        using var client = await stack.App.LoginAsync();
+        var name = UniqueName("conn");
+        var unknown = SampleWorkflow("orders-import", name);
+        unknown["tasks"]![0]!["inputs"]!["connection"] = "NoSuchFtp";
+        var database = SampleWorkflow("orders-import", name);
+        database["tasks"]![0]!["inputs"]!["connection"] = "Warehouse";
+        var fromVariable = SampleWorkflow("orders-import", name);
+        fromVariable["variables"]!.AsArray().Add(JsonNode.Parse("""{ "name": "inbox", "default": "NoSuchFtp" }"""));
+        fromVariable["tasks"]![0]!["inputs"]!["connection"] = "${Variables.inbox}";
+
+        var unknownResponse = await client.PutDefinitionAsync("workflows", name, unknown.ToJsonString());
+        var databaseResponse = await client.PutDefinitionAsync("workflows", name, database.ToJsonString());
+        var fromVariableResponse = await client.PutDefinitionAsync("workflows", name, fromVariable.ToJsonString());
+
+        unknownResponse.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await ErrorAt(unknownResponse, "$.tasks[0].inputs.connection")).Should().Contain("'NoSuchFtp' is not configured").And.Contain("OrdersFtp");
+        (await ErrorAt(databaseResponse, "$.tasks[0].inputs.connection")).Should().Contain("'Warehouse' is a PostgreSql connection");
+        (await ErrorAt(fromVariableResponse, "$.tasks[0].inputs.connection")).Should().Contain("default of ${Variables.inbox}").And.Contain("NoSuchFtp");
+        (await client.GetAsync($"/api/workflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_dataflow_destination_needs_a_configured_PostgreSql_connection()
+    {
+        using var client = await stack.App.LoginAsync();
+        var name = UniqueName("flow-conn");
+        var dataflow = JsonNode.Parse(File.ReadAllText(SchedulerApp.RepositoryFolder(Path.Combine("samples", "dataflows", "orders-to-postgres.json"))))!.AsObject();
+        dataflow["name"] = name;
+        dataflow["destination"]!["connection"] = "OrdersFtp";
+        var wrongType = dataflow.ToJsonString();
+        dataflow["destination"]!["connection"] = "Nowhere";
+        dataflow["maxErrors"] = -1;
+
+        var wrongTypeResponse = await client.PutDefinitionAsync("dataflows", name, wrongType);
+        var checkedTogether = await ValidateAsync(client, "dataflows", dataflow.ToJsonString());
+
+        (await ErrorAt(wrongTypeResponse, "$.destination.connection")).Should().Contain("'OrdersFtp' is a Ftp connection");
+        checkedTogether.GetProperty("problems").EnumerateArray().Select(p => p.Text("path")).Should().Contain(["$.destination.connection", "$.maxErrors"]);
+        (await client.GetAsync($"/api/dataflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_bad_variable_type_or_default_is_reported_together_with_every_other_problem()
+    {
+        using var client = await stack.App.LoginAsync();
+        var name = UniqueName("all-problems");
+        var workflow = SampleWorkflow("orders-import", name);
+        workflow["variables"]![0]!["type"] = "text";
+        workflow["variables"]!.AsArray().Add(JsonNode.Parse("""{ "name": "limit", "type": "int", "default": "many" }"""));
+        workflow["tasks"]![0]!["inputs"]!["connection"] = "NoSuchFtp";
+        workflow["tasks"]![1]!["inputs"]!["dataflow"] = "no-such-dataflow";
+
+        var response = await client.PutDefinitionAsync("workflows", name, workflow.ToJsonString());
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.EnumerateObject().Select(e => e.Name).Should().BeEquivalentTo(
+            "$.variables[0].type", "$.variables[1].default", "$.tasks[0].inputs.connection", "$.tasks[1].inputs");
+    }
+
+    private static async Task<string> ErrorAt(HttpResponseMessage response, string path)
+    {
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.TryGetProperty(path, out var messages).Should().BeTrue(errors.ToString());
+        return string.Join(" | ", messages.EnumerateArray().Select(m => m.GetString()));
+    }
+
     private static async Task<JsonElement> ValidateAsync(HttpClient client, string kind, string json)
     {
         var response = await client.PostAsync($"/api/{kind}/validate", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));

@@ -13,7 +13,7 @@ public sealed class NodeRoleTests
     [Fact]
     public async Task Web_node_runs_no_Hangfire_server_and_a_job_it_queues_has_its_record_at_once()
     {
-        await using var app = new SchedulerApp(new Dictionary<string, string?> { ["Scheduler:Role"] = "Web" });
+        await using var app = new SchedulerApp(SchedulerApp.WithSampleFiles(new Dictionary<string, string?> { ["Scheduler:Role"] = "Web" }));
         using var client = await app.LoginAsync();
 
         var jobId = await client.StartAsync("local-orders-import", Parameter("Variables", "sourceFilePath", "orders.csv"));

@@ -24,7 +24,7 @@ public sealed class ProductionStackFixture : IAsyncLifetime
     {
         SchedulerDatabase = await PostgresServer.Shared.CreateDatabaseAsync("scheduler");
         WarehouseDatabase = await PostgresServer.Shared.CreateDatabaseAsync("warehouse");
-        App = new SchedulerApp(new Dictionary<string, string?>
+        App = new SchedulerApp(SchedulerApp.WithSampleFiles(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Scheduler"] = SchedulerDatabase,
             ["Connections:OrdersFtp:Type"] = "Ftp",
@@ -42,7 +42,7 @@ public sealed class ProductionStackFixture : IAsyncLifetime
             [$"Connections:{UnreachableFtp}:Port"] = ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Connections:Warehouse:Type"] = "PostgreSql",
             ["Connections:Warehouse:ConnectionString"] = WarehouseDatabase,
-        });
+        }));
         _ = App.Server; // start it, so that the first test does not pay for start-up inside its own timeout
     }
 

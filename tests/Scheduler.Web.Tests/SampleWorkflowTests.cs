@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using static Scheduler.Web.Tests.JobsClient;
 
@@ -6,6 +8,30 @@ namespace Scheduler.Web.Tests;
 /// <summary>The samples a newcomer runs first work as the documentation says, with no external service.</summary>
 public sealed class SampleWorkflowTests
 {
+    [Fact]
+    public async Task A_sample_naming_a_connection_this_node_lacks_is_imported_as_invalid_with_that_problem()
+    {
+        await using var app = new SchedulerApp(SchedulerApp.WithSampleFiles(new Dictionary<string, string?>
+        {
+            ["Scheduler:WorkerCount"] = "0",
+            ["Connections:Outbox:Type"] = "Local",
+            ["Connections:Outbox:Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data")),
+        }));
+        using var client = await app.LoginAsync();
+
+        var workflows = await client.GetFromJsonAsync<JsonElement>("/api/workflows");
+        var dataflows = await client.GetFromJsonAsync<JsonElement>("/api/dataflows");
+
+        var ordersImport = workflows.EnumerateArray().Single(w => w.Text("name") == "orders-import");
+        ordersImport.GetProperty("valid").GetBoolean().Should().BeFalse();
+        ordersImport.GetProperty("problems").EnumerateArray().Should().Contain(p =>
+            p.Text("path") == "$.tasks[0].inputs.connection" && p.Text("message")!.Contains("'OrdersFtp' is not configured", StringComparison.Ordinal));
+        dataflows.EnumerateArray().Single(d => d.Text("name") == "orders-to-postgres").GetProperty("problems").EnumerateArray()
+            .Should().Contain(p => p.Text("path") == "$.destination.connection" && p.Text("message")!.Contains("Warehouse", StringComparison.Ordinal));
+        workflows.EnumerateArray().Where(w => w.Text("name") is "local-orders-import" or "orders-import-checked")
+            .Should().HaveCount(2).And.OnlyContain(w => w.GetProperty("valid").GetBoolean());
+    }
+
     [Fact]
     public async Task The_checked_import_archives_in_parallel_publishes_rejected_rows_and_skips_the_error_path()
     {

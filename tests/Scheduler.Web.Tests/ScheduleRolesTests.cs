@@ -15,11 +15,11 @@ public sealed class ScheduleRolesTests : IDisposable
     [Fact]
     public async Task Viewer_reads_schedules_but_is_refused_with_403_to_save_trigger_or_delete_while_an_Operator_may()
     {
-        await using var app = new SchedulerApp(TestUsers.Settings(new Dictionary<string, string?>
+        await using var app = new SchedulerApp(TestUsers.Settings(SchedulerApp.WithSampleFiles(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Scheduler"] = await PostgresServer.Shared.CreateDatabaseAsync("schedule_roles"),
             ["Scheduler:WorkerCount"] = "0",
-        }));
+        })));
         using var viewer = await app.LoginAsAsync(TestUsers.Viewer);
         using var operatorClient = await app.LoginAsAsync(TestUsers.Operator);
         var body = new

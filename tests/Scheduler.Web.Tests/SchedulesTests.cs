@@ -107,6 +107,34 @@ public sealed class SchedulesTests(ProductionStackFixture stack) : IClassFixture
     }
 
     [Fact]
+    public async Task A_schedule_that_names_a_connection_not_configured_or_of_the_wrong_type_is_a_400_at_the_parameter()
+    {
+        using var client = await stack.App.LoginAsync();
+        var workflow = DefinitionsClient.SampleWorkflow("orders-import", DefinitionsClient.UniqueName("inbox"));
+        workflow["variables"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse("""{ "name": "inbox", "default": "OrdersFtp" }"""));
+        workflow["tasks"]![0]!["inputs"]!["connection"] = "${Variables.inbox}";
+        await client.PutWorkflowAsync(workflow);
+        var id = NewId();
+
+        var response = await client.PutAsJsonAsync($"/api/schedules/{id}", new
+        {
+            workflow = workflow["name"]!.GetValue<string>(),
+            cron = "0 2 * * *",
+            parameters = new[]
+            {
+                Parameter("Variables", "sourceFilePath", "x"),
+                Parameter("Variables", "inbox", "Warehouse"),
+                Parameter("FileTransferTask1", "connection", "NoSuchFtp"),
+            },
+        });
+
+        var errors = await ErrorsOf(response);
+        errors.GetProperty("parameters[1].value")[0].GetString().Should().Contain("'Warehouse' is a PostgreSql connection");
+        errors.GetProperty("parameters[2].value")[0].GetString().Should().Contain("'NoSuchFtp' is not configured");
+        (await client.GetAsync($"/api/schedules/{id}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Every_problem_of_a_schedule_is_listed_at_once()
     {
         using var client = await stack.App.LoginAsync();

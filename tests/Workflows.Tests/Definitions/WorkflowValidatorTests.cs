@@ -26,6 +26,28 @@ public sealed class WorkflowValidatorTests
     }
 
     [Fact]
+    public void A_document_with_a_bad_variable_type_or_default_is_still_checked_in_full_each_problem_once()
+    {
+        var loaded = WorkflowDefinitionLoader.Load("""
+            {
+              "name": "w",
+              "variables": [ { "name": "source", "type": "text" }, { "name": "n", "type": "int", "default": "many" }, { "name": "n", "type": "int" } ],
+              "tasks": [
+                { "name": "Make", "type": "Produce", "inputs": { "text": "${Variables.source}", "count": "${Variables.n}", "colour": "red" } },
+                { "name": "Nothing" },
+                { "name": "make", "type": "Produce" }
+              ]
+            }
+            """);
+
+        var problems = loaded.Problems.Concat(_validator.Validate(loaded.Draft!)).ToList();
+
+        loaded.Definition.Should().BeNull("a document with problems never runs");
+        problems.Select(p => p.Path).Should().BeEquivalentTo(
+            "$.variables[0].type", "$.variables[1].default", "$.variables[2].name", "$.tasks[0].inputs.colour", "$.tasks[1].type", "$.tasks[2].name");
+    }
+
+    [Fact]
     public void An_unknown_task_type_is_reported_with_the_valid_types()
     {
         var problems = Validate("""

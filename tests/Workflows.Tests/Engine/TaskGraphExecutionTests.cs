@@ -241,6 +241,50 @@ public sealed class TaskGraphExecutionTests : IDisposable
     }
 
     [Fact]
+    public async Task RunWorkflow_gives_the_child_the_defaults_of_the_variables_the_task_does_not_set()
+    {
+        var child = TestTasks.Load("""
+            {
+              "name": "child",
+              "variables": [ { "name": "minimum", "type": "int", "default": 10 }, { "name": "file", "type": "string", "required": true } ],
+              "tasks": [ { "name": "Enough", "type": "Decision", "inputs": { "expression": "Variables.minimum == 10 && Variables.file == \"a.csv\"" } } ],
+              "outputs": [ { "name": "minimum", "type": "int", "value": "${Variables.minimum}" } ]
+            }
+            """);
+        var parent = TestTasks.Load("""
+            {
+              "name": "parent",
+              "tasks": [ { "name": "Child", "type": "RunWorkflow", "inputs": { "workflow": "child", "file": "a.csv" } } ],
+              "outputs": [ { "name": "childMinimum", "type": "int", "value": "${Child.minimum}" } ]
+            }
+            """);
+
+        var result = await RunAsync(parent, TestTasks.Workflows(child), new DecisionTask(), new RunWorkflowTask());
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        result.Outputs["childMinimum"].Should().Be(10L);
+    }
+
+    [Fact]
+    public void RunWorkflow_is_checked_against_the_childs_variables_like_a_run_request()
+    {
+        var child = TestTasks.Load("""
+            { "name": "child", "variables": [ { "name": "minimum", "type": "int", "default": 10 }, { "name": "file", "type": "string", "required": true } ],
+              "tasks": [ { "name": "Enough", "type": "Decision", "inputs": { "expression": "Variables.minimum > 1" } } ] }
+            """);
+        var parent = TestTasks.Load("""
+            { "name": "parent", "tasks": [ { "name": "Child", "type": "RunWorkflow", "inputs": { "workflow": "child", "minimum": "ten", "colour": "red" } } ] }
+            """);
+
+        var problems = new WorkflowValidator(TestTasks.Registry(new DecisionTask(), new RunWorkflowTask())).Validate(parent, name => name == "child" ? child : null);
+
+        problems.Select(p => p.Path).Should().BeEquivalentTo(["$.tasks[0].inputs.minimum", "$.tasks[0].inputs.colour", "$.tasks[0].inputs"]);
+        problems.Select(p => p.Message).Should().Contain(m => m.Contains("'ten' is not a valid int", StringComparison.Ordinal))
+            .And.Contain(m => m.Contains("no input 'colour'", StringComparison.Ordinal))
+            .And.Contain(m => m.Contains("the required input 'file'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_failing_nested_workflow_fails_the_RunWorkflow_step_with_its_reason()
     {
         var work = Work((_, _) => throw new TaskFailedException("no such file"));
