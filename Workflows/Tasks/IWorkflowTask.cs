@@ -36,7 +36,14 @@ public interface IWorkflowTask
     Task<IReadOnlyDictionary<string, object?>> RunAsync(TaskRunContext context, CancellationToken cancellationToken);
 }
 
-public sealed record TaskInput(string Name, ScalarType Type, bool Required, string Description);
+public sealed record TaskInput(string Name, ScalarType Type, bool Required, string Description)
+{
+    /// <summary>
+    /// An input that chooses what the task does or whom it talks to (an action, a connection, an expression): a
+    /// definition cannot make it overridable, so a run request can never change it.
+    /// </summary>
+    public bool Fixed { get; init; }
+}
 
 public sealed record TaskOutput(string Name, ScalarType Type, string Description);
 

@@ -15,7 +15,7 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
 
     public IReadOnlyList<TaskInput> Inputs { get; } =
     [
-        new("dataflow", ScalarType.String, Required: true, "The name of the dataflow definition"),
+        new("dataflow", ScalarType.String, Required: true, "The name of the dataflow definition") { Fixed = true },
         new("filePath", ScalarType.StringList, Required: true, "The file the dataflow's source reads, or a list of files to run it over one by one"),
         new("table", ScalarType.String, Required: false, "A PostgreSql destination's table (table or schema.table) for this run instead of the dataflow's; always quoted, never SQL"),
     ];
