@@ -201,6 +201,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
             var inputs = InputResolver.Resolve(task, type.InputsFor(task.LiteralInputs(), settings.Workflows), parameters, visible);
             var context = new TaskRunContext(settings.JobId, name, directory, inputs, settings.Log.For(name, settings.Logger))
             {
+                JobFolder = settings.JobFolder,
                 VisibleValues = visible,
                 ChildWorkflows = this,
             };
@@ -268,6 +269,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
 /// <summary>What every graph run of one job shares.</summary>
 internal sealed record GraphRunSettings(
     string JobId,
+    string JobFolder,
     TaskRegistry Tasks,
     Func<string, WorkflowDefinition?> Workflows,
     JobLogWriter Log,

@@ -20,7 +20,7 @@ public sealed class WorkflowEngine(
     public async Task<WorkflowRunResult> RunAsync(WorkflowRunRequest request, CancellationToken cancellationToken)
     {
         var log = new JobLogWriter(jobLog, request.JobId, time);
-        var settings = new GraphRunSettings(request.JobId, tasks, name => workflows.TryGet(name, out var found) ? found : null, log, time, logger);
+        var settings = new GraphRunSettings(request.JobId, request.JobDirectory, tasks, name => workflows.TryGet(name, out var found) ? found : null, log, time, logger);
         var run = new GraphRun(settings, request.Workflow, request.Parameters, request.JobDirectory, stepPrefix: "");
         var steps = run.Order.Select(t => StepRun.Pending(t.Name, t.Type)).ToList();
         var now = time.GetUtcNow();

@@ -1,6 +1,7 @@
 using Scheduler.Dataflows;
 using Scheduler.Dataflows.Definitions;
 using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Transfer;
 
 namespace Scheduler.Workflows.Tasks;
 
@@ -64,7 +65,7 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
                 : dataflow with { Destination = dataflow.Destination with { Table = table } };
         }
 
-        var files = context.Inputs.GetValueOrDefault("filePath") as IReadOnlyList<string> ?? [];
+        IReadOnlyList<string> files = [.. (context.Inputs.GetValueOrDefault("filePath") as IReadOnlyList<string> ?? []).Select(file => InsideJobFolder(context, file))];
         long rowsRead = 0, rowsWritten = 0, rowsRejected = 0;
         List<string> rejectedRowsPaths = [], outputPaths = [];
         for (var i = 0; i < files.Count; i++)
@@ -94,6 +95,7 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
     private async Task<DataflowResult> RunOneAsync(
         DataflowDefinition dataflow, IReadOnlyList<string> files, int index, string workingDirectory, CancellationToken cancellationToken)
     {
+        dataflow = WithOutputInside(dataflow, workingDirectory);
         try
         {
             return await runner.RunAsync(new DataflowRunRequest(dataflow, files[index], workingDirectory), cancellationToken);
@@ -107,6 +109,29 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
         {
             throw new TaskFailedException(e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// A dataflow reads only files of its own job (a relative path starts at the task's folder): whoever may set a
+    /// filePath must not be able to load, or read back through an error, any other file of the worker.
+    /// </summary>
+    private static string InsideJobFolder(TaskRunContext context, string file) =>
+        LocalFolder.PathInside(context.JobFolder, Path.GetFullPath(file, context.JobDirectory))
+            ?? throw new TaskFailedException(
+                $"the filePath '{file}' is outside the job's folder '{Path.TrimEndingDirectorySeparator(Path.GetFullPath(context.JobFolder))}'; a dataflow reads files of this job only, such as a download's localPath");
+
+    /// <summary>A file destination's path, taken from the working folder, must stay in it (symbolic links included).</summary>
+    private static DataflowDefinition WithOutputInside(DataflowDefinition dataflow, string workingDirectory)
+    {
+        if (dataflow.Destination.Type == DestinationType.PostgreSql || dataflow.Destination.Path is not { } path)
+        {
+            return dataflow;
+        }
+
+        var inside = LocalFolder.PathInside(workingDirectory, path)
+            ?? throw new TaskFailedException(
+                $"the dataflow '{dataflow.Name}' writes its {dataflow.Destination.Type} to '{path}', outside the job's folder '{Path.TrimEndingDirectorySeparator(Path.GetFullPath(workingDirectory))}'; a destination path is relative to it");
+        return dataflow with { Destination = dataflow.Destination with { Path = inside } };
     }
 
     private static string? TableProblem(DataflowDefinition dataflow) => dataflow.Destination.Type == DestinationType.PostgreSql

@@ -15,10 +15,21 @@ public sealed record TaskRunContext(
     ILogger Logger)
 {
     private static readonly Dictionary<string, object?> Nothing = [];
+    private readonly string? _jobFolder;
 
     public IReadOnlyDictionary<string, object?> VisibleValues { get; init; } = Nothing;
 
     public IChildWorkflowRunner? ChildWorkflows { get; init; }
+
+    /// <summary>
+    /// The folder of the whole job: <see cref="JobDirectory"/>, or for a workflow run by RunWorkflow the folder of the
+    /// job it runs in, whose files (a download of the parent) it may read.
+    /// </summary>
+    public string JobFolder
+    {
+        get => _jobFolder ?? JobDirectory;
+        init => _jobFolder = value;
+    }
 
     public string GetString(string input) =>
         Inputs.TryGetValue(input, out var value) && value is not null
