@@ -39,9 +39,28 @@ internal static class DestinationValidator
                 ValidatePostgreSql(JsonObjectView.Open(element, path, PostgreSqlProperties, problems, "a PostgreSql destination")!);
                 break;
             case DestinationType.CsvFile or DestinationType.JsonLinesFile:
-                JsonObjectView.Open(element, path, FileProperties, problems, $"a {type} destination")!.RequireText("path");
+                var file = JsonObjectView.Open(element, path, FileProperties, problems, $"a {type} destination")!;
+                if (file.RequireText("path") is { } filePath && OutsideProblem(filePath) is { } outside)
+                {
+                    file.Problem("path", outside);
+                }
+
                 break;
         }
+    }
+
+    // The path is taken from the job's folder when the dataflow runs, which also follows symbolic links; what the
+    // text alone shows to leave that folder is refused here, where the author can still fix it.
+    private static string? OutsideProblem(string path)
+    {
+        if (path[0] is '/' or '\\' || path.Contains(':', StringComparison.Ordinal))
+        {
+            return $"'{path}' is absolute; a destination path is relative to the job's folder, such as output/orders.csv";
+        }
+
+        return path.Split('/', '\\').Contains("..")
+            ? $"'{path}' goes up with '..'; a destination path stays inside the job's folder, such as output/orders.csv"
+            : null;
     }
 
     private static void ValidatePostgreSql(JsonObjectView postgres)

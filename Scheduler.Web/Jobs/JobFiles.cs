@@ -15,6 +15,10 @@ public sealed class JobFiles(IJobRunStore runs, IOptions<SchedulerOptions> optio
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
+    // Symbolic links are neither listed nor walked into: one may lead out of the folder (FindAsync refuses those), and
+    // following a link to a folder such as /etc would list the worker's disk.
+    private static readonly EnumerationOptions ListOptions = new() { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint };
+
     /// <summary>The job's files with paths relative to its folder; null for an unknown job.</summary>
     public async Task<JobFilesResponse?> ListAsync(string jobId, CancellationToken cancellationToken)
     {
@@ -24,7 +28,7 @@ public sealed class JobFiles(IJobRunStore runs, IOptions<SchedulerOptions> optio
         }
 
         var files = folder.Exists
-            ? folder.EnumerateFiles("*", SearchOption.AllDirectories)
+            ? folder.EnumerateFiles("*", ListOptions)
                 .Select(f => new JobFile(Path.GetRelativePath(folder.FullName, f.FullName).Replace(Path.DirectorySeparatorChar, '/'), f.Length, f.LastWriteTimeUtc))
                 .OrderBy(f => f.Path, StringComparer.Ordinal)
                 .ToList()

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Tasks;
@@ -5,8 +6,9 @@ using Scheduler.Workflows.Tasks;
 namespace Scheduler.Workflows.Binding;
 
 /// <summary>
-/// Checks run parameters against a workflow and types them. Every problem is listed, each with the names that
-/// would have been valid, so that a caller fixes a request in one round trip.
+/// Checks run parameters against a workflow and types them. A request may set the workflow's variables and the task
+/// inputs the definition declares overridable, nothing else. Every problem is listed, each with the names that would
+/// have been valid, so that a caller fixes a request in one round trip.
 /// </summary>
 /// <param name="tasks">The task types.</param>
 /// <param name="connections">The connections of this node, which a value that names one must name (null: not checked).</param>
@@ -19,14 +21,13 @@ public sealed class ParameterBinder(TaskRegistry tasks, ConnectionCatalog? conne
         var taskInputs = new Dictionary<string, Dictionary<string, object?>>(StringComparer.OrdinalIgnoreCase);
         var seen = new HashSet<(string, string)>();
         var given = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var objectNames = string.Join(", ", workflow.Tasks.Select(t => t.Name).Prepend(WorkflowObjects.Variables));
 
         for (var i = 0; i < assignments.Count; i++)
         {
             var (actionName, parameter, value) = assignments[i];
             if (!TryFindInput(workflow, i, actionName, parameter, out var target, out var type, out var problem))
             {
-                problems.Add(problem ?? new(i, "actionName", $"'{actionName}' is not an object of the workflow '{workflow.Name}'; valid: {objectNames}"));
+                problems.Add(problem);
                 continue;
             }
 
@@ -86,7 +87,7 @@ public sealed class ParameterBinder(TaskRegistry tasks, ConnectionCatalog? conne
     }
 
     private bool TryFindInput(
-        WorkflowDefinition workflow, int index, string actionName, string parameter, out InputReference target, out ScalarType type, out BindingProblem? problem)
+        WorkflowDefinition workflow, int index, string actionName, string parameter, out InputReference target, out ScalarType type, [NotNullWhen(false)] out BindingProblem? problem)
     {
         target = new("", "");
         type = default;
@@ -107,13 +108,17 @@ public sealed class ParameterBinder(TaskRegistry tasks, ConnectionCatalog? conne
         var task = workflow.Tasks.FirstOrDefault(t => string.Equals(t.Name, actionName, StringComparison.OrdinalIgnoreCase));
         if (task is null || !tasks.TryGet(task.Type, out var taskType))
         {
+            problem = new(index, "actionName", $"'{actionName}' is not an object of the workflow '{workflow.Name}'; {Settable(workflow)}");
             return false;
         }
 
         var input = taskType.Inputs.FirstOrDefault(i => string.Equals(i.Name, parameter, StringComparison.OrdinalIgnoreCase));
-        if (input is null)
+        if (input is null || !IsOverridable(task, input))
         {
-            problem = new(index, "parameters", $"'{parameter}' is not an input of {task.Name} ({task.Type}); valid: {Names(taskType.Inputs.Select(i => i.Name))}");
+            var why = input is null
+                ? $"'{parameter}' is not an input of {task.Name} ({task.Type})"
+                : $"{task.Name}.{input.Name} cannot be set by a run request: the workflow does not declare it overridable";
+            problem = new(index, "parameters", $"{why}; {Settable(workflow)}");
             return false;
         }
 
@@ -151,6 +156,19 @@ public sealed class ParameterBinder(TaskRegistry tasks, ConnectionCatalog? conne
                 }
             }
         }
+    }
+
+    private static bool IsOverridable(TaskDefinition task, TaskInput input) =>
+        !input.Fixed && task.Overridable.Contains(input.Name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Everything a run request may set in this workflow, as <c>Object.member</c>.</summary>
+    private string Settable(WorkflowDefinition workflow)
+    {
+        var variables = workflow.Variables.Select(v => $"{WorkflowObjects.Variables}.{v.Name}");
+        var inputs = workflow.Tasks
+            .Where(t => tasks.TryGet(t.Type, out _))
+            .SelectMany(t => tasks.Get(t.Type).Inputs.Where(i => IsOverridable(t, i)).Select(i => $"{t.Name}.{i.Name}"));
+        return $"what may be set: {Names(variables.Concat(inputs))}";
     }
 
     private static string Names(IEnumerable<string> names) => names.Any() ? string.Join(", ", names) : "(none)";

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Scheduler.Workflows.Transfer;
 
 namespace Scheduler.Workflows.Definitions;
 
@@ -8,7 +9,7 @@ namespace Scheduler.Workflows.Definitions;
 /// a file whose document differs from the latest stored version becomes a new version, an identical one changes
 /// nothing. Invalid documents are imported too, so that their problems are reported where the valid ones are listed.
 /// </summary>
-public static class DefinitionFolder
+public static partial class DefinitionFolder
 {
     public const string ImportedBy = "definitions folder";
 
@@ -26,6 +27,14 @@ public static class DefinitionFolder
             var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
             {
+                // Every stored document can be read back over the API: a link to a file elsewhere (a settings file
+                // with passwords) must not become one.
+                if (LocalFolder.PathInside(folder, file) is null)
+                {
+                    LogLinkOutside(logger, kind, file, folder);
+                    continue;
+                }
+
                 var text = await File.ReadAllTextAsync(file, cancellationToken);
                 if (DefinitionDocument.Normalize(text) is not { } document)
                 {
@@ -47,6 +56,9 @@ public static class DefinitionFolder
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The {Kind} file {File} was not imported: it is a symbolic link that leads out of {Folder}")]
+    private static partial void LogLinkOutside(ILogger logger, DefinitionKind kind, string file, string folder);
 
     public static string SubfolderOf(DefinitionKind kind) => kind == DefinitionKind.Workflow ? "workflows" : "dataflows";
 

@@ -50,6 +50,12 @@ public sealed record TaskDefinition(
 
     public RetryPolicy? Retry { get; init; }
 
+    /// <summary>
+    /// The inputs a run request may set for this task (<c>"overridable": ["remotePath"]</c>). Nothing else of a task can
+    /// be changed from outside: whoever may start a job must not be able to point it at another file, server or action.
+    /// </summary>
+    public IReadOnlyList<string> Overridable { get; init; } = [];
+
     /// <summary>The longest one attempt of the task may run before it fails as timed out.</summary>
     public TimeSpan? Timeout { get; init; }
 

@@ -161,12 +161,36 @@ public static class WorkflowDefinitionLoader
             tasks.Add(new(task.Name!, task.Type ?? "", dependsOn, inputs)
             {
                 Conditions = conditions,
+                Overridable = ReadOverridable(task.Overridable ?? [], $"{path}.overridable", problems),
                 Retry = ReadRetry(task.Retry, $"{path}.retry", problems),
                 Timeout = ReadTimeout(task.TimeoutSeconds, $"{path}.timeoutSeconds", problems),
             });
         }
 
         return tasks;
+    }
+
+    private static List<string> ReadOverridable(List<string?> names, string path, List<DefinitionProblem> problems)
+    {
+        var read = new List<string>();
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = names[i]?.Trim();
+            if (!IsIdentifier(name))
+            {
+                problems.Add(new($"{path}[{i}]", $"'{names[i]}' is not an input name"));
+            }
+            else if (read.Contains(name!, StringComparer.OrdinalIgnoreCase))
+            {
+                problems.Add(new($"{path}[{i}]", $"the input '{name}' is listed twice"));
+            }
+            else
+            {
+                read.Add(name!);
+            }
+        }
+
+        return read;
     }
 
     private static (List<string> Names, Dictionary<string, DependencyCondition> Conditions) ReadDependencies(

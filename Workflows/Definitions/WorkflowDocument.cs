@@ -52,6 +52,9 @@ internal sealed class TaskDocument
 
     public Dictionary<string, JsonElement>? Inputs { get; set; }
 
+    /// <summary>The inputs a run request may set for this task, by name.</summary>
+    public List<string?>? Overridable { get; set; }
+
     public RetryDocument? Retry { get; set; }
 
     public double? TimeoutSeconds { get; set; }

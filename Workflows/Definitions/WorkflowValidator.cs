@@ -45,6 +45,7 @@ public sealed class WorkflowValidator(TaskRegistry tasks, ConnectionCatalog? con
             }
 
             problems.AddRange(ValidateInputs(task, type, path, scope));
+            problems.AddRange(ValidateOverridable(task, type, path));
             if (graph.Cycle.Count == 0)
             {
                 var visible = scope.VisibleTo(task, graph);
@@ -91,6 +92,30 @@ public sealed class WorkflowValidator(TaskRegistry tasks, ConnectionCatalog? con
                 yield return new(
                     $"{path}.dependsOn",
                     $"'{task.Name}' can never run: it waits for {upstream.Name} to be {task.ConditionOn(dependency).ToString().ToLowerInvariant()}, which only a {DecisionType} task can be");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Only an input of the task type itself can be overridable, and never a fixed one: a RunWorkflow's other inputs
+    /// are the child's variables, which the parent passes from variables of its own.
+    /// </summary>
+    private static IEnumerable<DefinitionProblem> ValidateOverridable(TaskDefinition task, IWorkflowTask type, string path)
+    {
+        var settable = type.Inputs.Where(i => !i.Fixed).Select(i => i.Name).ToList();
+        for (var i = 0; i < task.Overridable.Count; i++)
+        {
+            var name = task.Overridable[i];
+            var input = type.Inputs.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+            var problem = input switch
+            {
+                null => $"{task.Type} has no input '{name}' a run request could set",
+                { Fixed: true } => $"the input '{input.Name}' of {task.Type} chooses what the task does and can never be overridable",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                yield return new($"{path}.overridable[{i}]", $"{problem}; may be overridable: {(settable.Count > 0 ? string.Join(", ", settable) : "none")}");
             }
         }
     }

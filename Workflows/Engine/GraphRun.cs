@@ -106,7 +106,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
 
     // Step names repeat when one child workflow runs under two RunWorkflow tasks; their folders never do.
     private string StepKey(TaskDefinition task) =>
-        Path.GetRelativePath(settings.JobDirectory, Path.Combine(directory, task.Name)).Replace(Path.DirectorySeparatorChar, '/');
+        Path.GetRelativePath(settings.JobFolder, Path.Combine(directory, task.Name)).Replace(Path.DirectorySeparatorChar, '/');
 
     private bool DependenciesEnded(int position, StepRun[] steps) =>
         _graph.DependenciesOf(Order[position].Name).All(d => steps[IndexOf(d)].Status is not (StepStatus.Pending or StepStatus.Running));
@@ -214,6 +214,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
             var inputs = InputResolver.Resolve(task, type.InputsFor(task.LiteralInputs(), settings.Workflows), parameters, visible);
             var context = new TaskRunContext(settings.JobId, name, directory, inputs, settings.Log.For(name, settings.Logger))
             {
+                JobFolder = settings.JobFolder,
                 VisibleValues = visible,
                 ChildWorkflows = this,
                 StepKey = StepKey(task),
@@ -295,7 +296,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
 /// <summary>What every graph run of one job shares.</summary>
 internal sealed record GraphRunSettings(
     string JobId,
-    string JobDirectory,
+    string JobFolder,
     TaskRegistry Tasks,
     Func<string, WorkflowDefinition?> Workflows,
     JobLogWriter Log,

@@ -19,7 +19,7 @@ public sealed partial class DecisionTask : IWorkflowTask
 
     public IReadOnlyList<TaskInput> Inputs { get; } =
     [
-        new(Expression, ScalarType.String, Required: true, "A boolean expression over Variables.name and TaskName.output values, e.g. RunDataflow1.rowsRejected > 0"),
+        new(Expression, ScalarType.String, Required: true, "A boolean expression over Variables.name and TaskName.output values, e.g. RunDataflow1.rowsRejected > 0") { Fixed = true },
     ];
 
     public IReadOnlyList<TaskOutput> Outputs { get; } =

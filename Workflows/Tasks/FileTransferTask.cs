@@ -18,10 +18,11 @@ public sealed class FileTransferTask(ConnectionCatalog connections, IRemoteFiles
 
     public IReadOnlyList<TaskInput> Inputs { get; } =
     [
-        new("action", ScalarType.String, Required: true, $"What to do: {FileTransferActions.Names}"),
+        new("action", ScalarType.String, Required: true, $"What to do: {FileTransferActions.Names}") { Fixed = true },
         new("connection", ScalarType.String, Required: true, "The name of a connection under Connections: in the configuration")
         {
             ConnectionTypes = RemoteFilesFactory.KnownTypes,
+            Fixed = true,
         },
         new("remotePath", ScalarType.String, Required: true,
             "The remote file, relative to the login folder; a pattern such as in/*.csv for Download, Delete, List, Exists and WaitForFile; a folder for List"),

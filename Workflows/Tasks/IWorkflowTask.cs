@@ -40,6 +40,12 @@ public sealed record TaskInput(string Name, ScalarType Type, bool Required, stri
 {
     /// <summary>When set, the input names a configured connection of one of these types (<c>Connections:{name}:Type</c>).</summary>
     public IReadOnlyList<string>? ConnectionTypes { get; init; }
+
+    /// <summary>
+    /// An input that chooses what the task does or whom it talks to (an action, a connection, an expression): a
+    /// definition cannot make it overridable, so a run request can never change it.
+    /// </summary>
+    public bool Fixed { get; init; }
 }
 
 public sealed record TaskOutput(string Name, ScalarType Type, string Description);

@@ -1,6 +1,7 @@
 using Scheduler.Dataflows;
 using Scheduler.Dataflows.Definitions;
 using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Transfer;
 
 namespace Scheduler.Workflows.Tasks;
 
@@ -15,7 +16,7 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
 
     public IReadOnlyList<TaskInput> Inputs { get; } =
     [
-        new("dataflow", ScalarType.String, Required: true, "The name of the dataflow definition"),
+        new("dataflow", ScalarType.String, Required: true, "The name of the dataflow definition") { Fixed = true },
         new("filePath", ScalarType.StringList, Required: true, "The file the dataflow's source reads, or a list of files to run it over one by one"),
         new("table", ScalarType.String, Required: false, "A PostgreSql destination's table (table or schema.table) for this run instead of the dataflow's; always quoted, never SQL"),
     ];
@@ -64,7 +65,7 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
                 : dataflow with { Destination = dataflow.Destination with { Table = table } };
         }
 
-        var files = context.Inputs.GetValueOrDefault("filePath") as IReadOnlyList<string> ?? [];
+        IReadOnlyList<string> files = [.. (context.Inputs.GetValueOrDefault("filePath") as IReadOnlyList<string> ?? []).Select(file => InsideJobFolder(context, file))];
         long rowsRead = 0, rowsWritten = 0, rowsRejected = 0;
         List<string> rejectedRowsPaths = [], outputPaths = [];
         for (var i = 0; i < files.Count; i++)
@@ -102,9 +103,11 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
     private async Task<DataflowResult> RunOneAsync(
         DataflowDefinition dataflow, IReadOnlyList<string> files, int index, TaskRunContext context, CancellationToken cancellationToken)
     {
+        var workingDirectory = WorkingDirectory(context, files, index);
+
         // The job's id, the step and the file name the load across deliveries of the job: a load that committed
         // before its worker died is found in the destination's ledger and not made again.
-        var request = new DataflowRunRequest(dataflow, files[index], WorkingDirectory(context, files, index))
+        var request = new DataflowRunRequest(WithOutputInside(dataflow, workingDirectory), files[index], workingDirectory)
         {
             Load = new LoadIdentity(context.JobId, context.StepKey, FileKey(context, files[index])) { Attempt = context.Attempt },
         };
@@ -131,6 +134,29 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)
             ? full
             : relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    /// <summary>
+    /// A dataflow reads only files of its own job (a relative path starts at the task's folder): whoever may set a
+    /// filePath must not be able to load, or read back through an error, any other file of the worker.
+    /// </summary>
+    private static string InsideJobFolder(TaskRunContext context, string file) =>
+        LocalFolder.PathInside(context.JobFolder, Path.GetFullPath(file, context.JobDirectory))
+            ?? throw new TaskFailedException(
+                $"the filePath '{file}' is outside the job's folder '{Path.TrimEndingDirectorySeparator(Path.GetFullPath(context.JobFolder))}'; a dataflow reads files of this job only, such as a download's localPath");
+
+    /// <summary>A file destination's path, taken from the working folder, must stay in it (symbolic links included).</summary>
+    private static DataflowDefinition WithOutputInside(DataflowDefinition dataflow, string workingDirectory)
+    {
+        if (dataflow.Destination.Type == DestinationType.PostgreSql || dataflow.Destination.Path is not { } path)
+        {
+            return dataflow;
+        }
+
+        var inside = LocalFolder.PathInside(workingDirectory, path)
+            ?? throw new TaskFailedException(
+                $"the dataflow '{dataflow.Name}' writes its {dataflow.Destination.Type} to '{path}', outside the job's folder '{Path.TrimEndingDirectorySeparator(Path.GetFullPath(workingDirectory))}'; a destination path is relative to it");
+        return dataflow with { Destination = dataflow.Destination with { Path = inside } };
     }
 
     private static string? TableProblem(DataflowDefinition dataflow) => dataflow.Destination.Type == DestinationType.PostgreSql

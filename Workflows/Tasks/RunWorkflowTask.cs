@@ -15,7 +15,7 @@ public sealed class RunWorkflowTask : IWorkflowTask
 
     public IReadOnlyList<TaskInput> Inputs { get; } =
     [
-        new(WorkflowInput, ScalarType.String, Required: true, "The name of the workflow to run; its variables are this task's other inputs"),
+        new(WorkflowInput, ScalarType.String, Required: true, "The name of the workflow to run; its variables are this task's other inputs") { Fixed = true },
     ];
 
     public IReadOnlyList<TaskOutput> Outputs { get; } = [];

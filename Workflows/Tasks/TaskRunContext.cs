@@ -15,6 +15,7 @@ public sealed record TaskRunContext(
     ILogger Logger)
 {
     private static readonly Dictionary<string, object?> Nothing = [];
+    private readonly string? _jobFolder;
 
     public IReadOnlyDictionary<string, object?> VisibleValues { get; init; } = Nothing;
 
@@ -28,6 +29,16 @@ public sealed record TaskRunContext(
 
     /// <summary>Which try of the task this is: 1, then 2 and on when it has a retry policy.</summary>
     public int Attempt { get; init; } = 1;
+
+    /// <summary>
+    /// The folder of the whole job: <see cref="JobDirectory"/>, or for a workflow run by RunWorkflow the folder of the
+    /// job it runs in, whose files (a download of the parent) it may read.
+    /// </summary>
+    public string JobFolder
+    {
+        get => _jobFolder ?? JobDirectory;
+        init => _jobFolder = value;
+    }
 
     public string GetString(string input) =>
         Inputs.TryGetValue(input, out var value) && value is not null

@@ -93,7 +93,10 @@ public sealed class RemotePath
         return new RemotePath(remotePath[0] == '/', segments);
     }
 
-    /// <summary>The path of the local copy: the segments under <paramref name="localFolder"/>, never outside it.</summary>
+    /// <summary>
+    /// The path of the local copy (or, for a Local connection, of the file itself): the segments under
+    /// <paramref name="localFolder"/>, never outside it, symbolic links included.
+    /// </summary>
     public string ToLocalPath(string localFolder)
     {
         if (string.IsNullOrWhiteSpace(localFolder))
@@ -101,8 +104,9 @@ public sealed class RemotePath
             throw new RemotePathRejectedException("The local folder for a download is empty.");
         }
 
+        // The segments hold no '..' and no root: only a symbolic link on the way can lead out.
         return LocalFolder.PathInside(localFolder, Path.Join([.. Segments]))
-            ?? throw Rejected(Value, $"its local copy would be outside '{Path.TrimEndingDirectorySeparator(Path.GetFullPath(localFolder))}'");
+            ?? throw Rejected(Value, $"a symbolic link on its way leads outside '{Path.TrimEndingDirectorySeparator(Path.GetFullPath(localFolder))}'");
     }
 
     private static RemotePathRejectedException Rejected(string remotePath, string reason) =>

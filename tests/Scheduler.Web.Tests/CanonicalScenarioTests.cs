@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using static Scheduler.Web.Tests.JobsClient;
 
 namespace Scheduler.Web.Tests;
@@ -59,9 +60,12 @@ public sealed class CanonicalScenarioTests(ProductionStackFixture stack) : IClas
         const string table = "orders_\"; DROP TABLE victim; --";
         await stack.ExecuteAsync(stack.WarehouseDatabase, "CREATE TABLE IF NOT EXISTS victim (id integer)");
         using var client = await stack.App.LoginAsync();
+        var workflow = DefinitionsClient.SampleWorkflow("orders-import", DefinitionsClient.UniqueName("orders-to"));
+        workflow["tasks"]![1]!["overridable"] = new JsonArray("table");
+        await client.PutWorkflowAsync(workflow);
 
         var details = await client.WaitForEndAsync(await client.StartAsync(
-            "orders-import", Parameter("Variables", "sourceFilePath", stack.UploadOrders()), Parameter("RunDataflow1", "table", table)));
+            workflow["name"]!.GetValue<string>(), Parameter("Variables", "sourceFilePath", stack.UploadOrders()), Parameter("RunDataflow1", "table", table)));
 
         details.Text("status").Should().Be("Completed", details.ToString());
         (await stack.ScalarAsync<long>(stack.WarehouseDatabase, "SELECT count(*) FROM \"orders_\"\"; DROP TABLE victim; --\"")).Should().Be(20);
@@ -107,9 +111,7 @@ public sealed class CanonicalScenarioTests(ProductionStackFixture stack) : IClas
         var jobId = await client.StartAsync("orders-import", Parameter("Variables", "sourceFilePath", stack.UploadOrders()));
         var details = await client.WaitForEndAsync(jobId);
         var failing = await client.StartAsync(
-            "orders-import",
-            Parameter("Variables", "sourceFilePath", "in/none.csv"),
-            Parameter("FileTransferTask1", "connection", ProductionStackFixture.WrongPasswordFtp));
+            await client.PutOrdersImportThroughAsync(ProductionStackFixture.WrongPasswordFtp), Parameter("Variables", "sourceFilePath", "in/none.csv"));
         var failed = await client.WaitForEndAsync(failing);
 
         var arguments = await stack.ScalarAsync<string>(stack.SchedulerDatabase, "SELECT string_agg(arguments::text, ' ') FROM hangfire.job");

@@ -26,5 +26,14 @@ public static class DefinitionsClient
         return workflow;
     }
 
+    /// <summary>The canonical workflow under a new name, downloading through <paramref name="connection"/>: a run request cannot switch it.</summary>
+    public static async Task<string> PutOrdersImportThroughAsync(this HttpClient client, string connection)
+    {
+        var workflow = SampleWorkflow("orders-import", UniqueName("orders-via"));
+        workflow["tasks"]![0]!["inputs"]!["connection"] = connection;
+        await client.PutWorkflowAsync(workflow);
+        return workflow["name"]!.GetValue<string>();
+    }
+
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 }

@@ -26,10 +26,9 @@ public sealed class FailurePathTests(ProductionStackFixture stack) : IClassFixtu
     {
         using var client = await stack.App.LoginAsync();
 
-        var details = await RunAsync(
-            client,
-            Parameter("Variables", "sourceFilePath", stack.UploadOrders()),
-            Parameter("FileTransferTask1", "connection", ProductionStackFixture.WrongPasswordFtp));
+        var workflow = await client.PutOrdersImportThroughAsync(ProductionStackFixture.WrongPasswordFtp);
+
+        var details = await client.WaitForEndAsync(await client.StartAsync(workflow, Parameter("Variables", "sourceFilePath", stack.UploadOrders())));
 
         details.Text("status").Should().Be("Failed");
         details.Step("FileTransferTask1").Text("error").Should().Contain(stack.Ftp.Host).And.Contain(stack.Ftp.Username);
@@ -41,10 +40,9 @@ public sealed class FailurePathTests(ProductionStackFixture stack) : IClassFixtu
     {
         using var client = await stack.App.LoginAsync();
 
-        var details = await RunAsync(
-            client,
-            Parameter("Variables", "sourceFilePath", "in/orders.csv"),
-            Parameter("FileTransferTask1", "connection", ProductionStackFixture.UnreachableFtp));
+        var workflow = await client.PutOrdersImportThroughAsync(ProductionStackFixture.UnreachableFtp);
+
+        var details = await client.WaitForEndAsync(await client.StartAsync(workflow, Parameter("Variables", "sourceFilePath", "in/orders.csv")));
 
         details.Text("status").Should().Be("Failed");
         details.Step("FileTransferTask1").Text("error").Should().Contain("127.0.0.1");

@@ -46,6 +46,24 @@ public sealed class JobFilesTests(JobFilesTests.FinishedJob job) : IClassFixture
     }
 
     [Fact]
+    public async Task A_symbolic_link_in_the_job_folder_that_leads_out_of_it_is_neither_listed_nor_served()
+    {
+        var folder = Path.Combine(job.App.WorkingDirectory, JobId);
+        var linkedFile = Path.Combine(folder, $"passwd-{Guid.NewGuid():N}");
+        var linkedFolder = Path.Combine(folder, $"etc-{Guid.NewGuid():N}");
+        File.CreateSymbolicLink(linkedFile, "/etc/passwd");
+        Directory.CreateSymbolicLink(linkedFolder, "/etc");
+
+        var list = await Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{JobId}/files");
+        var file = await Client.GetAsync($"/api/jobs/{JobId}/files/{Path.GetFileName(linkedFile)}");
+        var throughFolder = await Client.GetAsync($"/api/jobs/{JobId}/files/{Path.GetFileName(linkedFolder)}/passwd");
+
+        list.GetProperty("files").EnumerateArray().Select(f => f.Text("path")).Should().NotContain(p => p!.Contains("passwd") || p.Contains("etc-"));
+        file.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        throughFolder.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Files_of_an_unknown_job_are_a_404()
     {
         (await Client.GetAsync("/api/jobs/424242/files")).StatusCode.Should().Be(HttpStatusCode.NotFound);

@@ -35,11 +35,46 @@ public sealed class RunRequestValidationTests(ProductionStackFixture stack) : IC
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-        errors.GetProperty("parameters[0].actionName")[0].GetString().Should().Contain("Varables").And.Contain("Variables, FileTransferTask1, RunDataflow1");
+        errors.GetProperty("parameters[0].actionName")[0].GetString().Should().Contain("Varables")
+            .And.Contain("what may be set: Variables.sourceFilePath, FileTransferTask1.remotePath");
         errors.GetProperty("parameters[1].parameters")[0].GetString().Should().Contain("sourcePath").And.Contain("sourceFilePath");
-        errors.GetProperty("parameters[2].parameters")[0].GetString().Should().Contain("remoteFile").And.Contain("remotePath");
+        errors.GetProperty("parameters[2].parameters")[0].GetString().Should().Contain("remoteFile").And.Contain("FileTransferTask1.remotePath");
         errors.GetProperty("parameters")[0].GetString().Should().Contain("required variable 'sourceFilePath'");
         (await JobCountsAsync()).Should().Be(jobsBefore);
+    }
+
+    [Theory]
+    [InlineData("RunDataflow1", "filePath", "/etc/passwd")]
+    [InlineData("FileTransferTask1", "action", "Delete")]
+    [InlineData("FileTransferTask1", "connection", ProductionStackFixture.WrongPasswordFtp)]
+    [InlineData("RunDataflow1", "table", "victim")]
+    public async Task A_task_input_the_workflow_does_not_declare_overridable_is_a_400_naming_what_may_be_set(string task, string input, string value)
+    {
+        using var client = await stack.App.LoginAsync();
+        var jobsBefore = await JobCountsAsync();
+
+        var response = await client.RunAsync(
+            "orders-import", Parameter("Variables", "sourceFilePath", "in/orders.csv"), Parameter(task, input, value));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.GetProperty("parameters[1].parameters")[0].GetString().Should()
+            .Contain($"{task}.{input} cannot be set by a run request").And.Contain("what may be set: Variables.sourceFilePath, FileTransferTask1.remotePath");
+        (await JobCountsAsync()).Should().Be(jobsBefore);
+    }
+
+    [Fact]
+    public async Task A_declared_override_of_remotePath_downloads_that_file()
+    {
+        using var client = await stack.App.LoginAsync();
+        var remote = stack.UploadOrders();
+
+        var details = await client.WaitForEndAsync(await client.StartAsync(
+            "orders-import", Parameter("Variables", "sourceFilePath", "in/missing.csv"), Parameter("FileTransferTask1", "remotePath", remote)));
+
+        details.Text("status").Should().Be("Completed", details.ToString());
+        details.Step("FileTransferTask1").GetProperty("outputs").Text("remotePath").Should().Be(remote);
     }
 
     [Fact]

@@ -113,15 +113,15 @@ public sealed class SampleWorkflowTests
     }
 
     [Fact]
-    public async Task A_table_for_a_dataflow_that_writes_a_file_fails_the_step_and_says_why()
+    public async Task A_table_the_sample_does_not_declare_overridable_is_refused_before_a_job_is_made()
     {
         await using var app = new SchedulerApp(SchedulerApp.WithSampleFiles());
         using var client = await app.LoginAsync();
 
-        var details = await client.WaitForEndAsync(await client.StartAsync(
-            "local-orders-import", Parameter("Variables", "sourceFilePath", "orders.csv"), Parameter("RunDataflow1", "table", "orders_copy")));
+        var response = await client.RunAsync(
+            "local-orders-import", Parameter("Variables", "sourceFilePath", "orders.csv"), Parameter("RunDataflow1", "table", "orders_copy"));
 
-        details.Text("status").Should().Be("Failed");
-        details.Step("RunDataflow1").Text("error").Should().Contain("applies to a PostgreSql destination").And.Contain("CsvFile");
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("RunDataflow1.table cannot be set by a run request").And.Contain("what may be set: Variables.sourceFilePath");
     }
 }

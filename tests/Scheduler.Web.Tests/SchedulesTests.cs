@@ -96,12 +96,13 @@ public sealed class SchedulesTests(ProductionStackFixture stack) : IClassFixture
         {
             workflow = "orders-import",
             cron = "0 2 * * *",
-            parameters = new[] { Parameter("Varables", "sourceFilePath", "x"), Parameter("FileTransferTask1", "remoteFile", "x") },
+            parameters = new[] { Parameter("Varables", "sourceFilePath", "x"), Parameter("FileTransferTask1", "remoteFile", "x"), Parameter("FileTransferTask1", "action", "Delete") },
         });
 
         var errors = await ErrorsOf(response);
-        errors.GetProperty("parameters[0].actionName")[0].GetString().Should().Contain("Variables, FileTransferTask1, RunDataflow1");
+        errors.GetProperty("parameters[0].actionName")[0].GetString().Should().Contain("Variables.sourceFilePath, FileTransferTask1.remotePath");
         errors.GetProperty("parameters[1].parameters")[0].GetString().Should().Contain("remotePath");
+        errors.GetProperty("parameters[2].parameters")[0].GetString().Should().Contain("FileTransferTask1.action cannot be set by a run request");
         errors.GetProperty("parameters")[0].GetString().Should().Contain("required variable 'sourceFilePath'");
         (await client.GetAsync($"/api/schedules/{id}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }

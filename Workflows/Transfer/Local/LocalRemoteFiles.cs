@@ -85,8 +85,12 @@ internal sealed class LocalRemoteFiles : IRemoteFiles
     {
         cancellationToken.ThrowIfCancellationRequested();
         var directory = new DirectoryInfo(folder is null or "/" ? _root : Resolve(folder));
+        // A link to a file outside the root is not listed: it could never be read, and its name and size are not ours to show.
         IReadOnlyList<RemoteFileEntry> entries = directory.Exists
-            ? directory.EnumerateFiles().Select(file => new RemoteFileEntry(file.Name, file.Length)).ToList()
+            ? directory.EnumerateFiles()
+                .Where(file => LocalFolder.PathInside(_root, file.FullName) is not null)
+                .Select(file => new RemoteFileEntry(file.Name, file.Length))
+                .ToList()
             : [];
         return Task.FromResult(entries);
     }

@@ -119,6 +119,26 @@ public sealed class DataflowDefinitionLoaderTests
         result.Problems.Select(p => p.Path).Should().BeEquivalentTo(["$.destination.table", "$.destination.path"]);
     }
 
+    [Theory]
+    [InlineData("CsvFile", "/tmp/x.csv", "is absolute")]
+    [InlineData("CsvFile", "C:/x.csv", "is absolute")]
+    [InlineData("CsvFile", "\\\\server\\share\\x.csv", "is absolute")]
+    [InlineData("JsonLinesFile", "../x.jsonl", "goes up with '..'")]
+    [InlineData("JsonLinesFile", "output/../../x.jsonl", "goes up with '..'")]
+    public void A_file_destination_path_that_leaves_the_job_folder_is_refused(string type, string path, string reason)
+    {
+        var document = new System.Text.Json.Nodes.JsonObject
+        {
+            ["name"] = "x",
+            ["source"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "columns": [ { "name": "a" } ] }"""),
+            ["destination"] = new System.Text.Json.Nodes.JsonObject { ["type"] = type, ["path"] = path },
+        };
+
+        var result = DataflowDefinitionLoader.Load(document.ToJsonString(), "x.json");
+
+        result.Problems.Should().ContainSingle().Which.Should().Match<DefinitionProblem>(p => p.Path == "$.destination.path" && p.Message.Contains(reason));
+    }
+
     [Fact]
     public void Malformed_json_is_a_problem_with_line_and_position_not_an_exception()
     {

@@ -16,11 +16,14 @@ public sealed class ParameterBinderTests
             { "name": "since", "type": "datetime" }
           ],
           "tasks": [
-            { "name": "Make", "type": "Produce", "inputs": { "text": "${Variables.sourceFilePath}" } },
-            { "name": "Use", "type": "Consume", "inputs": { "path": "${Make.name}" } }
+            { "name": "Make", "type": "Produce", "overridable": [ "count", "amount", "when" ], "inputs": { "text": "${Variables.sourceFilePath}" } },
+            { "name": "Use", "type": "Consume", "overridable": [ "path" ], "inputs": { "path": "${Make.name}" } }
           ]
         }
         """);
+
+    private const string Settable =
+        "what may be set: Variables.sourceFilePath, Variables.batchSize, Variables.dryRun, Variables.since, Make.count, Make.amount, Make.when, Use.path";
 
     private readonly ParameterBinder _binder = new(TestTasks.Registry());
 
@@ -81,13 +84,36 @@ public sealed class ParameterBinderTests
     }
 
     [Fact]
-    public void An_unknown_actionName_lists_Variables_and_the_task_names()
+    public void An_unknown_actionName_lists_what_may_be_set()
     {
         var result = Bind(new("Variables", "sourceFilePath", "a.csv"), new("FileTransferTask1", "remotePath", "x"));
 
         result.Parameters.Should().BeNull();
         result.Problems.Should().Equal(new BindingProblem(
-            1, "actionName", "'FileTransferTask1' is not an object of the workflow 'orders-import'; valid: Variables, Make, Use"));
+            1, "actionName", $"'FileTransferTask1' is not an object of the workflow 'orders-import'; {Settable}"));
+    }
+
+    [Fact]
+    public void A_task_input_the_workflow_does_not_declare_overridable_is_refused_and_lists_what_may_be_set()
+    {
+        var result = Bind(new("Variables", "sourceFilePath", "a.csv"), new("Make", "text", "/etc/passwd"), new("Use", "size", "1"));
+
+        result.Parameters.Should().BeNull();
+        result.Problems.Should().Equal(
+            new BindingProblem(1, "parameters", $"Make.text cannot be set by a run request: the workflow does not declare it overridable; {Settable}"),
+            new BindingProblem(2, "parameters", $"Use.size cannot be set by a run request: the workflow does not declare it overridable; {Settable}"));
+    }
+
+    [Fact]
+    public void A_fixed_input_cannot_be_set_even_where_a_definition_lists_it()
+    {
+        var fixedInput = new FakeTask("Send", [new("connection", ScalarType.String, Required: true, "Where to") { Fixed = true }], []);
+        var workflow = TestTasks.Load("""{ "name": "w", "tasks": [ { "name": "S", "type": "Send", "overridable": [ "connection" ], "inputs": { "connection": "A" } } ] }""");
+
+        var result = new ParameterBinder(TestTasks.Registry(fixedInput)).Bind(workflow, [new("S", "connection", "B")]);
+
+        result.Problems.Should().Equal(
+            new BindingProblem(0, "parameters", "S.connection cannot be set by a run request: the workflow does not declare it overridable; what may be set: (none)"));
     }
 
     [Fact]
@@ -104,7 +130,7 @@ public sealed class ParameterBinderTests
     {
         var result = Bind(new("Variables", "sourceFilePath", "a.csv"), new("Use", "file", "x"));
 
-        result.Problems.Should().Equal(new BindingProblem(1, "parameters", "'file' is not an input of Use (Consume); valid: path, size, total"));
+        result.Problems.Should().Equal(new BindingProblem(1, "parameters", $"'file' is not an input of Use (Consume); {Settable}"));
     }
 
     [Fact]

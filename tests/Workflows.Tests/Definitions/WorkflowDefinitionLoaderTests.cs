@@ -59,6 +59,8 @@ public sealed class WorkflowDefinitionLoaderTests
 
         result.Problems.Should().BeEmpty();
         result.Definition!.Tasks.Select(t => t.Type).Should().Equal("FileTransfer", "RunDataflow");
+        result.Definition.Tasks[0].Overridable.Should().Equal("remotePath");
+        result.Definition.Tasks[1].Overridable.Should().BeEmpty();
     }
 
     [Fact]
@@ -143,6 +145,8 @@ public sealed class WorkflowDefinitionLoaderTests
     [InlineData("""{ "name": "w", "tasks": [ { "name": "1st", "type": "Produce" } ] }""", "$.tasks[0].name")]
     [InlineData("""{ "name": "w", "tasks": [ { "name": "A" } ] }""", "$.tasks[0].type")]
     [InlineData("""{ "name": "w", "tasks": [ null ] }""", "$.tasks[0]")]
+    [InlineData("""{ "name": "w", "tasks": [ { "name": "A", "type": "Produce", "overridable": [ "count", "COUNT" ] } ] }""", "$.tasks[0].overridable[1]")]
+    [InlineData("""{ "name": "w", "tasks": [ { "name": "A", "type": "Produce", "overridable": [ "a b" ] } ] }""", "$.tasks[0].overridable[0]")]
     [InlineData("""{ "name": "w", "tasks": [ { "name": "A", "type": "Produce", "dependsOn": [ "" ] } ] }""", "$.tasks[0].dependsOn[0]")]
     [InlineData("""{ "name": "w", "variables": [ { "name": "a b" } ], "tasks": [ { "name": "A", "type": "Produce" } ] }""", "$.variables[0].name")]
     [InlineData("""{ "name": "w", "variables": [ { "name": "v" }, { "name": "V" } ], "tasks": [ { "name": "A", "type": "Produce" } ] }""", "$.variables[1].name")]

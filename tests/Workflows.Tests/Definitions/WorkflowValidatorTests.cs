@@ -68,6 +68,22 @@ public sealed class WorkflowValidatorTests
     }
 
     [Fact]
+    public void Only_inputs_of_the_task_type_that_choose_no_action_or_server_may_be_declared_overridable()
+    {
+        var problems = Validate("""
+            "tasks": [ {
+              "name": "Get", "type": "FileTransfer", "overridable": [ "remotePath", "action", "connection", "remoteFile" ],
+              "inputs": { "action": "Download", "connection": "Ftp", "remotePath": "in/a.csv" } } ]
+            """);
+
+        const string Settable = "may be overridable: remotePath, localPath, newPath, timeoutSeconds, pollSeconds";
+        problems.Should().Equal(
+            new DefinitionProblem("$.tasks[0].overridable[1]", $"the input 'action' of FileTransfer chooses what the task does and can never be overridable; {Settable}"),
+            new DefinitionProblem("$.tasks[0].overridable[2]", $"the input 'connection' of FileTransfer chooses what the task does and can never be overridable; {Settable}"),
+            new DefinitionProblem("$.tasks[0].overridable[3]", $"FileTransfer has no input 'remoteFile' a run request could set; {Settable}"));
+    }
+
+    [Fact]
     public void A_missing_required_input_is_reported()
     {
         var problems = Validate("""

@@ -1,5 +1,7 @@
 using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
 using Scheduler.Workflows.Connections;
+using Scheduler.Workflows.Tasks;
 using Scheduler.Workflows.Transfer;
 
 namespace Scheduler.Workflows.Tests.Transfer;
@@ -109,6 +111,59 @@ public sealed class LocalConnectionTests : IDisposable
 
         (await File.ReadAllTextAsync(Path.Combine(outbox, "report.csv"))).Should().Be("id\n1\n");
     }
+
+    [Theory]
+    [InlineData("Download", "etc/passwd", null)]
+    [InlineData("Download", "in/passwd", null)]
+    [InlineData("Download", "out/secret.txt", null)]
+    [InlineData("Download", "out/*.txt", null)]
+    [InlineData("Delete", "out/secret.txt", null)]
+    [InlineData("Rename", "out/secret.txt", "in/stolen.txt")]
+    [InlineData("Rename", "in/orders.csv", "out/secret.txt")]
+    [InlineData("Upload", "out/secret.txt", null)]
+    [InlineData("List", "etc", null)]
+    [InlineData("Exists", "etc/passwd", null)]
+    public async Task A_symbolic_link_out_of_a_Local_root_fails_the_step_and_says_so(string action, string remotePath, string? newPath)
+    {
+        LinkOutOfTheRoot();
+        await File.WriteAllTextAsync(Path.Combine(_local.Path, "report.csv"), "id\n1\n");
+        var inputs = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["action"] = action, ["connection"] = "Drop", ["remotePath"] = remotePath, ["newPath"] = newPath, ["localPath"] = "report.csv",
+        };
+
+        var run = () => LocalTask().RunAsync(new TaskRunContext("1", "Transfer1", _local.Path, inputs, NullLogger.Instance), CancellationToken.None);
+
+        (await run.Should().ThrowAsync<TaskFailedException>()).Which.Message.Should().Contain("symbolic link").And.Contain("leads outside");
+        (await File.ReadAllTextAsync(Path.Combine(_outside.Path, "sibling", "secret.txt"))).Should().Be("not the root's");
+        File.Exists(Path.Combine(_local.Path, "downloads", "etc", "passwd")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_link_out_of_a_Local_root_is_not_listed_and_a_wildcard_does_not_download_it()
+    {
+        LinkOutOfTheRoot();
+        var inputs = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["action"] = "Download", ["connection"] = "Drop", ["remotePath"] = "in/*" };
+
+        var outputs = await LocalTask().RunAsync(new TaskRunContext("1", "Transfer1", _local.Path, inputs, NullLogger.Instance), CancellationToken.None);
+
+        outputs["names"].Should().BeAssignableTo<IReadOnlyList<string>>().Which.Should().Equal("orders.csv");
+        File.Exists(Path.Combine(_local.Path, "downloads", "in", "passwd")).Should().BeFalse();
+    }
+
+    /// <summary>etc -> /etc, in/passwd -> /etc/passwd and out -> ../sibling, whose secret.txt is not the root's.</summary>
+    private void LinkOutOfTheRoot()
+    {
+        Directory.CreateDirectory(Path.Combine(_outside.Path, "sibling"));
+        File.WriteAllText(Path.Combine(_outside.Path, "sibling", "secret.txt"), "not the root's");
+        Directory.CreateSymbolicLink(Path.Combine(_root, "etc"), "/etc");
+        File.CreateSymbolicLink(Path.Combine(_root, "in", "passwd"), "/etc/passwd");
+        Directory.CreateSymbolicLink(Path.Combine(_root, "out"), Path.Combine("..", "sibling"));
+    }
+
+    private FileTransferTask LocalTask() => new(
+        new ConnectionCatalog(new Dictionary<string, ConnectionSettings> { ["Drop"] = new() { Type = "Local", Path = _root } }),
+        new RemoteFilesFactory());
 
     private Task<IRemoteFiles> Connect() =>
         new RemoteFilesFactory().ConnectAsync("Drop", new ConnectionSettings { Type = "Local", Path = _root }, CancellationToken.None);
