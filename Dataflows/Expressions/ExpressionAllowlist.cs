@@ -26,7 +26,7 @@ internal sealed class ExpressionAllowlist : ExpressionVisitor
         [typeof(DateTime), typeof(DateOnly), typeof(DateTimeOffset), typeof(TimeOnly), typeof(TimeSpan), typeof(Guid), typeof(decimal)];
 
     /// <summary>String members that return no more than their inputs hold, and stop at the end of them.</summary>
-    public static readonly IReadOnlySet<string> StringMembers = new HashSet<string>(StringComparer.Ordinal)
+    private static readonly HashSet<string> StringMembers = new(StringComparer.Ordinal)
     {
         "Length", "Chars", "Empty", "Contains", "StartsWith", "EndsWith", "IndexOf", "LastIndexOf", "Substring", "Remove",
         "Insert", "ToUpper", "ToLower", "ToUpperInvariant", "ToLowerInvariant", "Trim", "TrimStart", "TrimEnd", "Split",

@@ -110,13 +110,6 @@ public sealed class RequestLimitsTests : IAsyncLifetime
         return [.. validation.GetProperty("problems").EnumerateArray()];
     }
 
-    private static async Task<JsonElement> ErrorsOf(HttpResponseMessage response)
-    {
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-    }
-
     private async Task TheServiceStillAnswersAndRunsAJobAsync(HttpClient client)
     {
         (await App.CreateClient().GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK);
