@@ -16,6 +16,14 @@ public static class ExpressionLimits
     public const int MaxNesting = 64;
 
     /// <summary>
+    /// The most operators and member accesses (<c>.</c>) in one expression. A chain such as <c>a + b + c</c> or
+    /// <c>s.Trim().Trim()</c> needs no parentheses, yet the compiled tree is as deep as the chain is long, and the
+    /// libraries that walk it (the parser's checks, the JIT compiler) recurse over it: a chain of 2,000 string
+    /// concatenations overflowed a 1.5 MiB thread stack.
+    /// </summary>
+    public const int MaxOperators = 256;
+
+    /// <summary>
     /// The longest string <c>Replace</c>, <c>PadLeft</c> and <c>PadRight</c> may return when it is longer than their
     /// input; the other allowed functions never return more than their inputs hold.
     /// </summary>
@@ -30,6 +38,13 @@ public static class ExpressionLimits
                 $"The expression is {expression.Length} characters long; the limit is {MaxLength} (ExpressionLimits.MaxLength).");
         }
 
+        var operators = CountOperators(expression);
+        if (operators > MaxOperators)
+        {
+            throw new ExpressionException(
+                $"The expression has {operators} operators and member accesses; the limit is {MaxOperators} (ExpressionLimits.MaxOperators).");
+        }
+
         var tooDeep = PositionBeyondMaxNesting(expression);
         if (tooDeep is { } position)
         {
@@ -41,6 +56,29 @@ public static class ExpressionLimits
                 null);
         }
     }
+
+    /// <summary>Runs of operator characters (<c>&amp;&amp;</c> is one) and dots before a name, outside string and character literals.</summary>
+    private static int CountOperators(string text)
+    {
+        var count = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var next = i + 1 < text.Length ? text[i + 1] : '\0';
+            if (c is '"' or '\'')
+            {
+                i = ParameterNameRewriter.EndOfLiteral(text, i) - 1;
+            }
+            else if ((IsOperator(c) && !IsOperator(next)) || (c == '.' && (char.IsAsciiLetter(next) || next == '_')))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool IsOperator(char c) => c is '+' or '-' or '*' or '/' or '%' or '<' or '>' or '=' or '!' or '&' or '|' or '^' or '~' or '?';
 
     /// <summary>Where the nesting first exceeds <see cref="MaxNesting"/>, or null. String and character literals do not count.</summary>
     private static int? PositionBeyondMaxNesting(string text)

@@ -18,6 +18,21 @@ public sealed class ExpressionLimitsTests
     }
 
     [Theory]
+    [InlineData("n", " + ")]
+    [InlineData("country", ".Trim()")]
+    public void A_chain_of_more_operators_or_calls_than_the_limit_is_refused_though_it_needs_no_parentheses(string start, string link)
+    {
+        var parameters = new ExpressionParameter[] { new("n", typeof(int)), new("country", typeof(string)) };
+        var atTheLimit = start + string.Concat(Enumerable.Repeat(link + (link == " + " ? "n" : ""), 256));
+        var beyond = atTheLimit + link + (link == " + " ? "n" : "");
+
+        var compile = () => ExpressionCompiler.Compile(beyond, parameters);
+
+        compile.Should().Throw<ExpressionException>().WithMessage("The expression has 257 operators and member accesses; the limit is 256 (ExpressionLimits.MaxOperators).");
+        ExpressionCompiler.Compile(atTheLimit, parameters).Evaluate([1, " us "]).Should().Be(link == " + " ? 257 : "us");
+    }
+
+    [Theory]
     [InlineData(65)]
     [InlineData(10_000)]
     public void Parentheses_nested_deeper_than_the_limit_are_refused_before_the_parser_runs(int depth)
@@ -81,9 +96,9 @@ public sealed class ExpressionLimitsTests
     [Fact]
     public void Long_expressions_that_do_not_nest_compile()
     {
-        var sums = string.Join(" + ", Enumerable.Repeat("(n ?? 0)", 100).Select(s => s.Replace("n", "(int?)n", StringComparison.Ordinal)));
+        var sums = string.Join(" + ", Enumerable.Repeat("((int?)n ?? 0)", 80));
         var differences = string.Join(" - -", Enumerable.Repeat("n", 100));
-        var choices = string.Join(" + ", Enumerable.Repeat("(flag ? 1 : -1)", 100));
+        var choices = string.Join(" + ", Enumerable.Repeat("(flag ? 1 : -1)", 80));
         var brackets = "\"" + new string('(', 200) + "\".Length";
 
         foreach (var expression in new[] { sums, differences, choices, brackets })
