@@ -29,7 +29,7 @@ public static class ExpressionLimits
     /// </summary>
     public const int MaxBuiltStringLength = 100_000;
 
-    /// <exception cref="ExpressionException">The expression is longer or nests deeper than allowed.</exception>
+    /// <exception cref="ExpressionException">The expression is longer, has more operators or nests deeper than allowed.</exception>
     internal static void Check(string expression)
     {
         if (expression.Length > MaxLength)
