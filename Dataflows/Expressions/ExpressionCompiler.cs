@@ -8,7 +8,8 @@ namespace Scheduler.Dataflows.Expressions;
 /// <summary>
 /// The product's one expression language: C# expressions (operators, literals, <c>?:</c>, <c>??</c>, methods of the
 /// values and of Math, Convert, DateTime, DateOnly, DateTimeOffset, Guid, TimeSpan), compiled once to a delegate.
-/// Assignment and reflection are refused.
+/// Assignment, reflection and anything outside <see cref="ExpressionAllowlist"/> are refused, and the text is held to
+/// <see cref="ExpressionLimits"/> before it is parsed.
 /// </summary>
 public static partial class ExpressionCompiler
 {
@@ -30,6 +31,8 @@ public static partial class ExpressionCompiler
             throw new ExpressionException("The expression is empty.");
         }
 
+        ExpressionLimits.Check(expression);
+
         var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
         var declared = new Parameter[parameters.Count];
         for (var i = 0; i < parameters.Count; i++)
@@ -48,7 +51,10 @@ public static partial class ExpressionCompiler
         Lambda lambda;
         try
         {
-            var interpreter = new Interpreter(InterpreterOptions.Default)
+            // Not InterpreterOptions.Default: it brings System.Linq.Enumerable, whose Range and Repeat loop without bound.
+            var interpreter = new Interpreter(InterpreterOptions.PrimitiveTypes | InterpreterOptions.SystemKeywords)
+                .Reference(typeof(Math))
+                .Reference(typeof(Convert))
                 .Reference(typeof(DateOnly))
                 .Reference(typeof(DateTimeOffset))
                 .Reference(typeof(TimeOnly))
@@ -84,7 +90,7 @@ public static partial class ExpressionCompiler
             }
         }
 
-        return new ParsedExpression(lambda.Expression, lambda.ReturnType, referenced, bindings);
+        return new ParsedExpression(ExpressionAllowlist.Apply(lambda.Expression), lambda.ReturnType, referenced, bindings);
     }
 
     internal static string Describe(Type type)

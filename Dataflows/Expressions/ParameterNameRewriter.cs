@@ -89,7 +89,8 @@ internal sealed class ParameterNameRewriter
 
     private static bool IsIdentifierPart(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
-    private static int EndOfLiteral(string text, int start)
+    /// <summary>The index just after the string or character literal that starts at <paramref name="start"/>.</summary>
+    internal static int EndOfLiteral(string text, int start)
     {
         var quote = text[start];
         var i = start + 1;

@@ -3,6 +3,7 @@ using Hangfire.Common;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Npgsql;
+using Scheduler.Web.Schedules;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Hosting;
@@ -85,6 +86,9 @@ public static class JobStorageSetup
                 // makes "stops within seconds" up to 5 s plus the task's own reaction. One query a second per server
                 // is cheap next to that.
                 server.CancellationCheckInterval = TimeSpan.FromSeconds(1);
+
+                // Saving a schedule refuses crons that fire more often than this; the two must stay one value.
+                server.SchedulePollingInterval = CronLimits.MinimumInterval;
             });
         }
 

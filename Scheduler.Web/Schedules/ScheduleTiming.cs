@@ -21,6 +21,12 @@ public static class ScheduleTiming
             return null;
         }
 
+        if (CronLimits.SizeProblem(cron) is { } tooLarge)
+        {
+            problems.Add(Field, tooLarge);
+            return null;
+        }
+
         var parts = cron.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length is not (5 or 6))
         {
@@ -43,6 +49,12 @@ public static class ScheduleTiming
         if (expression.GetNextOccurrence(DateTime.UtcNow) is null)
         {
             problems.Add(Field, $"'{cron}' never fires");
+            return null;
+        }
+
+        if (CronLimits.IntervalProblem(cron, parts) is { } tooOften)
+        {
+            problems.Add(Field, tooOften);
             return null;
         }
 

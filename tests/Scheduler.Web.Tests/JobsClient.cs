@@ -41,4 +41,12 @@ public static class JobsClient
 
     public static string? Text(this JsonElement element, string property) =>
         element.GetProperty(property).ValueKind == JsonValueKind.Null ? null : element.GetProperty(property).ToString();
+
+    /// <summary>The <c>errors</c> of a 400 validation problem, after checking that the answer is one.</summary>
+    public static async Task<JsonElement> ErrorsOf(HttpResponseMessage response)
+    {
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+    }
 }

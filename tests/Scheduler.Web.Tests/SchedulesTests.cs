@@ -175,7 +175,7 @@ public sealed class SchedulesTests(ProductionStackFixture stack) : IClassFixture
     {
         using var client = await stack.App.LoginAsync();
         var id = NewId();
-        (await client.PutAsJsonAsync($"/api/schedules/{id}", Nightly(stack.UploadOrders()) with { Cron = "* * * * * *" })).EnsureSuccessStatusCode();
+        (await client.PutAsJsonAsync($"/api/schedules/{id}", Nightly(stack.UploadOrders()) with { Cron = "*/15 * * * * *" })).EnsureSuccessStatusCode();
 
         try
         {
@@ -281,13 +281,6 @@ public sealed class SchedulesTests(ProductionStackFixture stack) : IClassFixture
 
     private static ScheduleBody Nightly(string sourceFilePath) =>
         new("orders-import", "0 2 * * *", "Europe/Berlin", [Parameter("Variables", "sourceFilePath", sourceFilePath)], null);
-
-    private static async Task<JsonElement> ErrorsOf(HttpResponseMessage response)
-    {
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-    }
 
     private sealed record ScheduleBody(string Workflow, string Cron, string? TimeZone, object[] Parameters, bool? Enabled);
 }
