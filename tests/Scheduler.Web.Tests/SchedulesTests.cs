@@ -108,7 +108,7 @@ public sealed class SchedulesTests(ProductionStackFixture stack) : IClassFixture
     }
 
     [Fact]
-    public async Task A_schedule_that_names_a_connection_not_configured_or_of_the_wrong_type_is_a_400_at_the_parameter()
+    public async Task A_schedule_that_names_a_connection_of_the_wrong_type_or_sets_one_directly_is_a_400_at_the_parameter()
     {
         using var client = await stack.App.LoginAsync();
         var workflow = DefinitionsClient.SampleWorkflow("orders-import", DefinitionsClient.UniqueName("inbox"));
@@ -131,7 +131,8 @@ public sealed class SchedulesTests(ProductionStackFixture stack) : IClassFixture
 
         var errors = await ErrorsOf(response);
         errors.GetProperty("parameters[1].value")[0].GetString().Should().Contain("'Warehouse' is a PostgreSql connection");
-        errors.GetProperty("parameters[2].value")[0].GetString().Should().Contain("'NoSuchFtp' is not configured");
+        errors.GetProperty("parameters[2].parameters")[0].GetString().Should().Contain("cannot be set by a run request",
+            "a task's connection is never overridable: only a variable the definition routes to it may choose it");
         (await client.GetAsync($"/api/schedules/{id}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
