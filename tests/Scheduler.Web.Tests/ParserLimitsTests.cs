@@ -71,11 +71,16 @@ public sealed class ParserLimitsTests : IAsyncLifetime
     public async Task Cron_listing_three_hundred_thousand_values_is_refused_for_an_Operator_and_the_service_still_runs_jobs()
     {
         using var operatorClient = await App.LoginAsAsync(TestUsers.Operator);
-        var cron = string.Join(',', Enumerable.Repeat("0", 300_000)) + " * * * *";
+        var tooLargeABody = string.Join(',', Enumerable.Repeat("0", 300_000)) + " * * * *";
+        var fitsTheBody = string.Join(',', Enumerable.Repeat("0", 30_000)) + " * * * *";
 
-        var response = await operatorClient.PutAsJsonAsync("/api/schedules/x", Schedule(cron));
+        var refusedUnread = await operatorClient.PutAsJsonAsync("/api/schedules/x", Schedule(tooLargeABody));
+        var refusedUnparsed = await operatorClient.PutAsJsonAsync("/api/schedules/x", Schedule(fitsTheBody));
 
-        (await ErrorsOf(response)).GetProperty("cron")[0].GetString().Should().Contain($"{cron.Length} characters long; the limit is 200 (CronLimits.MaxLength)");
+        refusedUnread.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        (await refusedUnread.Content.ReadAsStringAsync()).Should().Contain("larger than 64 KiB");
+        (await ErrorsOf(refusedUnparsed)).GetProperty("cron")[0].GetString().Should()
+            .Contain($"{fitsTheBody.Length} characters long; the limit is 200 (CronLimits.MaxLength)");
         await TheServiceStillAnswersAndRunsAJobAsync(operatorClient);
     }
 
