@@ -1,7 +1,12 @@
+using Microsoft.Extensions.Logging;
 using Scheduler.Dataflows.Definitions;
 
 namespace Scheduler.Dataflows;
 
 /// <param name="InputFilePath">The CSV file to read; relative paths are relative to <paramref name="WorkingDirectory"/>.</param>
 /// <param name="WorkingDirectory">Where relative output paths and <c>rejected-rows.csv</c> go.</param>
-public sealed record DataflowRunRequest(DataflowDefinition Definition, string InputFilePath, string WorkingDirectory);
+public sealed record DataflowRunRequest(DataflowDefinition Definition, string InputFilePath, string WorkingDirectory)
+{
+    /// <summary>Where the run logs instead of the runner's own logger: a workflow step's, which masks the job's secrets in paths.</summary>
+    public ILogger? Logger { get; init; }
+}

@@ -27,7 +27,9 @@ public static class JobStorageSetup
             services.AddSingleton<IJobRunStore>(sp => sp.GetRequiredService<PostgreSqlJobRunStore>());
             services.AddSingleton<IJobLog, PostgreSqlJobLog>();
             services.AddSingleton<IIdempotencyKeys, PostgreSqlIdempotencyKeys>();
-            services.AddSingleton<ISecretValues, PostgreSqlSecretValues>();
+            services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+            services.AddSingleton<PostgreSqlSecretValues>();
+            services.AddSingleton<ISecretValues>(sp => sp.GetRequiredService<PostgreSqlSecretValues>());
         }
         else
         {
@@ -101,6 +103,7 @@ internal sealed class JobStorageStartup(bool durable, IServiceProvider services)
         if (durable)
         {
             await services.GetRequiredService<PostgreSqlJobRunStore>().EnsureSchemaAsync(cancellationToken);
+            await services.GetRequiredService<PostgreSqlSecretValues>().ProtectPlainValuesAsync(cancellationToken);
             logger.LogInformation("Job storage: PostgreSQL (Hangfire schema 'hangfire', job records in schema 'scheduler').");
         }
         else

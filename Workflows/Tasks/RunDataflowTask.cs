@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Scheduler.Dataflows;
 using Scheduler.Dataflows.Definitions;
 using Scheduler.Workflows.Definitions;
@@ -69,7 +70,7 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
         List<string> rejectedRowsPaths = [], outputPaths = [];
         for (var i = 0; i < files.Count; i++)
         {
-            var result = await RunOneAsync(dataflow, files, i, WorkingDirectory(context, files, i), cancellationToken);
+            var result = await RunOneAsync(dataflow, files, i, WorkingDirectory(context, files, i), context.Logger, cancellationToken);
             context.Logger.LogDataflowDone(name, files[i], result.RowsRead, result.RowsWritten, result.RowsRejected);
             rowsRead += result.RowsRead;
             rowsWritten += result.RowsWritten;
@@ -92,11 +93,11 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
     }
 
     private async Task<DataflowResult> RunOneAsync(
-        DataflowDefinition dataflow, IReadOnlyList<string> files, int index, string workingDirectory, CancellationToken cancellationToken)
+        DataflowDefinition dataflow, IReadOnlyList<string> files, int index, string workingDirectory, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
-            return await runner.RunAsync(new DataflowRunRequest(dataflow, files[index], workingDirectory), cancellationToken);
+            return await runner.RunAsync(new DataflowRunRequest(dataflow, files[index], workingDirectory) { Logger = logger }, cancellationToken);
         }
         catch (DataflowException e) when (files.Count > 1)
         {
