@@ -7,6 +7,6 @@ namespace Scheduler.Dataflows;
 /// <param name="WorkingDirectory">Where relative output paths and <c>rejected-rows.csv</c> go.</param>
 public sealed record DataflowRunRequest(DataflowDefinition Definition, string InputFilePath, string WorkingDirectory)
 {
-    /// <summary>Where the run logs instead of the runner's own logger: a workflow step's, which masks the job's secrets in paths.</summary>
+    /// <summary>Where the run logs instead of the runner's own logger: one that masks a job's secret values in paths.</summary>
     public ILogger? Logger { get; init; }
 }

@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Common;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Scheduler.Workflows.Runs;
 
@@ -95,7 +96,7 @@ public static class JobStorageSetup
 }
 
 /// <summary>Prepares the job record tables, or says loudly that nothing will survive a restart.</summary>
-internal sealed class JobStorageStartup(bool durable, IServiceProvider services) : IHostedService
+internal sealed partial class JobStorageStartup(bool durable, IServiceProvider services) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -105,6 +106,10 @@ internal sealed class JobStorageStartup(bool durable, IServiceProvider services)
             await services.GetRequiredService<PostgreSqlJobRunStore>().EnsureSchemaAsync(cancellationToken);
             await services.GetRequiredService<PostgreSqlSecretValues>().ProtectPlainValuesAsync(cancellationToken);
             logger.LogInformation("Job storage: PostgreSQL (Hangfire schema 'hangfire', job records in schema 'scheduler').");
+            if (services.GetRequiredService<IOptions<SchedulerOptions>>().Value.DataProtectionKeysPath is not { Length: > 0 })
+            {
+                LogKeysInProfile(logger);
+            }
         }
         else
         {
@@ -116,4 +121,9 @@ internal sealed class JobStorageStartup(bool durable, IServiceProvider services)
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Scheduler:DataProtectionKeysPath is not set: secret run parameters are encrypted with keys in this user's profile, which other nodes (and a new container) cannot read; jobs they run with secret parameters fail. Give every node one shared keys folder.")]
+    private static partial void LogKeysInProfile(ILogger logger);
 }

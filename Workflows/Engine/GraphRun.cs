@@ -209,6 +209,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
             {
                 VisibleValues = visible,
                 ChildWorkflows = this,
+                Redactor = settings.Redactor,
             };
             return (await type.RunAsync(context, attempt.Token), null);
         }

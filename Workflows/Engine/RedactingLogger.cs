@@ -17,7 +17,7 @@ internal sealed class RedactingLogger(ILogger inner, SecretRedactor redactor) : 
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (redactor.IsEmpty)
+        if (redactor.IsEmpty || !inner.IsEnabled(logLevel))
         {
             inner.Log(logLevel, eventId, state, exception, formatter);
             return;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Scheduler.Dataflows;
 using Scheduler.Dataflows.Definitions;
 using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Engine;
 
 namespace Scheduler.Workflows.Tasks;
 
@@ -10,7 +11,7 @@ namespace Scheduler.Workflows.Tasks;
 /// files (a wildcard download's <c>localPaths</c>), it runs the dataflow once per file, in order, each run
 /// all-or-nothing on its own, and reports the sums.
 /// </summary>
-public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner runner) : IWorkflowTask
+public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner runner, ILogger<DataflowRunner> runnerLogger) : IWorkflowTask
 {
     public string Type => "RunDataflow";
 
@@ -70,7 +71,7 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
         List<string> rejectedRowsPaths = [], outputPaths = [];
         for (var i = 0; i < files.Count; i++)
         {
-            var result = await RunOneAsync(dataflow, files, i, WorkingDirectory(context, files, i), context.Logger, cancellationToken);
+            var result = await RunOneAsync(dataflow, files, i, WorkingDirectory(context, files, i), new RedactingLogger(runnerLogger, context.Redactor), cancellationToken);
             context.Logger.LogDataflowDone(name, files[i], result.RowsRead, result.RowsWritten, result.RowsRejected);
             rowsRead += result.RowsRead;
             rowsWritten += result.RowsWritten;
