@@ -96,7 +96,8 @@ public sealed class JobLauncher(
         {
             return new JobLaunch(null, WorkflowFound: true, new Dictionary<string, string[]>
             {
-                ["parameters"] = [.. binding.Problems.Select(p => $"the parameters of job {previous.JobId} no longer fit the workflow: {p.Message}")],
+                ["parameters"] = [.. binding.Problems.Select(p =>
+                    $"the parameters of job {previous.JobId} no longer fit the workflow: {revealed.Redactor.Mask(p.Message)}")],
             });
         }
 
