@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Scheduler.Dataflows.Definitions;
 
 namespace Scheduler.Dataflows;
@@ -8,4 +9,7 @@ public sealed record DataflowRunRequest(DataflowDefinition Definition, string In
 {
     /// <summary>When set, a database destination loads this identity at most once (see <see cref="LoadIdentity"/>).</summary>
     public LoadIdentity? Load { get; init; }
+
+    /// <summary>Where the run logs instead of the runner's own logger: one that masks a job's secret values in paths.</summary>
+    public ILogger? Logger { get; init; }
 }

@@ -33,6 +33,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         ArgumentNullException.ThrowIfNull(request);
         var definition = request.Definition;
         var started = Stopwatch.GetTimestamp();
+        var log = request.Logger ?? logger;
         var plan = DataflowPlan.Create(definition);
         var workingDirectory = Path.GetFullPath(request.WorkingDirectory);
         var inputPath = Path.GetFullPath(request.InputFilePath, workingDirectory);
@@ -48,7 +49,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         using var source = CsvRowSource.Open(definition.Source, inputPath);
         await using var destination = await OpenDestinationAsync(definition.Destination, plan.OutputColumns, workingDirectory, request.Load, cancellationToken).ConfigureAwait(false);
         using var rejections = new RejectedRowsWriter(Path.Combine(workingDirectory, RejectedRowsWriter.FileName));
-        LogStarted(logger, definition.Name, inputPath, destination.Description, null);
+        LogStarted(log, definition.Name, inputPath, destination.Description, null);
 
         var transforms = plan.Transforms.ToArray();
         var rowWidth = plan.RowWidth;
@@ -74,7 +75,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
             if (rejections.Count > definition.MaxErrors)
             {
                 rejections.Dispose();
-                LogTooManyRejected(logger, definition.Name, ElapsedMilliseconds(started), rejections.Count, null);
+                LogTooManyRejected(log, definition.Name, ElapsedMilliseconds(started), rejections.Count, null);
                 throw new DataflowException(
                     $"{rejections.Count} {(rejections.Count == 1 ? "row" : "rows")} rejected, more than maxErrors ({definition.MaxErrors}); nothing was loaded. " +
                     $"First: {rejections.First!.Describe()}. See {rejections.Path}");
@@ -84,7 +85,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         rejections.Dispose();
         var counts = new DataflowResult(rowsRead, rowsWritten, rejections.Count, rejections.Count > 0 ? rejections.Path : null, null) { RowsFiltered = rowsFiltered };
         var outputPath = await destination.CompleteAsync(counts, cancellationToken).ConfigureAwait(false);
-        LogFinished(logger, definition.Name, ElapsedMilliseconds(started), rowsRead, rowsWritten, rejections.Count, rowsFiltered, null);
+        LogFinished(log, definition.Name, ElapsedMilliseconds(started), rowsRead, rowsWritten, rejections.Count, rowsFiltered, null);
         return counts with { OutputPath = outputPath };
     }
 

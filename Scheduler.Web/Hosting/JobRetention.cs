@@ -5,11 +5,12 @@ namespace Scheduler.Web.Hosting;
 
 /// <summary>
 /// Deletes what finished jobs leave behind once <see cref="SchedulerOptions.JobRetention"/> has passed: their records
-/// and logs, and their folders under the working directory (downloads, rejected rows, outputs), which otherwise fill
-/// the disk. Every node runs it: deleting records is idempotent, and each node sweeps the folders it can see.
+/// and logs, their secret values (and those of schedules replaced or deleted that long ago), and their folders under
+/// the working directory (downloads, rejected rows, outputs), which otherwise fill the disk. Every node runs it: deleting records is idempotent, and each node sweeps the folders it can see.
 /// </summary>
 internal sealed partial class JobRetention(
-    IJobRunStore runs, IJobLog log, IOptions<SchedulerOptions> options, TimeProvider time, ILogger<JobRetention> logger) : BackgroundService
+    IJobRunStore runs, IJobLog log, ISecretValues secrets, IOptions<SchedulerOptions> options, TimeProvider time, ILogger<JobRetention> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
@@ -37,16 +38,17 @@ internal sealed partial class JobRetention(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Deletes the records, logs and folders of the jobs that ended before now minus the retention.</summary>
+    /// <summary>Deletes the records, logs, secret values and folders of the jobs that ended before now minus the retention.</summary>
     public async Task PurgeAsync(CancellationToken cancellationToken)
     {
         var endedBefore = time.GetUtcNow() - options.Value.JobRetention;
         var purged = await runs.PurgeAsync(endedBefore, cancellationToken);
         await log.DeleteAsync(purged, cancellationToken);
+        var secretValues = await secrets.PurgeAsync([.. purged.Select(SecretOwner.Job)], endedBefore, cancellationToken);
         var folders = await DeleteFoldersAsync(endedBefore, cancellationToken);
-        if (purged.Count > 0 || folders > 0)
+        if (purged.Count > 0 || secretValues > 0 || folders > 0)
         {
-            LogPurged(logger, purged.Count, folders, endedBefore);
+            LogPurged(logger, purged.Count, secretValues, folders, endedBefore);
         }
     }
 
@@ -88,8 +90,8 @@ internal sealed partial class JobRetention(
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler:JobRetention is 0: job records, logs and files are kept for ever")]
     private static partial void LogKeptForEver(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted the records of {Records} jobs and {Folders} job folders that ended before {EndedBefore}")]
-    private static partial void LogPurged(ILogger logger, int records, int folders, DateTimeOffset endedBefore);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted the records of {Records} jobs, {SecretValues} secret values and {Folders} job folders that ended before {EndedBefore}")]
+    private static partial void LogPurged(ILogger logger, int records, int secretValues, int folders, DateTimeOffset endedBefore);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retention: the job folder {Folder} could not be deleted: {Reason}")]
     private static partial void LogFolderNotDeleted(ILogger logger, string folder, string reason);

@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Common;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Scheduler.Web.Schedules;
 using Scheduler.Workflows.Runs;
@@ -28,7 +29,9 @@ public static class JobStorageSetup
             services.AddSingleton<IJobRunStore>(sp => sp.GetRequiredService<PostgreSqlJobRunStore>());
             services.AddSingleton<IJobLog, PostgreSqlJobLog>();
             services.AddSingleton<IIdempotencyKeys, PostgreSqlIdempotencyKeys>();
-            services.AddSingleton<ISecretValues, PostgreSqlSecretValues>();
+            services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+            services.AddSingleton<PostgreSqlSecretValues>();
+            services.AddSingleton<ISecretValues>(sp => sp.GetRequiredService<PostgreSqlSecretValues>());
         }
         else
         {
@@ -97,7 +100,7 @@ public static class JobStorageSetup
 }
 
 /// <summary>Prepares the job record tables, or says loudly that nothing will survive a restart.</summary>
-internal sealed class JobStorageStartup(bool durable, IServiceProvider services) : IHostedService
+internal sealed partial class JobStorageStartup(bool durable, IServiceProvider services) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -105,7 +108,12 @@ internal sealed class JobStorageStartup(bool durable, IServiceProvider services)
         if (durable)
         {
             await services.GetRequiredService<PostgreSqlJobRunStore>().EnsureSchemaAsync(cancellationToken);
+            await services.GetRequiredService<PostgreSqlSecretValues>().ProtectPlainValuesAsync(cancellationToken);
             logger.LogInformation("Job storage: PostgreSQL (Hangfire schema 'hangfire', job records in schema 'scheduler').");
+            if (services.GetRequiredService<IOptions<SchedulerOptions>>().Value.DataProtectionKeysPath is not { Length: > 0 })
+            {
+                LogKeysInProfile(logger);
+            }
         }
         else
         {
@@ -117,4 +125,9 @@ internal sealed class JobStorageStartup(bool durable, IServiceProvider services)
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Scheduler:DataProtectionKeysPath is not set: secret run parameters are encrypted with keys in this user's profile, which other nodes (and a new container) cannot read; jobs they run with secret parameters fail. Give every node one shared keys folder.")]
+    private static partial void LogKeysInProfile(ILogger logger);
 }

@@ -48,13 +48,17 @@ public sealed class WorkflowJob(
         var jobId = context.BackgroundJob.Id;
 
         // The definitions may have changed since the job was queued (on any node): bind again and refuse to run what
-        // no longer fits. Secret parameters arrive as references and are revealed only for binding.
+        // no longer fits. Secret parameters arrive as references and are revealed only for binding, and only when
+        // they were kept for this job or for the schedule that made it (Hangfire's parameter on the jobs it makes).
         await workflows.RefreshAsync(cancellationToken);
-        var problem = workflows.TryGet(workflow, out var definition) ? null : $"the workflow '{workflow}' no longer exists or is invalid";
-        var binding = problem is null ? binder.Bind(definition, await secrets.RevealAsync(parameters, cancellationToken)) : null;
+        var revealed = await secrets.RevealForJobAsync(parameters, jobId, context.GetJobParameter<string>("RecurringJobId"), cancellationToken);
+        var redactor = revealed.Redactor;
+        var found = workflows.TryGet(workflow, out var definition);
+        var problem = revealed.Problem ?? (found ? null : $"the workflow '{workflow}' no longer exists or is invalid");
+        var binding = problem is null ? binder.Bind(definition, revealed.Parameters) : null;
         if (binding is { IsValid: false })
         {
-            problem = "the parameters no longer fit the workflow: " + string.Join("; ", binding.Problems.Select(p => p.Message));
+            problem = redactor.Mask("the parameters no longer fit the workflow: " + string.Join("; ", binding.Problems.Select(p => p.Message)));
         }
 
         if (problem is not null)
@@ -70,14 +74,17 @@ public sealed class WorkflowJob(
         WorkflowRunResult result;
         try
         {
-            result = await engine.RunAsync(new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory), cancellationToken);
+            result = await engine.RunAsync(
+                new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory) { Redactor = redactor }, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A failure outside every task (a bug, a record that cannot be written) must still leave the job's record
-            // saying why, instead of a step that stays Running forever.
-            await runs.FinishAsync(jobId, RunStatus.Failed, time.GetUtcNow(), $"the service failed while running the workflow: {e.Message}", CancellationToken.None);
-            throw;
+            // saying why, instead of a step that stays Running forever. Hangfire stores and logs what is thrown as it
+            // is, so it gets the exception with the secrets masked.
+            var reason = redactor.Mask($"the service failed while running the workflow: {e.Message}");
+            await runs.FinishAsync(jobId, RunStatus.Failed, time.GetUtcNow(), reason, CancellationToken.None);
+            throw new WorkflowFailedException(reason, redactor.Mask(e));
         }
 
         if (result.Outputs.Count > 0)
@@ -85,6 +92,7 @@ public sealed class WorkflowJob(
             await runs.SaveOutputsAsync(jobId, result.Outputs, CancellationToken.None);
         }
 
+        // The engine has masked the secrets in the error already.
         switch (result.Status)
         {
             case RunStatus.Cancelled:

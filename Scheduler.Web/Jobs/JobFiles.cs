@@ -9,9 +9,10 @@ namespace Scheduler.Web.Jobs;
 /// <summary>
 /// The files a job left in its folder (downloads, rejected rows, outputs), for HTTP clients that cannot reach the
 /// server's disk. A path can never leave the job's folder. The folder is on the node that ran the job: nodes that
-/// should all serve it share the working directory (docker/compose.yaml does).
+/// should all serve it share the working directory (docker/compose.yaml does). A secret value in a path (a download
+/// folder named by a secret variable) is listed masked.
 /// </summary>
-public sealed class JobFiles(IJobRunStore runs, IOptions<SchedulerOptions> options)
+public sealed class JobFiles(IJobRunStore runs, JobSecrets secrets, IOptions<SchedulerOptions> options)
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
@@ -22,14 +23,16 @@ public sealed class JobFiles(IJobRunStore runs, IOptions<SchedulerOptions> optio
     /// <summary>The job's files with paths relative to its folder; null for an unknown job.</summary>
     public async Task<JobFilesResponse?> ListAsync(string jobId, CancellationToken cancellationToken)
     {
-        if (await FolderAsync(jobId, cancellationToken) is not { } folder)
+        if (await FolderAsync(jobId, cancellationToken) is not ({ } folder, { } run))
         {
             return null;
         }
 
+        var redactor = await secrets.RedactorAsync(run.Parameters, cancellationToken);
         var files = folder.Exists
             ? folder.EnumerateFiles("*", ListOptions)
-                .Select(f => new JobFile(Path.GetRelativePath(folder.FullName, f.FullName).Replace(Path.DirectorySeparatorChar, '/'), f.Length, f.LastWriteTimeUtc))
+                .Select(f => new JobFile(
+                    redactor.Mask(Path.GetRelativePath(folder.FullName, f.FullName).Replace(Path.DirectorySeparatorChar, '/')), f.Length, f.LastWriteTimeUtc))
                 .OrderBy(f => f.Path, StringComparer.Ordinal)
                 .ToList()
             : [];
@@ -39,7 +42,7 @@ public sealed class JobFiles(IJobRunStore runs, IOptions<SchedulerOptions> optio
     /// <summary>One file of the job's folder to stream, or why there is none.</summary>
     public async Task<(FileInfo? File, string ContentType, string? Problem)> FindAsync(string jobId, string path, CancellationToken cancellationToken)
     {
-        if (await FolderAsync(jobId, cancellationToken) is not { } folder)
+        if (await FolderAsync(jobId, cancellationToken) is not ({ } folder, _))
         {
             return (null, "", $"There is no job with the id '{jobId}'.");
         }
@@ -53,8 +56,8 @@ public sealed class JobFiles(IJobRunStore runs, IOptions<SchedulerOptions> optio
     }
 
     // Only ids with a record, and an unknown one is a 404 like everywhere else.
-    private async Task<DirectoryInfo?> FolderAsync(string jobId, CancellationToken cancellationToken) =>
-        JobDirectories.IsJobId(jobId) && await runs.FindAsync(jobId, cancellationToken) is not null
-            ? new DirectoryInfo(options.Value.JobDirectory(jobId))
+    private async Task<(DirectoryInfo Folder, JobRun Run)?> FolderAsync(string jobId, CancellationToken cancellationToken) =>
+        JobDirectories.IsJobId(jobId) && await runs.FindAsync(jobId, cancellationToken) is { } run
+            ? (new DirectoryInfo(options.Value.JobDirectory(jobId)), run)
             : null;
 }

@@ -82,24 +82,35 @@ public sealed class JobLauncher(
             return new JobLaunch(null, WorkflowFound: true, new Dictionary<string, string[]> { ["workflow"] = [reason] });
         }
 
-        var binding = binder.Bind(workflow, await secrets.RevealAsync(previous.Parameters, cancellationToken));
+        var revealed = await secrets.RevealRecordedAsync(previous.Parameters, cancellationToken);
+        if (revealed.Problem is { } lost)
+        {
+            return new JobLaunch(null, WorkflowFound: true, new Dictionary<string, string[]>
+            {
+                ["parameters"] = [$"job {previous.JobId} cannot run again: {lost}"],
+            });
+        }
+
+        var binding = binder.Bind(workflow, revealed.Parameters);
         if (!binding.IsValid)
         {
             return new JobLaunch(null, WorkflowFound: true, new Dictionary<string, string[]>
             {
-                ["parameters"] = [.. binding.Problems.Select(p => $"the parameters of job {previous.JobId} no longer fit the workflow: {p.Message}")],
+                ["parameters"] = [.. binding.Problems.Select(p =>
+                    $"the parameters of job {previous.JobId} no longer fit the workflow: {revealed.Redactor.Mask(p.Message)}")],
             });
         }
 
-        // The references to secret values are kept as they are: the retry reveals the same values.
-        return Made(await EnqueueAsync(workflow, previous.Parameters, previous.JobId, cancellationToken));
+        // The same secret values, kept anew for the new job: each job uses only its own.
+        return Made(await EnqueueAsync(workflow, revealed.Parameters, previous.JobId, cancellationToken));
     }
 
     private async Task<string> EnqueueAsync(
         WorkflowDefinition workflow, IReadOnlyList<ParameterAssignment> given, string? retryOf, CancellationToken cancellationToken)
     {
-        var parameters = await secrets.ProtectAsync(workflow, given, cancellationToken);
+        var parameters = await secrets.ProtectAsync(workflow, given, owner: null, cancellationToken);
         var jobId = jobs.Create(WorkflowJob.Call(workflow.Name, parameters), new EnqueuedState());
+        await secrets.ClaimAsync(parameters, jobId, CancellationToken.None);
         await runs.AnnotateAsync(jobId, workflows.VersionOf(workflow.Name), retryOf, CancellationToken.None);
         return jobId;
     }

@@ -23,7 +23,7 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
 
     public async Task<JobDetailsResponse?> GetDetailsAsync(string jobId, CancellationToken cancellationToken) =>
         await FindAsync(jobId, cancellationToken) is { } found
-            ? Details(found, await secrets.MaskerAsync(found.Run.Parameters, cancellationToken))
+            ? Details(found, await secrets.RedactorAsync(found.Run.Parameters, cancellationToken))
             : null;
 
     /// <summary>The details and the log together, for the dashboard's job page: one read of the record, one reveal of its secrets.</summary>
@@ -34,8 +34,8 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
             return null;
         }
 
-        var mask = await secrets.MaskerAsync(found.Run.Parameters, cancellationToken);
-        return (Details(found, mask), await LogAsync(jobId, mask, cancellationToken));
+        var redactor = await secrets.RedactorAsync(found.Run.Parameters, cancellationToken);
+        return (Details(found, redactor), await LogAsync(jobId, redactor, cancellationToken));
     }
 
     public async Task<JobListResponse> ListAsync(JobRunQuery query, CancellationToken cancellationToken)
@@ -44,7 +44,7 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
         var jobs = new List<JobSummary>(page.Runs.Count);
         foreach (var run in page.Runs)
         {
-            var mask = await secrets.MaskerAsync(run.Parameters, cancellationToken);
+            var redactor = await secrets.RedactorAsync(run.Parameters, cancellationToken);
             jobs.Add(new JobSummary(
                 run.JobId,
                 run.Workflow,
@@ -53,7 +53,7 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
                 run.CreatedAt,
                 run.StartedAt,
                 run.FinishedAt,
-                mask(run.Error),
+                redactor.Mask(run.Error),
                 JobSecrets.Masked(run.Parameters),
                 run.RetryOf));
         }
@@ -63,7 +63,7 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
 
     public async Task<JobLogResponse?> GetLogAsync(string jobId, CancellationToken cancellationToken) =>
         await runs.FindAsync(jobId, cancellationToken) is { } run
-            ? await LogAsync(jobId, await secrets.MaskerAsync(run.Parameters, cancellationToken), cancellationToken)
+            ? await LogAsync(jobId, await secrets.RedactorAsync(run.Parameters, cancellationToken), cancellationToken)
             : null;
 
     public async Task<FoundJob?> FindAsync(string jobId, CancellationToken cancellationToken)
@@ -91,7 +91,7 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
         null => run.Status,
     };
 
-    private static JobDetailsResponse Details(FoundJob found, Func<string?, string?> mask)
+    private static JobDetailsResponse Details(FoundJob found, SecretRedactor redactor)
     {
         var run = found.Run;
         return new JobDetailsResponse(
@@ -102,7 +102,7 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
             run.CreatedAt,
             run.StartedAt,
             run.FinishedAt,
-            mask(run.Error),
+            redactor.Mask(run.Error),
             JobSecrets.Masked(run.Parameters),
             [.. run.Steps.Select(s => new StepResponse(
                 s.Name,
@@ -111,22 +111,14 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
                 s.StartedAt,
                 s.FinishedAt,
                 s.FinishedAt - s.StartedAt is { } duration ? Math.Round(duration.TotalSeconds, 3) : null,
-                MaskValues(s.Outputs, mask),
-                mask(s.Error)))],
+                redactor.Mask(s.Outputs),
+                redactor.Mask(s.Error)))],
             run.WorkflowVersion,
             run.RetryOf,
-            MaskValues(run.Outputs, mask));
+            redactor.Mask(run.Outputs));
     }
 
-    private async Task<JobLogResponse> LogAsync(string jobId, Func<string?, string?> mask, CancellationToken cancellationToken) =>
-        new(jobId, [.. (await log.ReadAsync(jobId, cancellationToken)).Select(l => l with { Message = mask(l.Message)! })]);
-
-    // A task may echo a secret into any text it outputs, lists of paths and names included.
-    private static Dictionary<string, object?> MaskValues(IReadOnlyDictionary<string, object?> values, Func<string?, string?> mask) =>
-        values.ToDictionary(v => v.Key, v => v.Value switch
-        {
-            string text => mask(text),
-            IReadOnlyList<string> texts => texts.Select(mask).ToList(),
-            var other => other,
-        });
+    // Records are masked as they are written; this masks those written before that, once more.
+    private async Task<JobLogResponse> LogAsync(string jobId, SecretRedactor redactor, CancellationToken cancellationToken) =>
+        new(jobId, [.. (await log.ReadAsync(jobId, cancellationToken)).Select(l => l with { Message = redactor.Mask(l.Message) })]);
 }

@@ -87,6 +87,10 @@ public sealed class RunRequestChecker(WorkflowCatalog workflows, ParameterBinder
             {
                 problems.Add($"parameters[{i}].value", "the value must be a string, a number or a boolean");
             }
+            else if (JobSecrets.ReferenceProblem(ScalarValues.ToText(parameter.Value)) is { } reference)
+            {
+                problems.Add($"parameters[{i}].value", reference);
+            }
 
             var value = ScalarValues.ToText(parameter.Value);
             if (value?.Length > MaxValueLength)

@@ -4,6 +4,7 @@ using Hangfire.Storage;
 using Scheduler.Web.Hosting;
 using Scheduler.Web.Http;
 using Scheduler.Web.Jobs;
+using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Schedules;
 
@@ -44,10 +45,16 @@ public sealed partial class RecurringSchedules(
             return new(null, Created: false, problems.ToDictionary());
         }
 
-        // Secret values are kept apart once, as for a run request; every run of the schedule reveals the same ones.
-        var parameters = await secrets.ProtectAsync(check.Workflow!, check.Given, cancellationToken);
-        var enabled = request.Enabled ?? true;
+        // Secret values are kept apart once, for the schedule: every run of it reveals the same ones. Those it had
+        // before stay for the retention, for the jobs they were given to.
         var existed = Read(id) is not null;
+        if (existed)
+        {
+            await secrets.ReleaseScheduleAsync(id, cancellationToken);
+        }
+
+        var parameters = await secrets.ProtectAsync(check.Workflow!, check.Given, SecretOwner.Schedule(id), cancellationToken);
+        var enabled = request.Enabled ?? true;
         recurringJobs.AddOrUpdate(
             id, WorkflowJob.Call(check.Workflow!.Name, parameters), enabled ? cron! : Cron.Never(), new RecurringJobOptions { TimeZone = zone });
         using (var connection = storage.GetConnection())
@@ -84,7 +91,7 @@ public sealed partial class RecurringSchedules(
         return schedules;
     }
 
-    public bool Delete(string id)
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         if (!IsValidId(id) || Read(id) is null)
         {
@@ -92,6 +99,7 @@ public sealed partial class RecurringSchedules(
         }
 
         recurringJobs.RemoveIfExists(id);
+        await secrets.ReleaseScheduleAsync(id, cancellationToken);
         return true;
     }
 

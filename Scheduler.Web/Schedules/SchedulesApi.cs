@@ -43,8 +43,8 @@ public static class SchedulesApi
             .RequireAuthorization(Roles.CanOperate)
             .WithName("SaveSchedule");
 
-        group.MapDelete("/{id}", Results<NoContent, ProblemHttpResult> (string id, RecurringSchedules schedules) =>
-                schedules.Delete(id) ? TypedResults.NoContent() : UnknownSchedule(id))
+        group.MapDelete("/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, RecurringSchedules schedules, CancellationToken cancellationToken) =>
+                await schedules.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : UnknownSchedule(id))
             .RequireAuthorization(Roles.CanOperate)
             .WithName("DeleteSchedule");
 

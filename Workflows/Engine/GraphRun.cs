@@ -27,6 +27,12 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
 
     public async Task<GraphResult> RunAsync(Func<int, StepRun, Task> saveStep, CancellationToken jobToken)
     {
+        // A secret variable is masked whatever gave it its value: a run parameter, a default, a parent workflow.
+        foreach (var variable in workflow.Variables.Where(v => v.Secret))
+        {
+            settings.Redactor.Add(parameters.Variables.FirstOrDefault(v => string.Equals(v.Key, variable.Name, StringComparison.OrdinalIgnoreCase)).Value);
+        }
+
         var steps = Order.Select(t => StepRun.Pending(t.Name, t.Type)).ToArray();
         var started = new bool[steps.Length];
         using var timeout = workflow.Timeout is { } limit ? new CancellationTokenSource(limit, settings.Time) : new CancellationTokenSource();
@@ -219,6 +225,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
                 ChildWorkflows = this,
                 StepKey = StepKey(task),
                 Attempt = number,
+                Redactor = settings.Redactor,
             };
             return (await type.RunAsync(context, attempt.Token), null);
         }
@@ -301,4 +308,5 @@ internal sealed record GraphRunSettings(
     Func<string, WorkflowDefinition?> Workflows,
     JobLogWriter Log,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger,
+    SecretRedactor Redactor);

@@ -8,12 +8,12 @@ namespace Scheduler.Workflows.Engine;
 /// Collects a job's log lines (the engine's and what tasks log) and writes them to the job's own log in batches,
 /// at each step's end, so that a task that logs per file does not make a database round trip per line.
 /// </summary>
-internal sealed class JobLogWriter(IJobLog? log, string jobId, TimeProvider time)
+internal sealed class JobLogWriter(IJobLog? log, string jobId, TimeProvider time, SecretRedactor redactor)
 {
     private readonly ConcurrentQueue<JobLogLine> _pending = new();
 
     public void Write(string? step, LogLevel level, string message) =>
-        _pending.Enqueue(new JobLogLine(time.GetUtcNow(), step, level.ToString(), message));
+        _pending.Enqueue(new JobLogLine(time.GetUtcNow(), step, level.ToString(), redactor.Mask(message)));
 
     public async Task FlushAsync()
     {
@@ -30,7 +30,7 @@ internal sealed class JobLogWriter(IJobLog? log, string jobId, TimeProvider time
         }
     }
 
-    /// <summary>A logger for one step: every line goes to the process log as before, and to the job's log.</summary>
+    /// <summary>A logger for one step: every line goes to the process log (through <paramref name="inner"/>, which masks secrets), and to the job's log.</summary>
     public ILogger For(string step, ILogger inner) => new StepLogger(inner, this, step);
 
     private sealed class StepLogger(ILogger inner, JobLogWriter writer, string step) : ILogger

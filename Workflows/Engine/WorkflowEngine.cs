@@ -7,7 +7,8 @@ namespace Scheduler.Workflows.Engine;
 
 /// <summary>
 /// Runs a job: the workflow's task graph (see <see cref="GraphRun"/>), with every step recorded in the job's own
-/// records as it starts and ends, and the job's log written as it goes.
+/// records as it starts and ends, and the job's log written as it goes. The job's secret values (the request's and
+/// those of every secret variable on the way) are masked in all of it, and in what it logs.
 /// </summary>
 public sealed class WorkflowEngine(
     TaskRegistry tasks,
@@ -19,8 +20,17 @@ public sealed class WorkflowEngine(
 {
     public async Task<WorkflowRunResult> RunAsync(WorkflowRunRequest request, CancellationToken cancellationToken)
     {
-        var log = new JobLogWriter(jobLog, request.JobId, time);
-        var settings = new GraphRunSettings(request.JobId, request.JobDirectory, tasks, name => workflows.TryGet(name, out var found) ? found : null, log, time, logger);
+        var redactor = request.Redactor;
+        var log = new JobLogWriter(jobLog, request.JobId, time, redactor);
+        var settings = new GraphRunSettings(
+            request.JobId,
+            request.JobDirectory,
+            tasks,
+            name => workflows.TryGet(name, out var found) ? found : null,
+            log,
+            time,
+            new RedactingLogger(logger, redactor),
+            redactor);
         var run = new GraphRun(settings, request.Workflow, request.Parameters, request.JobDirectory, stepPrefix: "");
         var steps = run.Order.Select(t => StepRun.Pending(t.Name, t.Type)).ToList();
         var now = time.GetUtcNow();
@@ -30,12 +40,13 @@ public sealed class WorkflowEngine(
         log.Write(null, LogLevel.Information, $"Job {request.JobId} of workflow {request.Workflow.Name} started");
 
         // Step records are written even while the job is being cancelled: they are how the user learns what happened.
-        var result = await run.RunAsync((position, step) => store.SaveStepAsync(request.JobId, position, step, CancellationToken.None), cancellationToken);
+        var result = await run.RunAsync((position, step) => store.SaveStepAsync(request.JobId, position, redactor.Mask(step), CancellationToken.None), cancellationToken);
 
-        await store.FinishAsync(request.JobId, result.Status, time.GetUtcNow(), result.Error, CancellationToken.None);
-        log.Write(null, result.Status == RunStatus.Completed ? LogLevel.Information : LogLevel.Warning, $"Job {request.JobId} finished {result.Status}{(result.Error is null ? "" : ": " + result.Error)}");
+        var error = redactor.Mask(result.Error);
+        await store.FinishAsync(request.JobId, result.Status, time.GetUtcNow(), error, CancellationToken.None);
+        log.Write(null, result.Status == RunStatus.Completed ? LogLevel.Information : LogLevel.Warning, $"Job {request.JobId} finished {result.Status}{(error is null ? "" : ": " + error)}");
         await log.FlushAsync();
         logger.LogInformation("Job {JobId} of workflow {Workflow} finished {Status}", request.JobId, request.Workflow.Name, result.Status);
-        return new(result.Status, result.Error) { Outputs = result.Outputs };
+        return new(result.Status, error) { Outputs = redactor.Mask(result.Outputs) };
     }
 }

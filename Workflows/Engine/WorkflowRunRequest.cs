@@ -10,7 +10,11 @@ public sealed record WorkflowRunRequest(
     WorkflowDefinition Workflow,
     IReadOnlyList<ParameterAssignment> Assignments,
     BoundParameters Parameters,
-    string JobDirectory);
+    string JobDirectory)
+{
+    /// <summary>The job's secret values as given; the run adds the values of the secret variables it binds.</summary>
+    public SecretRedactor Redactor { get; init; } = new();
+}
 
 /// <summary>How a job ended; <paramref name="Error"/> names the failed step and why.</summary>
 public sealed record WorkflowRunResult(RunStatus Status, string? Error)

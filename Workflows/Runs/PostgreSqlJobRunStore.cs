@@ -56,6 +56,11 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
             id          uuid PRIMARY KEY,
             value       text NOT NULL,
             created_at  timestamptz NOT NULL DEFAULT now());
+        ALTER TABLE scheduler.secret_values ALTER COLUMN value DROP NOT NULL;
+        ALTER TABLE scheduler.secret_values ADD COLUMN IF NOT EXISTS protected bytea;
+        ALTER TABLE scheduler.secret_values ADD COLUMN IF NOT EXISTS owner text;
+        ALTER TABLE scheduler.secret_values ADD COLUMN IF NOT EXISTS released_at timestamptz;
+        CREATE INDEX IF NOT EXISTS secret_values_owner ON scheduler.secret_values (owner);
         """;
 
     private const string RunColumns = "job_id, workflow, status, created_at, started_at, finished_at, parameters::text, error, workflow_version, retry_of, outputs::text";

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Logging;
 using Scheduler.Dataflows;
 using Scheduler.Dataflows.Definitions;
 using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Engine;
 using Scheduler.Workflows.Transfer;
 
 namespace Scheduler.Workflows.Tasks;
@@ -10,7 +12,7 @@ namespace Scheduler.Workflows.Tasks;
 /// files (a wildcard download's <c>localPaths</c>), it runs the dataflow once per file, in order, each run
 /// all-or-nothing on its own, and reports the sums.
 /// </summary>
-public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner runner) : IWorkflowTask
+public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner runner, ILogger<DataflowRunner> runnerLogger) : IWorkflowTask
 {
     public string Type => "RunDataflow";
 
@@ -70,7 +72,7 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
         List<string> rejectedRowsPaths = [], outputPaths = [];
         for (var i = 0; i < files.Count; i++)
         {
-            var result = await RunOneAsync(dataflow, files, i, context, cancellationToken);
+            var result = await RunOneAsync(dataflow, files, i, context, new RedactingLogger(runnerLogger, context.Redactor), cancellationToken);
             if (result.LoadedBefore is { } loadedAt)
             {
                 context.Logger.LogDataflowLoadedBefore(name, files[i], loadedAt, result.RowsRead, result.RowsWritten, result.RowsRejected);
@@ -101,7 +103,7 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
     }
 
     private async Task<DataflowResult> RunOneAsync(
-        DataflowDefinition dataflow, IReadOnlyList<string> files, int index, TaskRunContext context, CancellationToken cancellationToken)
+        DataflowDefinition dataflow, IReadOnlyList<string> files, int index, TaskRunContext context, ILogger logger, CancellationToken cancellationToken)
     {
         var workingDirectory = WorkingDirectory(context, files, index);
 
@@ -110,6 +112,7 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
         var request = new DataflowRunRequest(WithOutputInside(dataflow, workingDirectory), files[index], workingDirectory)
         {
             Load = new LoadIdentity(context.JobId, context.StepKey, FileKey(context, files[index])) { Attempt = context.Attempt },
+            Logger = logger,
         };
         try
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Workflows.Tasks;
 
@@ -39,6 +40,9 @@ public sealed record TaskRunContext(
         get => _jobFolder ?? JobDirectory;
         init => _jobFolder = value;
     }
+
+    /// <summary>The job's secret values, for a task that logs through a logger of its own rather than <see cref="Logger"/>.</summary>
+    public SecretRedactor Redactor { get; init; } = new();
 
     public string GetString(string input) =>
         Inputs.TryGetValue(input, out var value) && value is not null

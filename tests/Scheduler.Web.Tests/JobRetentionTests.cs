@@ -13,11 +13,13 @@ public sealed class JobRetentionTests : IDisposable
     private readonly string _jobs = Directory.CreateTempSubdirectory("scheduler-retention-").FullName;
     private readonly InMemoryJobRunStore _runs = new();
     private readonly InMemoryJobLog _log = new();
+    private readonly InMemorySecretValues _secrets = new(new FixedTime(Now));
+    private readonly Dictionary<string, Guid> _secretOf = [];
 
     public void Dispose() => Directory.Delete(_jobs, recursive: true);
 
     [Fact]
-    public async Task Purge_deletes_old_finished_jobs_with_their_log_and_folder_and_keeps_running_and_recent_ones()
+    public async Task Purge_deletes_old_finished_jobs_with_their_log_secret_values_and_folder_and_keeps_running_and_recent_ones()
     {
         await AddJobAsync("1", RunStatus.Completed, ended: Now.AddDays(-40));
         await AddJobAsync("2", RunStatus.Running, ended: null);
@@ -32,6 +34,9 @@ public sealed class JobRetentionTests : IDisposable
 
         (await _runs.FindAsync("1", CancellationToken.None)).Should().BeNull();
         (await _log.ReadAsync("1", CancellationToken.None)).Should().BeEmpty();
+        (await _secrets.RevealAsync(_secretOf["1"], CancellationToken.None)).Should().BeNull();
+        (await _secrets.RevealAsync(_secretOf["2"], CancellationToken.None)).Should().NotBeNull("a running job needs its secret values");
+        (await _secrets.RevealAsync(_secretOf["3"], CancellationToken.None)).Should().NotBeNull();
         Directory.Exists(Path.Combine(_jobs, "1")).Should().BeFalse();
         Directory.Exists(Path.Combine(_jobs, "99")).Should().BeFalse();
         Directory.Exists(Path.Combine(_jobs, "2")).Should().BeTrue("a running job keeps its folder however old");
@@ -54,6 +59,7 @@ public sealed class JobRetentionTests : IDisposable
     private JobRetention Retention(TimeSpan retention) => new(
         _runs,
         _log,
+        _secrets,
         Options.Create(new SchedulerOptions { WorkingDirectory = _jobs, JobRetention = retention }),
         new FixedTime(Now),
         NullLogger<JobRetention>.Instance);
@@ -69,6 +75,8 @@ public sealed class JobRetentionTests : IDisposable
         }
 
         await _log.AppendAsync(id, [new(created, null, "Information", "started")], CancellationToken.None);
+        SecretReference.TryParse(await _secrets.KeepAsync("s3cr3t", SecretOwner.Job(id), CancellationToken.None), out var secret).Should().BeTrue();
+        _secretOf[id] = secret;
     }
 
     private void Folder(string id, DateTimeOffset lastWrite)

@@ -38,6 +38,33 @@ public sealed class PostgresServer
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>Everything a database holds, as <c>pg_dump</c> writes it (plain SQL, schema and data), to look for what must never be stored.</summary>
+    public static async Task<string> DumpAsync(string connectionString)
+    {
+        var database = new NpgsqlConnectionStringBuilder(connectionString);
+        var start = new ProcessStartInfo(Path.Combine(PostgresCluster.FindBinaries(), "pg_dump"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "--no-owner", "-h", database.Host!, "-p", database.Port.ToString(CultureInfo.InvariantCulture), "-U", database.Username!, database.Database! })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (database.Password is { } password)
+        {
+            start.Environment["PGPASSWORD"] = password;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start pg_dump.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"pg_dump failed with exit code {process.ExitCode}: {await error}");
+    }
+
     private static PostgresServer Start()
     {
         var external = Environment.GetEnvironmentVariable(EnvironmentVariable);
@@ -149,7 +176,7 @@ public sealed class PostgresServer
             }
         }
 
-        private static string FindBinaries()
+        public static string FindBinaries()
         {
             var candidates = (Environment.GetEnvironmentVariable("PATH") ?? "")
                 .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

@@ -3,7 +3,7 @@ using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Workflows.Tests.Runs;
 
-/// <summary>The stores behind job control (list, log, idempotency keys, secret values) on real PostgreSQL.</summary>
+/// <summary>The stores behind job control (list, log, idempotency keys) on real PostgreSQL.</summary>
 public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixture<JobRunDatabase>
 {
     private static readonly DateTimeOffset Start = new(2026, 2, 1, 8, 0, 0, TimeSpan.Zero);
@@ -106,21 +106,6 @@ public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixtu
 
         again.Claimed.Should().BeTrue();
         (await keys.FindAsync(key, CancellationToken.None))!.JobId.Should().Be("7");
-    }
-
-    [Fact]
-    public async Task A_secret_value_is_kept_apart_and_revealed_only_through_its_reference()
-    {
-        var secrets = new PostgreSqlSecretValues(database.DataSource);
-
-        var reference = await secrets.KeepAsync("s3cr3t-Pa55", CancellationToken.None);
-
-        reference.Should().StartWith(SecretReference.Mask).And.NotContain("s3cr3t");
-        SecretReference.Masked(reference).Should().Be("***");
-        SecretReference.Masked("plain").Should().Be("plain");
-        SecretReference.TryParse(reference, out var id).Should().BeTrue();
-        (await secrets.RevealAsync(id, CancellationToken.None)).Should().Be("s3cr3t-Pa55");
-        (await secrets.RevealAsync(Guid.NewGuid(), CancellationToken.None)).Should().BeNull();
     }
 
     private async Task PurgeDeletesOnlyEndedJobsBeforeTheCutoff(IJobRunStore store, IJobLog log)
