@@ -45,6 +45,7 @@ if (app.ServesApi())
 }
 
 app.MapHealth();
+app.LogStartupSummary();
 
 app.Run();
 
