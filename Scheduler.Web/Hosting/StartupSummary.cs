@@ -31,7 +31,7 @@ internal static partial class StartupSummary
             }
         });
 
-    internal static string Describe(IReadOnlyList<string> addresses, bool servesApi, bool development, bool durable, bool developmentPassword)
+    private static string Describe(List<string> addresses, bool servesApi, bool development, bool durable, bool developmentPassword)
     {
         List<string> text = ["Scheduler is ready."];
         var first = addresses.Count > 0 ? addresses[0] : null;
