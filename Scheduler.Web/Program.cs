@@ -50,6 +50,7 @@ if (app.ServesApi())
 }
 
 app.MapHealth();
+app.LogStartupSummary();
 
 app.Run();
 

@@ -26,11 +26,13 @@ public static class DefinitionsApi
 
         group.MapGet("/{name}", async Task<Results<Ok<DefinitionResponse>, ProblemHttpResult>> (
                 string name, int? version, DefinitionEditor editor, CancellationToken cancellationToken) =>
-                await editor.GetAsync(kind, name, version, cancellationToken) is { } found ? TypedResults.Ok(found) : Unknown(label, name, version));
+                await editor.GetAsync(kind, name, version, cancellationToken) is { } found ? TypedResults.Ok(found) : Unknown(label, name, version))
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{name}/versions", async Task<Results<Ok<IReadOnlyList<DefinitionVersion>>, ProblemHttpResult>> (
                 string name, DefinitionEditor editor, CancellationToken cancellationToken) =>
-                await editor.HistoryAsync(kind, name, cancellationToken) is { Count: > 0 } history ? TypedResults.Ok(history) : Unknown(label, name, null));
+                await editor.HistoryAsync(kind, name, cancellationToken) is { Count: > 0 } history ? TypedResults.Ok(history) : Unknown(label, name, null))
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/validate", async Task<Results<Ok<DefinitionValidation>, ProblemHttpResult>> (
                 HttpRequest request, DefinitionEditor editor, CancellationToken cancellationToken) =>
@@ -71,6 +73,7 @@ public static class DefinitionsApi
         group.MapDelete("/{name}", async Task<Results<NoContent, ProblemHttpResult>> (
                 string name, ClaimsPrincipal user, DefinitionEditor editor, CancellationToken cancellationToken) =>
                 await editor.DeleteAsync(kind, name, user.Identity?.Name, cancellationToken) ? TypedResults.NoContent() : Unknown(label, name, null))
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Roles.CanAdminister);
     }
 

@@ -99,7 +99,10 @@ public static class JobStorageSetup
     }
 }
 
-/// <summary>Prepares the job record tables, or says loudly that nothing will survive a restart.</summary>
+/// <summary>
+/// Prepares the job record tables, or says loudly that nothing will survive a restart and clears the job folders that
+/// an earlier in-memory process left: its job ids start at 1 again, and a new job must never show an old job's files.
+/// </summary>
 internal sealed partial class JobStorageStartup(bool durable, IServiceProvider services) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -121,10 +124,18 @@ internal sealed partial class JobStorageStartup(bool durable, IServiceProvider s
                 "Job storage: IN MEMORY. ConnectionStrings:{Name} is not set, so NOTHING IS DURABLE: queued jobs, job history and step records are lost when this process stops. Set ConnectionStrings:{Name} to a PostgreSQL database for production.",
                 JobStorageSetup.ConnectionStringName,
                 JobStorageSetup.ConnectionStringName);
+            var workingDirectory = services.GetRequiredService<IOptions<SchedulerOptions>>().Value.WorkingDirectory;
+            if (JobDirectories.DeleteJobFolders(workingDirectory) is > 0 and var deleted)
+            {
+                LogStaleFoldersDeleted(logger, deleted, workingDirectory);
+            }
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {Count} job folders that an earlier in-memory run left in {Folder}: their jobs are forgotten, and new jobs reuse their ids")]
+    private static partial void LogStaleFoldersDeleted(ILogger logger, int count, string folder);
 
     [LoggerMessage(
         Level = LogLevel.Warning,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Hangfire.Server;
+using Scheduler.Workflows.Engine;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Hosting;
@@ -23,7 +24,7 @@ public sealed class JobTelemetryFilter(WorkflowTelemetry telemetry, IJobRunStore
         var jobId = context.BackgroundJob.Id;
 
         // Both are ambient (async-local): set here, they hold for the job method that Hangfire calls next.
-        context.Items[ScopeKey] = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId, ["Workflow"] = workflow });
+        context.Items[ScopeKey] = logger.BeginScope(new LogScope(new("JobId", jobId), new("Workflow", workflow)));
         context.Items[ActivityKey] = telemetry.JobStarted(jobId, workflow);
     }
 

@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
+using Scheduler.Web.Accounts;
 
 namespace Scheduler.Web.Http;
 
 /// <summary>
 /// The OpenAPI document at <c>/openapi/v1.json</c>, with the bearer scheme and example bodies, and in Development an
-/// interactive reference page at <c>/scalar</c>. The endpoints' typed results already give the response shapes.
+/// interactive reference page at <c>/scalar</c>. The endpoints' typed results give the response shapes, their
+/// <c>ProducesProblem</c> the 404s and 409s; the 401s and 403s follow from each endpoint's authorization here.
 /// </summary>
 public static class ApiDocumentation
 {
@@ -18,8 +20,9 @@ public static class ApiDocumentation
     private static readonly Dictionary<string, string> ExampleBodies = new(StringComparer.Ordinal)
     {
         ["Login"] = """{"user":"admin","password":"Admin123","rememberMe":true}""",
-        ["RunJob"] = """{"workflow":"orders-import","parameters":[{"actionName":"Variables","parameters":"sourceFilePath","value":"in/orders.csv"}]}""",
-        ["SaveSchedule"] = """{"workflow":"orders-import","cron":"0 2 * * *","timeZone":"Europe/Berlin","parameters":[{"actionName":"Variables","parameters":"sourceFilePath","value":"in/orders.csv"}],"enabled":true}""",
+        // The sample that works without configuration (the in-memory mode a first "try it" runs in).
+        ["RunJob"] = """{"workflow":"local-orders-import","parameters":[{"actionName":"Variables","parameters":"sourceFilePath","value":"orders.csv"}]}""",
+        ["SaveSchedule"] = """{"workflow":"local-orders-import","cron":"0 2 * * *","timeZone":"Europe/Berlin","parameters":[{"actionName":"Variables","parameters":"sourceFilePath","value":"orders.csv"}],"enabled":true}""",
     };
 
     public static IServiceCollection AddApiDocumentation(this IServiceCollection services) =>
@@ -46,6 +49,14 @@ public static class ApiDocumentation
                 if (!metadata.OfType<IAllowAnonymous>().Any())
                 {
                     operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
+                    operation.Responses ??= [];
+                    operation.Responses["401"] = new OpenApiResponse { Description = "No valid bearer token." };
+
+                    // Every role may read; only the endpoints that ask for more refuse a role.
+                    if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy is { } policy && policy != Roles.CanRead))
+                    {
+                        operation.Responses["403"] = new OpenApiResponse { Description = "The user's roles do not allow this." };
+                    }
                 }
 
                 var name = metadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
@@ -64,7 +75,7 @@ public static class ApiDocumentation
         routes.MapOpenApi().AllowAnonymous();
         if (environment.IsDevelopment())
         {
-            routes.MapScalarApiReference().AllowAnonymous();
+            routes.MapScalarApiReference(scalar => scalar.AddPreferredSecuritySchemes([BearerScheme])).AllowAnonymous();
         }
 
         return routes;

@@ -51,6 +51,8 @@ public static class JobsApi
             })
             .Accepts<RunJobRequest>("application/json")
             .RequireAuthorization(Roles.CanOperate)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("RunJob");
 
         group.MapGet("/", async Task<Results<Ok<JobListResponse>, ValidationProblem>> (
@@ -63,16 +65,19 @@ public static class JobsApi
         group.MapGet("/{id}", async Task<Results<Ok<JobDetailsResponse>, ProblemHttpResult>> (
                 string id, JobQueries queries, CancellationToken cancellationToken) =>
                 await queries.GetDetailsAsync(id, cancellationToken) is { } details ? TypedResults.Ok(details) : UnknownJob(id))
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetJob");
 
         group.MapGet("/{id}/log", async Task<Results<Ok<JobLogResponse>, ProblemHttpResult>> (
                 string id, JobQueries queries, CancellationToken cancellationToken) =>
                 await queries.GetLogAsync(id, cancellationToken) is { } log ? TypedResults.Ok(log) : UnknownJob(id))
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetJobLog");
 
         group.MapGet("/{id}/files", async Task<Results<Ok<JobFilesResponse>, ProblemHttpResult>> (
                 string id, JobFiles files, CancellationToken cancellationToken) =>
                 await files.ListAsync(id, cancellationToken) is { } list ? TypedResults.Ok(list) : UnknownJob(id))
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("ListJobFiles");
 
         group.MapGet("/{id}/files/{**path}", async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> (
@@ -83,6 +88,7 @@ public static class JobsApi
                     ? TypedResults.PhysicalFile(file.FullName, contentType, file.Name, file.LastWriteTimeUtc, enableRangeProcessing: true)
                     : TypedResults.Problem(title: "Unknown job file", detail: problem, statusCode: StatusCodes.Status404NotFound);
             })
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetJobFile");
 
         group.MapPost("/{id}/cancel", async Task<Results<Accepted<JobCancelResponse>, ProblemHttpResult>> (
@@ -94,6 +100,8 @@ public static class JobsApi
                     var refused => WrongState("The job cannot be cancelled", refused.Detail),
                 })
             .RequireAuthorization(Roles.CanOperate)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("CancelJob");
 
         group.MapPost("/{id}/retry", async Task<Results<Accepted<JobAccepted>, ValidationProblem, ProblemHttpResult>> (
@@ -106,6 +114,8 @@ public static class JobsApi
                     var refused => WrongState("The job cannot be retried", refused.Detail),
                 })
             .RequireAuthorization(Roles.CanOperate)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("RetryJob");
 
         // The product this service replaces answered at /api/Job/{id}/Status; routes match case-insensitively.
@@ -115,6 +125,7 @@ public static class JobsApi
                     string id, JobQueries queries, CancellationToken cancellationToken) =>
                     await queries.GetStatusAsync(id, cancellationToken) is { } status ? TypedResults.Ok(status) : UnknownJob(id))
                 .WithTags("Jobs")
+                .ProducesProblem(StatusCodes.Status404NotFound)
                 .RequireAuthorization(Roles.CanRead);
         }
 

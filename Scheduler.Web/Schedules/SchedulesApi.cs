@@ -20,6 +20,7 @@ public static class SchedulesApi
         group.MapGet("/{id}", async Task<Results<Ok<ScheduleResponse>, ProblemHttpResult>> (
                 string id, RecurringSchedules schedules, CancellationToken cancellationToken) =>
                 await schedules.FindAsync(id, cancellationToken) is { } schedule ? TypedResults.Ok(schedule) : UnknownSchedule(id))
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetSchedule");
 
         group.MapPut("/{id}", async Task<Results<Created<ScheduleResponse>, Ok<ScheduleResponse>, ValidationProblem, ProblemHttpResult>> (
@@ -46,6 +47,7 @@ public static class SchedulesApi
         group.MapDelete("/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, RecurringSchedules schedules, CancellationToken cancellationToken) =>
                 await schedules.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : UnknownSchedule(id))
             .RequireAuthorization(Roles.CanOperate)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteSchedule");
 
         group.MapPost("/{id}/trigger", Results<Accepted<JobAccepted>, ProblemHttpResult> (string id, RecurringSchedules schedules) =>
@@ -53,6 +55,7 @@ public static class SchedulesApi
                     ? TypedResults.Accepted($"/api/jobs/{jobId}", new JobAccepted(jobId, "Queued"))
                     : UnknownSchedule(id))
             .RequireAuthorization(Roles.CanOperate)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("TriggerSchedule");
 
         return routes;

@@ -161,7 +161,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
         step = step with { Status = StepStatus.Running, StartedAt = settings.Time.GetUtcNow() };
         await saveStep(position, step);
         settings.Log.Write(name, LogLevel.Information, $"{name} started");
-        using var scope = settings.Logger.BeginScope(new Dictionary<string, object> { ["JobId"] = settings.JobId, ["Step"] = name });
+        using var scope = settings.Logger.BeginScope(new LogScope(new KeyValuePair<string, object?>("Step", name)));
         var attempts = 1 + (task.Retry?.Count ?? 0);
         try
         {

@@ -26,8 +26,38 @@ public sealed class ApiDocumentationTests
         var runJob = document.GetProperty("paths").GetProperty("/api/jobs").GetProperty("post");
         runJob.GetProperty("security")[0].TryGetProperty("Bearer", out _).Should().BeTrue();
         runJob.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example")
-            .GetProperty("workflow").GetString().Should().Be("orders-import");
+            .GetProperty("workflow").GetString().Should().Be("local-orders-import");
         document.GetProperty("paths").GetProperty("/api/account/login").GetProperty("post").TryGetProperty("security", out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task OpenAPI_document_lists_the_refusals_of_each_endpoint()
+    {
+        await using var app = new SchedulerApp(new Dictionary<string, string?>());
+        using var client = app.CreateClient();
+
+        var paths = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+
+        Statuses(paths, "/api/jobs", "post").Should().Contain(["400", "401", "403", "404", "409"]);
+        Statuses(paths, "/api/jobs/{id}/cancel", "post").Should().Contain(["401", "403", "404", "409"]);
+        Statuses(paths, "/api/jobs/{id}", "get").Should().Contain(["401", "404"]).And.NotContain("403", "every role may read");
+        Statuses(paths, "/api/jobs/{id}/files/{path}", "get").Should().Contain("404");
+        Statuses(paths, "/api/schedules/{id}/trigger", "post").Should().Contain(["401", "403", "404"]);
+        Statuses(paths, "/api/workflows/{name}", "delete").Should().Contain(["401", "403", "404"]);
+        Statuses(paths, "/api/account/login", "post").Should().Contain(["400", "429"]).And.NotContain("401", "the login itself needs no token");
+    }
+
+    [Fact]
+    public async Task Scalar_reference_page_starts_with_the_bearer_scheme_chosen()
+    {
+        await using var app = new SchedulerApp(new Dictionary<string, string?>(), "Development");
+        using var client = app.CreateClient();
+
+        var page = await client.GetStringAsync("/scalar/");
+
+        page.Should().Contain("""
+            "authentication":{"preferredSecurityScheme":["Bearer"]}
+            """);
     }
 
     [Theory]
@@ -44,4 +74,7 @@ public sealed class ApiDocumentationTests
         app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Any(e => e.RoutePattern.RawText!.StartsWith("/scalar", StringComparison.Ordinal)).Should().Be(served);
     }
+
+    private static List<string> Statuses(JsonElement paths, string path, string method) =>
+        paths.GetProperty(path).GetProperty(method).GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
 }

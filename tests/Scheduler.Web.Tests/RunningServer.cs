@@ -44,7 +44,6 @@ public sealed class RunningServer : IAsyncDisposable
             UseShellExecute = false,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -61,6 +61,7 @@ public sealed class UsersAndRolesTests
 
         exitCode.Should().Be(0, hint);
         var hash = output.Trim();
+        output.Should().Be(hash + Environment.NewLine, "standard output holds the hash alone, for $(...)");
         PasswordHashFormat.ProblemWith(hash).Should().BeNull();
         hint.Should().Contain("Auth:Users:{name}:PasswordHash");
         await using var app = new SchedulerApp(new Dictionary<string, string?>
