@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Scheduler.Dataflows.Definitions;
 
@@ -138,27 +137,14 @@ internal static class TransformsValidator
             rule.Problem("min", $"min ({min}) is greater than max ({max})");
         }
 
-        if (pattern is not null && !IsRegex(pattern))
+        if (pattern is not null && ValidationPattern.TryCreate(pattern, out var patternProblem) is null)
         {
-            rule.Problem("pattern", $"'{pattern}' is not a valid regular expression");
+            rule.Problem("pattern", patternProblem!);
         }
 
         if (expression is not null && string.IsNullOrWhiteSpace(expression))
         {
             rule.Problem("expression", "must be a non-empty string");
-        }
-    }
-
-    private static bool IsRegex(string pattern)
-    {
-        try
-        {
-            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 }

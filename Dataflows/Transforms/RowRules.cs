@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Scheduler.Dataflows.Definitions;
 using Scheduler.Dataflows.Destinations;
 using Scheduler.Dataflows.Expressions;
@@ -9,8 +8,6 @@ namespace Scheduler.Dataflows.Transforms;
 /// <summary>Builds the checks of Validate rules. Null values pass every rule but an expression (use required for them).</summary>
 internal static class RowRules
 {
-    private static readonly TimeSpan PatternTimeout = TimeSpan.FromSeconds(1);
-
     public static RowRule Range(ValidationRule rule, int index, ColumnType type)
     {
         var (min, max) = (rule.Min, rule.Max);
@@ -37,7 +34,7 @@ internal static class RowRules
 
     public static RowRule Pattern(ValidationRule rule, int index)
     {
-        var regex = new Regex(rule.Pattern!, RegexOptions.CultureInvariant, PatternTimeout);
+        var regex = ValidationPattern.TryCreate(rule.Pattern!, out var problem) ?? throw new ArgumentException(problem, nameof(rule));
         return new RowRule(rule.Column, row =>
             row[index] is not string text || regex.IsMatch(text) ? null : rule.Message ?? $"'{text}' does not match the pattern '{rule.Pattern}'");
     }

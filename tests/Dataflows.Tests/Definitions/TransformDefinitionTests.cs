@@ -52,8 +52,24 @@ public sealed class TransformDefinitionTests
             "$.transforms[2].columnType: unknown columnType 'money'; valid: string, int, long, decimal, double, bool, date, timestamp, timestampWithOffset, guid",
             "$.transforms[3].columns: must have at least one item",
             "$.transforms[4].rules[0]: a rule has exactly one of: min/max (a range), pattern, allowed, expression",
-            "$.transforms[4].rules[1].pattern: '(' is not a valid regular expression",
+            "$.transforms[4].rules[1].pattern: '(' is not a valid regular expression (InsufficientClosingParentheses at offset 1)",
             "$.transforms[4].rules[2].column: is required");
+    }
+
+    [Fact]
+    public void A_pattern_too_long_or_needing_backtracking_is_refused_with_the_reason()
+    {
+        var tooLong = new string('a', ValidationPattern.MaxLength + 1);
+
+        var result = Load($$"""
+            [ { "type": "Validate", "rules": [ { "column": "note", "pattern": "{{tooLong}}" }, { "column": "note", "pattern": "(?=a)a" }, { "column": "note", "pattern": "(a)\\1" } ] } ]
+            """, """{ "type": "CsvFile", "path": "o.csv" }""");
+
+        var problems = result.Problems.Select(p => p.ToString()).ToList();
+        problems.Should().HaveCount(3);
+        problems[0].Should().Be($"$.transforms[0].rules[0].pattern: the pattern is {tooLong.Length} characters long; the limit is 1000 (ValidationPattern.MaxLength)");
+        problems[1].Should().StartWith("$.transforms[0].rules[1].pattern: '(?=a)a' uses what a pattern may not");
+        problems[2].Should().StartWith("$.transforms[0].rules[2].pattern: '(a)\\1' uses what a pattern may not");
     }
 
     [Fact]

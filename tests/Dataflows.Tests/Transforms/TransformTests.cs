@@ -82,6 +82,20 @@ public sealed class TransformTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pattern_that_would_backtrack_catastrophically_checks_a_long_value_in_one_pass()
+    {
+        var evil = new string('a', 50_000) + "!";
+        var input = _files.Write("evil.csv", $"id,amount,country,day\n1,1,{evil},2026-01-05\n");
+
+        var (result, _) = await JsonLinesRun.RunAsync(_files, JsonLinesRun.Definition(Orders,
+            new TransformDefinition { Type = TransformType.Validate, Rules = [new ValidationRule { Column = "country", Pattern = "^(a+)+$" }] }), input);
+
+        result.RowsRejected.Should().Be(1);
+        JsonLinesRun.Rejections(_files).Should().ContainSingle().Which.Should().Contain(
+            "does not match the pattern '^(a+)+$'", "a backtracking engine would give up on this row with a time-out, not a verdict");
+    }
+
+    [Fact]
     public async Task Allowed_values_and_patterns_report_the_value()
     {
         await RunAsync(new TransformDefinition
