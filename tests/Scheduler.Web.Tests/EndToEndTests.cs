@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -17,21 +16,7 @@ public sealed class EndToEndTests(ProductionStackFixture stack) : IClassFixture<
     public async Task Scenario_runs_against_the_running_service_and_jobs_and_tokens_survive_a_restart()
     {
         var scheduler = await PostgresServer.Shared.CreateDatabaseAsync("e2e");
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Scheduler"] = scheduler,
-            ["Auth__AdminPassword"] = SchedulerApp.AdminPassword,
-            ["Auth__SigningKey"] = SigningKey,
-            ["Scheduler__DefinitionsPath"] = SchedulerApp.RepositoryFolder("samples"),
-            ["Scheduler__WorkingDirectory"] = stack.App.WorkingDirectory,
-            ["Connections__OrdersFtp__Type"] = "Ftp",
-            ["Connections__OrdersFtp__Host"] = stack.Ftp.Host,
-            ["Connections__OrdersFtp__Port"] = stack.Ftp.Port.ToString(CultureInfo.InvariantCulture),
-            ["Connections__OrdersFtp__Username"] = stack.Ftp.Username,
-            ["Connections__OrdersFtp__Password"] = stack.Ftp.Password,
-            ["Connections__Warehouse__Type"] = "PostgreSql",
-            ["Connections__Warehouse__ConnectionString"] = stack.WarehouseDatabase,
-        };
+        var environment = stack.ServiceEnvironment(scheduler, SigningKey);
         string token;
         string jobId;
         await using (var server = await RunningServer.StartAsync(environment))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using Scheduler.Testing;
 
@@ -29,17 +30,17 @@ public sealed class ProductionStackFixture : IAsyncLifetime
             ["ConnectionStrings:Scheduler"] = SchedulerDatabase,
             ["Connections:OrdersFtp:Type"] = "Ftp",
             ["Connections:OrdersFtp:Host"] = Ftp.Host,
-            ["Connections:OrdersFtp:Port"] = Ftp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Connections:OrdersFtp:Port"] = Ftp.Port.ToString(CultureInfo.InvariantCulture),
             ["Connections:OrdersFtp:Username"] = Ftp.Username,
             ["Connections:OrdersFtp:Password"] = Ftp.Password,
             [$"Connections:{WrongPasswordFtp}:Type"] = "Ftp",
             [$"Connections:{WrongPasswordFtp}:Host"] = Ftp.Host,
-            [$"Connections:{WrongPasswordFtp}:Port"] = Ftp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"Connections:{WrongPasswordFtp}:Port"] = Ftp.Port.ToString(CultureInfo.InvariantCulture),
             [$"Connections:{WrongPasswordFtp}:Username"] = Ftp.Username,
             [$"Connections:{WrongPasswordFtp}:Password"] = "not-the-password",
             [$"Connections:{UnreachableFtp}:Type"] = "Ftp",
             [$"Connections:{UnreachableFtp}:Host"] = "127.0.0.1",
-            [$"Connections:{UnreachableFtp}:Port"] = ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"Connections:{UnreachableFtp}:Port"] = ClosedPort().ToString(CultureInfo.InvariantCulture),
             ["Connections:Warehouse:Type"] = "PostgreSql",
             ["Connections:Warehouse:ConnectionString"] = WarehouseDatabase,
         }));
@@ -56,6 +57,23 @@ public sealed class ProductionStackFixture : IAsyncLifetime
     }
 
     /// <summary>Puts the sample orders file on the FTP server under a folder of its own, and returns its remote path.</summary>
+    /// <summary>The environment of the service started as a process of its own on this stack (see <see cref="RunningServer"/>).</summary>
+    public Dictionary<string, string> ServiceEnvironment(string schedulerDatabase, string signingKey) => new()
+    {
+        ["ConnectionStrings__Scheduler"] = schedulerDatabase,
+        ["Auth__AdminPassword"] = SchedulerApp.AdminPassword,
+        ["Auth__SigningKey"] = signingKey,
+        ["Scheduler__DefinitionsPath"] = SchedulerApp.RepositoryFolder("samples"),
+        ["Scheduler__WorkingDirectory"] = App.WorkingDirectory,
+        ["Connections__OrdersFtp__Type"] = "Ftp",
+        ["Connections__OrdersFtp__Host"] = Ftp.Host,
+        ["Connections__OrdersFtp__Port"] = Ftp.Port.ToString(CultureInfo.InvariantCulture),
+        ["Connections__OrdersFtp__Username"] = Ftp.Username,
+        ["Connections__OrdersFtp__Password"] = Ftp.Password,
+        ["Connections__Warehouse__Type"] = "PostgreSql",
+        ["Connections__Warehouse__ConnectionString"] = WarehouseDatabase,
+    };
+
     public string UploadOrders(string? content = null)
     {
         var remote = $"in/{Guid.NewGuid():N}/orders.csv";

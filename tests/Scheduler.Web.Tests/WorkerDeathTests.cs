@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -22,22 +21,8 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
     {
         const int FirstId = 70_000_000;
         const int Rows = 1_000;
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Scheduler"] = await PostgresServer.Shared.CreateDatabaseAsync("death"),
-            ["Auth__AdminPassword"] = SchedulerApp.AdminPassword,
-            ["Auth__SigningKey"] = SigningKey,
-            ["Scheduler__DefinitionsPath"] = SchedulerApp.RepositoryFolder("samples"),
-            ["Scheduler__WorkingDirectory"] = stack.App.WorkingDirectory,
-            ["Scheduler__InvisibilityTimeout"] = "00:00:10",
-            ["Connections__OrdersFtp__Type"] = "Ftp",
-            ["Connections__OrdersFtp__Host"] = stack.Ftp.Host,
-            ["Connections__OrdersFtp__Port"] = stack.Ftp.Port.ToString(CultureInfo.InvariantCulture),
-            ["Connections__OrdersFtp__Username"] = stack.Ftp.Username,
-            ["Connections__OrdersFtp__Password"] = stack.Ftp.Password,
-            ["Connections__Warehouse__Type"] = "PostgreSql",
-            ["Connections__Warehouse__ConnectionString"] = stack.WarehouseDatabase,
-        };
+        var environment = stack.ServiceEnvironment(await PostgresServer.Shared.CreateDatabaseAsync("death"), SigningKey);
+        environment["Scheduler__InvisibilityTimeout"] = "00:00:10";
         var remote = $"in/{Guid.NewGuid():N}/orders.csv";
         stack.Ftp.WriteFile(remote, JobControlTests.LargeOrdersFile(FirstId, Rows));
         string jobId;
