@@ -15,6 +15,9 @@ public static class JobStorageSetup
 {
     public const string ConnectionStringName = "Scheduler";
 
+    /// <summary>The PostgreSQL schema of Hangfire's tables.</summary>
+    public const string HangfireSchema = "hangfire";
+
     public static IServiceCollection AddJobStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
@@ -41,6 +44,8 @@ public static class JobStorageSetup
 
         // After the start-up above, which makes the tables it deletes from.
         services.AddHostedService<JobRetention>();
+        services.AddSingleton<JobReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobReconciler>());
         services.AddHangfire(hangfire =>
         {
             hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -61,7 +66,7 @@ public static class JobStorageSetup
                         UseSlidingInvisibilityTimeout = true,
                         InvisibilityTimeout = options.InvisibilityTimeout,
                         PrepareSchemaIfNecessary = true,
-                        SchemaName = "hangfire",
+                        SchemaName = HangfireSchema,
                     });
             }
             else

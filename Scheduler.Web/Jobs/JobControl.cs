@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.States;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Jobs;
@@ -43,7 +44,8 @@ public sealed class JobControl(JobQueries queries, JobLauncher launcher, IBackgr
             return await EndedAsync(jobId, found, "has already ended", cancellationToken);
         }
 
-        if (found.Status == RunStatus.Running)
+        // A worker may have taken the job before its record says Running: it is cancelled as a running job.
+        if (found.Status == RunStatus.Running || found.State == ProcessingState.StateName)
         {
             // The engine may have recorded the end between the look-up and the delete: then the cancel came too late.
             return await runs.MarkCancellingAsync(jobId, CancellationToken.None)
