@@ -1,4 +1,3 @@
-using Hangfire.Client;
 using Hangfire.Common;
 using Hangfire.States;
 using Hangfire.Storage;
@@ -9,37 +8,36 @@ namespace Scheduler.Web.Hosting;
 /// <summary>
 /// Writes a workflow job's own record the moment Hangfire creates the job, whoever creates it: a run request, a
 /// schedule's cron, a trigger, the dashboard. Its status can then be asked for while it still waits in the queue.
+/// The record is written while Hangfire elects the job's first state, before that state is committed: no worker can
+/// have started the job yet, so its <c>createdAt</c> always comes before its <c>startedAt</c>.
 /// When Hangfire ends a job whose record is still open (the worker lost its database before it could record the end,
 /// the job was deleted in the queue), the record is ended the same way, with Hangfire's reason as its error; a
 /// repair that fails here is left to <see cref="JobReconciler"/>.
 /// </summary>
 public sealed partial class JobRecordFilter(IJobRunStore runs, TimeProvider time, ILogger<JobRecordFilter> logger)
-    : IClientFilter, IElectStateFilter, IApplyStateFilter
+    : IElectStateFilter, IApplyStateFilter
 {
-    public void OnCreating(CreatingContext context)
-    {
-    }
-
-    public void OnCreated(CreatedContext context)
-    {
-        if (context.BackgroundJob is not { } job || context.Exception is not null || !WorkflowJob.TryRead(job.Job, out var workflow, out var parameters))
-        {
-            return;
-        }
-
-        // Hangfire's client filters are synchronous; the write is an insert-if-absent, so it never undoes a record
-        // that a worker which picked the job up at once has already moved on.
-        runs.CreateAsync(new JobRun(job.Id, workflow, RunStatus.Queued, time.GetUtcNow(), null, null, parameters, null, []), CancellationToken.None)
-            .GetAwaiter().GetResult();
-    }
-
     /// <summary>
     /// A job whose engine recorded it Completed and that then failed (its outputs or the queue's bookkeeping could not
     /// be written) did its work: it ends Succeeded, as its record says, instead of inviting a retry that repeats it.
     /// </summary>
     public void OnStateElection(ElectStateContext context)
     {
-        if (context.CandidateState is not FailedState failed || !WorkflowJob.TryRead(context.BackgroundJob.Job, out _, out _))
+        if (!WorkflowJob.TryRead(context.BackgroundJob.Job, out var workflow, out var parameters))
+        {
+            return;
+        }
+
+        if (context.CurrentState is null)
+        {
+            // A job being created. Hangfire's filters are synchronous; the write is an insert-if-absent, which a
+            // failure of the creation leaves for the reconciler to end.
+            runs.CreateAsync(new JobRun(context.BackgroundJob.Id, workflow, RunStatus.Queued, time.GetUtcNow(), null, null, parameters, null, []), CancellationToken.None)
+                .GetAwaiter().GetResult();
+            return;
+        }
+
+        if (context.CandidateState is not FailedState failed)
         {
             return;
         }
