@@ -86,6 +86,7 @@ public static class JobStorageSetup
         });
 
         services.AddSingleton<JobRecordFilter>();
+        services.AddSingleton<InfrastructureRetry>();
         services.AddSingleton<JobTelemetryFilter>();
         services.AddSingleton<WorkflowTelemetry>();
         services.AddSingleton<IJobFilterProvider, WorkflowJobFilterProvider>();

@@ -39,7 +39,8 @@ public sealed class WorkflowJob(
         return workflow.Length > 0;
     }
 
-    // A workflow that failed has said why; running it again unchanged would fail the same way. Retries are per task.
+    // A workflow that failed has said why; running it again unchanged would fail the same way. Retries are per task, and
+    // InfrastructureRetry runs again a job that the service's own database failed.
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     [JobDisplayName("Workflow {0}")]
     public async Task RunAsync(string workflow, ParameterAssignment[] parameters, PerformContext? context, CancellationToken cancellationToken)
@@ -70,12 +71,13 @@ public sealed class WorkflowJob(
         WorkflowRunResult result;
         try
         {
-            result = await engine.RunAsync(new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory), cancellationToken);
+            var resume = context.GetJobParameter<int>(InfrastructureRetry.AttemptsParameter) > 0;
+            result = await engine.RunAsync(new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory) { Resume = resume }, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && !InfrastructureFailure.IsDatabaseUnavailable(e))
         {
-            // A failure outside every task (a bug, a record that cannot be written) must still leave the job's record
-            // saying why, instead of a step that stays Running forever.
+            // A failure outside every task (a bug) must still leave the job's record saying why, instead of a step that
+            // stays Running forever. The database being away is not the workflow's failure: the job runs again.
             await runs.FinishAsync(jobId, RunStatus.Failed, time.GetUtcNow(), $"the service failed while running the workflow: {e.Message}", CancellationToken.None);
             throw;
         }

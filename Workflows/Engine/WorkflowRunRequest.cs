@@ -10,7 +10,14 @@ public sealed record WorkflowRunRequest(
     WorkflowDefinition Workflow,
     IReadOnlyList<ParameterAssignment> Assignments,
     BoundParameters Parameters,
-    string JobDirectory);
+    string JobDirectory)
+{
+    /// <summary>
+    /// The job runs again after the service's own infrastructure failed it: the steps its record says Completed are
+    /// kept with their outputs and not run again; the run goes on from the steps that had not finished.
+    /// </summary>
+    public bool Resume { get; init; }
+}
 
 /// <summary>How a job ended; <paramref name="Error"/> names the failed step and why.</summary>
 public sealed record WorkflowRunResult(RunStatus Status, string? Error)
