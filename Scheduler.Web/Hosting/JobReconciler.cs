@@ -53,10 +53,18 @@ internal sealed partial class JobReconciler(
         var repaired = 0;
         foreach (var run in await runs.ListOpenAsync(now - Grace, Batch, cancellationToken))
         {
-            if (Judge(run, now) is { } end && await runs.EndIfOpenAsync(run.JobId, end.Status, now, end.Error, cancellationToken))
+            try
             {
-                LogRepaired(logger, run.JobId, run.Status, end.Status, end.Error);
-                repaired++;
+                if (Judge(run, now) is { } end && await runs.EndIfOpenAsync(run.JobId, end.Status, now, end.Error, cancellationToken))
+                {
+                    LogRepaired(logger, run.JobId, run.Status, end.Status, end.Error);
+                    repaired++;
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException && !InfrastructureFailure.IsDatabaseUnavailable(exception))
+            {
+                // One job the queue cannot answer for must not keep the pass from the others.
+                LogJobNotJudged(logger, run.JobId, exception);
             }
         }
 
@@ -143,6 +151,9 @@ internal sealed partial class JobReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId} of workflow {Workflow} was left with no state by a crash while it was being created; it is marked Failed and will not run")]
     private static partial void LogStatelessFailed(ILogger logger, string jobId, string workflow);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId} could not be compared with the queue")]
+    private static partial void LogJobNotJudged(ILogger logger, string jobId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: a pass failed; the next one runs in a minute")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);

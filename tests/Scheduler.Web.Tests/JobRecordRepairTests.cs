@@ -117,6 +117,19 @@ public sealed class JobRecordRepairTests : IAsyncLifetime
         (await AgreedAsync(jobId, "Completed")).Text("state").Should().Be("Succeeded");
     }
 
+    [Fact]
+    public async Task A_job_waiting_to_run_again_after_a_database_failure_is_cancelled_at_once()
+    {
+        var jobId = await RunningJobAsync();
+        App.Services.GetRequiredService<IBackgroundJobClient>().ChangeState(jobId, new ScheduledState(TimeSpan.FromMinutes(5)), expectedState: null);
+
+        var cancel = await Client.PostAsync($"/api/jobs/{jobId}/cancel", null);
+
+        cancel.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted, await cancel.Content.ReadAsStringAsync());
+        (await cancel.Content.ReadFromJsonAsync<JsonElement>()).Text("status").Should().Be("Cancelled");
+        (await AgreedAsync(jobId, "Cancelled")).Step("FileTransferTask1").Text("status").Should().Be("Cancelled");
+    }
+
     private JobReconciler Reconciler => App.Services.GetRequiredService<JobReconciler>();
 
     private IJobRunStore Runs => App.Services.GetRequiredService<IJobRunStore>();
