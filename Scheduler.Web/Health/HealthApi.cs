@@ -6,7 +6,7 @@ namespace Scheduler.Web.Health;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers (restart it if not). <c>/health/ready</c>: its database and its Hangfire
-/// server work (send it no traffic if not). Both anonymous, for orchestrators and load balancers.
+/// server work, and some node has live workers (send it no traffic if not). Both anonymous, for orchestrators and load balancers.
 /// </summary>
 public static class HealthApi
 {
@@ -16,7 +16,8 @@ public static class HealthApi
     {
         services.AddHealthChecks()
             .AddCheck<PostgreSqlReadinessCheck>("postgresql", tags: [ReadyTag])
-            .AddCheck<HangfireServerReadinessCheck>("hangfire-server", tags: [ReadyTag]);
+            .AddCheck<HangfireServerReadinessCheck>("hangfire-server", tags: [ReadyTag])
+            .AddCheck<WorkersReadinessCheck>("workers", tags: [ReadyTag]);
         return services;
     }
 

@@ -36,7 +36,7 @@ internal sealed class PostgreSqlReadinessCheck(IServiceProvider services) : IHea
 internal sealed class HangfireServerReadinessCheck(IOptions<SchedulerOptions> options, JobStorage storage, TimeProvider time) : IHealthCheck
 {
     // Hangfire beats every 30 s; four missed beats mean the server is stuck or cut off from storage.
-    private static readonly TimeSpan MaxSilence = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan MaxSilence = TimeSpan.FromMinutes(2);
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -53,5 +53,22 @@ internal sealed class HangfireServerReadinessCheck(IOptions<SchedulerOptions> op
         return Task.FromResult(alive
             ? HealthCheckResult.Healthy("the Hangfire server of this node is beating")
             : HealthCheckResult.Unhealthy("the Hangfire server of this node has not announced itself or stopped beating"));
+    }
+}
+
+/// <summary>
+/// Some node's Hangfire server, this one's or another's, beats and has workers: with none, every job would wait in the
+/// queue for ever, so a Web node says so instead of taking run requests as if they would run.
+/// </summary>
+internal sealed class WorkersReadinessCheck(JobStorage storage, TimeProvider time) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var live = storage.GetMonitoringApi().Servers()
+            .Count(s => s.WorkersCount > 0 && s.Heartbeat is { } beat && now - beat < HangfireServerReadinessCheck.MaxSilence);
+        return Task.FromResult(live > 0
+            ? HealthCheckResult.Healthy($"{live} Hangfire server(s) with workers are beating")
+            : HealthCheckResult.Unhealthy("no Hangfire server with workers is beating on any node: jobs would wait in the queue until one starts"));
     }
 }

@@ -17,6 +17,12 @@ public static class JobStorageSetup
 {
     public const string ConnectionStringName = "Scheduler";
 
+    /// <summary>The PostgreSQL schema of Hangfire's tables.</summary>
+    public const string HangfireSchema = "hangfire";
+
+    /// <summary>After how long a Hangfire lock left by a dead holder is taken over.</summary>
+    public static readonly TimeSpan DistributedLockTimeout = TimeSpan.FromSeconds(30);
+
     public static IServiceCollection AddJobStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
@@ -45,6 +51,8 @@ public static class JobStorageSetup
 
         // After the start-up above, which makes the tables it deletes from.
         services.AddHostedService<JobRetention>();
+        services.AddSingleton<JobReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobReconciler>());
         services.AddHangfire(hangfire =>
         {
             hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -64,8 +72,15 @@ public static class JobStorageSetup
                         // while a killed worker's job comes back after the timeout instead of after 30 minutes.
                         UseSlidingInvisibilityTimeout = true,
                         InvisibilityTimeout = options.InvisibilityTimeout,
+
+                        // A lock is a row in hangfire.lock that its holder deletes; a process killed while holding one
+                        // leaves it, and the next taker deletes it only once it is older than this. Every section
+                        // under such a lock is one short statement or transaction (a state change, a pass of the
+                        // schedulers over due jobs, an expiry batch of 1000 rows), so 30 s is far above what a holder
+                        // needs and, unlike the 10 min default, is no stall after a crash or a database restart.
+                        DistributedLockTimeout = DistributedLockTimeout,
                         PrepareSchemaIfNecessary = true,
-                        SchemaName = "hangfire",
+                        SchemaName = HangfireSchema,
                     });
             }
             else
@@ -75,6 +90,7 @@ public static class JobStorageSetup
         });
 
         services.AddSingleton<JobRecordFilter>();
+        services.AddSingleton<InfrastructureRetry>();
         services.AddSingleton<JobTelemetryFilter>();
         services.AddSingleton<WorkflowTelemetry>();
         services.AddSingleton<IJobFilterProvider, WorkflowJobFilterProvider>();

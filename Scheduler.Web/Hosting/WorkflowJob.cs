@@ -39,7 +39,8 @@ public sealed class WorkflowJob(
         return workflow.Length > 0;
     }
 
-    // A workflow that failed has said why; running it again unchanged would fail the same way. Retries are per task.
+    // A workflow that failed has said why; running it again unchanged would fail the same way. Retries are per task, and
+    // InfrastructureRetry runs again a job that the service's own database failed.
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     [JobDisplayName("Workflow {0}")]
     public async Task RunAsync(string workflow, ParameterAssignment[] parameters, PerformContext? context, CancellationToken cancellationToken)
@@ -74,14 +75,16 @@ public sealed class WorkflowJob(
         WorkflowRunResult result;
         try
         {
+            var resume = context.GetJobParameter<int>(InfrastructureRetry.AttemptsParameter) > 0;
             result = await engine.RunAsync(
-                new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory) { Redactor = redactor }, cancellationToken);
+                new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory) { Redactor = redactor, Resume = resume },
+                cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && !InfrastructureFailure.IsDatabaseUnavailable(e))
         {
-            // A failure outside every task (a bug, a record that cannot be written) must still leave the job's record
-            // saying why, instead of a step that stays Running forever. Hangfire stores and logs what is thrown as it
-            // is, so it gets the exception with the secrets masked.
+            // A failure outside every task (a bug) must still leave the job's record saying why, instead of a step that
+            // stays Running forever; the database being away is not the workflow's failure, and the job runs again.
+            // Hangfire stores and logs what is thrown as it is, so it gets the exception with the secrets masked.
             var reason = redactor.Mask($"the service failed while running the workflow: {e.Message}");
             await runs.FinishAsync(jobId, RunStatus.Failed, time.GetUtcNow(), reason, CancellationToken.None);
             throw new WorkflowFailedException(reason, redactor.Mask(e));

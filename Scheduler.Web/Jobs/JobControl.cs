@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.States;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Jobs;
@@ -43,11 +44,18 @@ public sealed class JobControl(JobQueries queries, JobLauncher launcher, IBackgr
             return await EndedAsync(jobId, found, "has already ended", cancellationToken);
         }
 
-        if (found.Status == RunStatus.Running)
+        // A worker may have taken the job before its record says Running: it is cancelled as a running job.
+        if (found.Status == RunStatus.Running || found.State == ProcessingState.StateName)
         {
             // The engine may have recorded the end between the look-up and the delete: then the cancel came too late.
-            return await runs.MarkCancellingAsync(jobId, CancellationToken.None)
-                ? new(JobControlOutcome.Done, RunStatus.Cancelling.ToString(), null)
+            // A job that no worker ran at that moment (waiting to run again) was ended Cancelled by the delete itself.
+            if (await runs.MarkCancellingAsync(jobId, CancellationToken.None))
+            {
+                return new(JobControlOutcome.Done, RunStatus.Cancelling.ToString(), null);
+            }
+
+            return await queries.FindAsync(jobId, cancellationToken) is { Status: RunStatus.Cancelled }
+                ? new(JobControlOutcome.Done, RunStatus.Cancelled.ToString(), null)
                 : await EndedAsync(jobId, found, "finished before the cancel took effect", cancellationToken);
         }
 

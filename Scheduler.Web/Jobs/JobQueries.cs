@@ -3,15 +3,20 @@ using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Jobs;
 
-/// <summary>A job's record with its status: the live one from Hangfire where Hangfire still knows the job.</summary>
-public sealed record FoundJob(JobRun Run, RunStatus Status, string? State)
+/// <summary>
+/// A job's record with Hangfire's state where Hangfire still knows the job. The status is the record's, as in the list:
+/// <see cref="Hosting.JobRecordFilter"/> and <see cref="Hosting.JobReconciler"/> keep the record in line with the queue.
+/// </summary>
+public sealed record FoundJob(JobRun Run, string? State)
 {
+    public RunStatus Status => Run.Status;
+
     public bool HasEnded => Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled;
 }
 
 /// <summary>
-/// Answers status, detail, list and log requests from the job's own records, with the live state from Hangfire where
-/// Hangfire still knows the job. Only ids that have a record reach Hangfire, so a malformed id is a 404, never a
+/// Answers status, detail, list and log requests from the job's own records (the status of each, everywhere), with
+/// Hangfire's state where Hangfire still knows the job. Only ids that have a record reach Hangfire, so a malformed id is a 404, never a
 /// storage error. Secret parameter values are masked in everything returned.
 /// </summary>
 public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secrets, JobStorage storage)
@@ -75,21 +80,8 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
 
         using var connection = storage.GetConnection();
         var state = connection.GetStateData(jobId)?.Name;
-        return new(run, StatusOf(run, state), state);
+        return new(run, state);
     }
-
-    /// <summary>
-    /// The job's own record decides once the engine has recorded how the job ended, and while a cancel is under way:
-    /// Hangfire says Deleted the moment a running job is cancelled, long before its steps have stopped, and keeps
-    /// saying it when the job then ends Completed because its last step had committed before the cancel reached it.
-    /// </summary>
-    private static RunStatus StatusOf(JobRun run, string? state) => JobStatusMapper.FromHangfireState(state) switch
-    {
-        _ when run.FinishedAt is not null || run.Status == RunStatus.Cancelling => run.Status,
-        RunStatus.Cancelled when run.Status == RunStatus.Running => RunStatus.Cancelling,
-        { } live => live,
-        null => run.Status,
-    };
 
     private static JobDetailsResponse Details(FoundJob found, SecretRedactor redactor)
     {

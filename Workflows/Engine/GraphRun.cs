@@ -25,7 +25,11 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
 
     public IReadOnlyList<TaskDefinition> Order => _graph.Order;
 
-    public async Task<GraphResult> RunAsync(Func<int, StepRun, Task> saveStep, CancellationToken jobToken)
+    /// <summary>A step record for every task, none run yet.</summary>
+    public List<StepRun> PendingSteps => [.. Order.Select(t => StepRun.Pending(t.Name, t.Type))];
+
+    /// <summary>Runs the graph from <paramref name="from"/>: its Completed steps (of an earlier run) are kept and not run again.</summary>
+    public async Task<GraphResult> RunAsync(Func<int, StepRun, Task> saveStep, IReadOnlyList<StepRun> from, CancellationToken jobToken)
     {
         // A secret variable is masked whatever gave it its value: a run parameter, a default, a parent workflow.
         foreach (var variable in workflow.Variables.Where(v => v.Secret))
@@ -33,8 +37,16 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
             settings.Redactor.Add(parameters.Variables.FirstOrDefault(v => string.Equals(v.Key, variable.Name, StringComparison.OrdinalIgnoreCase)).Value);
         }
 
-        var steps = Order.Select(t => StepRun.Pending(t.Name, t.Type)).ToArray();
-        var started = new bool[steps.Length];
+        var steps = from.ToArray();
+        var started = steps.Select(s => s.Status == StepStatus.Completed).ToArray();
+        for (var position = 0; position < steps.Length; position++)
+        {
+            if (started[position])
+            {
+                _visible.Add(Order[position].Name, steps[position].Outputs);
+            }
+        }
+
         using var timeout = workflow.Timeout is { } limit ? new CancellationTokenSource(limit, settings.Time) : new CancellationTokenSource();
         using var run = CancellationTokenSource.CreateLinkedTokenSource(jobToken, timeout.Token);
         var running = new Dictionary<Task<StepRun>, int>();
@@ -104,7 +116,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
 
         var bound = new BoundParameters(values, new Dictionary<string, IReadOnlyDictionary<string, object?>>());
         var nested = new GraphRun(settings, child, bound, childDirectory, $"{stepPrefix}{child.Name}/");
-        var result = await nested.RunAsync((_, _) => Task.CompletedTask, cancellationToken);
+        var result = await nested.RunAsync((_, _) => Task.CompletedTask, nested.PendingSteps, cancellationToken);
         return new(result.Status == RunStatus.Completed, result.Error, result.Outputs);
     }
 

@@ -32,15 +32,25 @@ public sealed class WorkflowEngine(
             new RedactingLogger(logger, redactor),
             redactor);
         var run = new GraphRun(settings, request.Workflow, request.Parameters, request.JobDirectory, stepPrefix: "");
-        var steps = run.Order.Select(t => StepRun.Pending(t.Name, t.Type)).ToList();
+        var steps = run.PendingSteps;
+        if (request.Resume && await store.FindAsync(request.JobId, cancellationToken) is { } previous)
+        {
+            steps = [.. steps.Select((step, position) => previous.Steps.ElementAtOrDefault(position) is { Status: StepStatus.Completed } done
+                && done.Name == step.Name && done.Type == step.Type ? done : step)];
+        }
+
         var now = time.GetUtcNow();
         await store.StartAsync(
             new JobRun(request.JobId, request.Workflow.Name, RunStatus.Running, now, now, null, request.Assignments, null, steps),
             cancellationToken);
         log.Write(null, LogLevel.Information, $"Job {request.JobId} of workflow {request.Workflow.Name} started");
+        if (steps.Count(s => s.Status == StepStatus.Completed) is > 0 and var kept)
+        {
+            log.Write(null, LogLevel.Warning, $"Job {request.JobId} resumes after a failure of the service's own database: {kept} step(s) completed before are not run again");
+        }
 
         // Step records are written even while the job is being cancelled: they are how the user learns what happened.
-        var result = await run.RunAsync((position, step) => store.SaveStepAsync(request.JobId, position, redactor.Mask(step), CancellationToken.None), cancellationToken);
+        var result = await run.RunAsync((position, step) => store.SaveStepAsync(request.JobId, position, redactor.Mask(step), CancellationToken.None), steps, cancellationToken);
 
         var error = redactor.Mask(result.Error);
         await store.FinishAsync(request.JobId, result.Status, time.GetUtcNow(), error, CancellationToken.None);

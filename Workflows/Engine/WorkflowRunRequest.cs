@@ -14,6 +14,12 @@ public sealed record WorkflowRunRequest(
 {
     /// <summary>The job's secret values as given; the run adds the values of the secret variables it binds.</summary>
     public SecretRedactor Redactor { get; init; } = new();
+
+    /// <summary>
+    /// The job runs again after the service's own infrastructure failed it: the steps its record says Completed are
+    /// kept with their outputs and not run again; the run goes on from the steps that had not finished.
+    /// </summary>
+    public bool Resume { get; init; }
 }
 
 /// <summary>How a job ended; <paramref name="Error"/> names the failed step and why.</summary>

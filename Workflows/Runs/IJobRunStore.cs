@@ -20,6 +20,16 @@ public interface IJobRunStore
     /// </summary>
     Task<bool> MarkCancellingAsync(string jobId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Ends a record that has not ended yet, with its steps still Running ended the same way (a Completed job's steps
+    /// are left as they are); false when the record had ended or does not exist. For repairs: the engine's own end
+    /// always wins.
+    /// </summary>
+    Task<bool> EndIfOpenAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string error, CancellationToken cancellationToken);
+
+    /// <summary>Records that have not ended and were made before <paramref name="createdBefore"/>, oldest first, without their steps.</summary>
+    Task<IReadOnlyList<JobRun>> ListOpenAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken);
+
     Task<JobRun?> FindAsync(string jobId, CancellationToken cancellationToken);
 
     /// <summary>Sets the workflow version and the retried job where given (null leaves a field as it is).</summary>

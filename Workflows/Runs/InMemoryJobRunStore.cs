@@ -55,6 +55,41 @@ public sealed class InMemoryJobRunStore : IJobRunStore
         return Task.FromResult(marked);
     }
 
+    public Task<bool> EndIfOpenAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string error, CancellationToken cancellationToken)
+    {
+        var ended = false;
+        var stepEnd = StepEnd(status);
+        Update(jobId, run =>
+        {
+            ended = run.FinishedAt is null;
+            return ended
+                ? run with
+                {
+                    Status = status,
+                    FinishedAt = finishedAt,
+                    Error = error,
+                    Steps = [.. run.Steps.Select(s => s.Status == StepStatus.Running && stepEnd is { } end ? s with { Status = end, FinishedAt = finishedAt, Error = s.Error ?? error } : s)],
+                }
+                : run;
+        });
+        return Task.FromResult(ended);
+    }
+
+    public Task<IReadOnlyList<JobRun>> ListOpenAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<JobRun>>([.. _runs.Values
+            .Where(r => r.FinishedAt is null && r.CreatedAt < createdBefore)
+            .OrderBy(r => r.CreatedAt)
+            .Take(limit)
+            .Select(r => r with { Steps = [] })]);
+
+    /// <summary>What a step still Running becomes when a repair ends its job; null leaves it as it is.</summary>
+    internal static StepStatus? StepEnd(RunStatus jobEnd) => jobEnd switch
+    {
+        RunStatus.Failed => StepStatus.Failed,
+        RunStatus.Cancelled => StepStatus.Cancelled,
+        _ => null,
+    };
+
     public Task<JobRun?> FindAsync(string jobId, CancellationToken cancellationToken) =>
         Task.FromResult(_runs.TryGetValue(jobId, out var run) ? run : null);
 

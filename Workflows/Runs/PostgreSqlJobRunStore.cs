@@ -39,6 +39,7 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         ALTER TABLE scheduler.job_runs ADD COLUMN IF NOT EXISTS outputs jsonb;
         CREATE INDEX IF NOT EXISTS job_runs_workflow ON scheduler.job_runs (lower(workflow), created_at);
         CREATE INDEX IF NOT EXISTS job_runs_finished_at ON scheduler.job_runs (finished_at);
+        CREATE INDEX IF NOT EXISTS job_runs_open ON scheduler.job_runs (created_at) WHERE finished_at IS NULL;
         CREATE TABLE IF NOT EXISTS scheduler.job_log (
             id          bigserial PRIMARY KEY,
             job_id      text NOT NULL,
@@ -143,6 +144,41 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         command.Parameters.Add(new() { Value = jobId });
         command.Parameters.Add(new() { Value = nameof(RunStatus.Cancelling) });
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<bool> EndIfOpenAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string error, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            WITH ended AS (
+                UPDATE scheduler.job_runs SET status = $2, finished_at = $3, error = $4
+                WHERE job_id = $1 AND finished_at IS NULL RETURNING job_id),
+            steps AS (
+                UPDATE scheduler.job_steps SET status = $5, finished_at = $3, error = coalesce(error, $4)
+                WHERE job_id IN (SELECT job_id FROM ended) AND status = 'Running' AND $5 IS NOT NULL)
+            SELECT count(*) FROM ended
+            """);
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = status.ToString() });
+        command.Parameters.Add(new() { Value = finishedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = error });
+        command.Parameters.Add(new() { Value = (object?)InMemoryJobRunStore.StepEnd(status)?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))! > 0;
+    }
+
+    public async Task<IReadOnlyList<JobRun>> ListOpenAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {RunColumns} FROM scheduler.job_runs WHERE finished_at IS NULL AND created_at < $1 ORDER BY created_at LIMIT $2");
+        command.Parameters.Add(new() { Value = createdBefore.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = limit });
+        var runs = new List<JobRun>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            runs.Add(ReadRun(reader));
+        }
+
+        return runs;
     }
 
     public async Task<JobRun?> FindAsync(string jobId, CancellationToken cancellationToken)

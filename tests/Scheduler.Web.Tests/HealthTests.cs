@@ -27,6 +27,7 @@ public sealed class HealthTests : IDisposable
 
         ready.GetProperty("checks").GetProperty("postgresql").GetProperty("status").GetString().Should().Be("Healthy");
         ready.GetProperty("checks").GetProperty("hangfire-server").GetProperty("status").GetString().Should().Be("Healthy");
+        ready.GetProperty("checks").GetProperty("workers").GetProperty("status").GetString().Should().Be("Healthy");
     }
 
     [Fact]
@@ -56,15 +57,34 @@ public sealed class HealthTests : IDisposable
     }
 
     [Fact]
-    public async Task Web_node_in_memory_is_ready_with_nothing_to_check()
+    public async Task Web_node_in_memory_is_not_ready_because_no_worker_can_ever_run_its_jobs()
     {
         await using var app = new SchedulerApp(new Dictionary<string, string?> { ["Scheduler:Role"] = "Web" });
         using var client = app.CreateClient();
 
         var response = await client.GetAsync("/health/ready");
 
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         (await response.Content.ReadAsStringAsync()).Should().Contain("no database configured").And.Contain("runs no Hangfire server");
+    }
+
+    [Fact]
+    public async Task Web_node_is_not_ready_and_names_the_workers_while_no_node_runs_one()
+    {
+        await using var app = new SchedulerApp(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Scheduler"] = await PostgresServer.Shared.CreateDatabaseAsync("health"),
+            ["Scheduler:Role"] = "Web",
+        });
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync("/health/ready");
+
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        var checks = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks");
+        checks.GetProperty("postgresql").GetProperty("status").GetString().Should().Be("Healthy");
+        checks.GetProperty("workers").GetProperty("status").GetString().Should().Be("Unhealthy");
+        checks.GetProperty("workers").GetProperty("description").GetString().Should().Contain("jobs would wait in the queue");
     }
 
     private static async Task<JsonElement> WaitForReadyAsync(HttpClient client)

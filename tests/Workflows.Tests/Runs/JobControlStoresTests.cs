@@ -135,6 +135,39 @@ public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixtu
         (await log.ReadAsync(ids[3], CancellationToken.None)).Should().ContainSingle();
     }
 
+    [Fact]
+    public async Task A_repair_ends_only_an_open_record_with_its_running_steps_and_open_records_are_listed_oldest_first()
+    {
+        foreach (var store in new IJobRunStore[] { database.Store, new InMemoryJobRunStore() })
+        {
+            var (running, queued, ended, young) = ($"{_workflow}-run", $"{_workflow}-queued", $"{_workflow}-ended", $"{_workflow}-young");
+            await store.CreateAsync(Run(queued, Start.AddMinutes(1)), CancellationToken.None);
+            await store.CreateAsync(Run(young, Start.AddHours(2)), CancellationToken.None);
+            await store.StartAsync(
+                Run(running, Start) with
+                {
+                    Status = RunStatus.Running,
+                    StartedAt = Start,
+                    Steps = [new("Get", "FileTransfer", StepStatus.Completed, Start, Start, new Dictionary<string, object?>(), null), new("Load", "RunDataflow", StepStatus.Running, Start, null, new Dictionary<string, object?>(), null)],
+                },
+                CancellationToken.None);
+            await store.CreateAsync(Run(ended, Start), CancellationToken.None);
+            await store.FinishAsync(ended, RunStatus.Completed, Start.AddMinutes(5), null, CancellationToken.None);
+
+            var open = await store.ListOpenAsync(Start.AddHours(1), 1000, CancellationToken.None);
+            var first = await store.EndIfOpenAsync(running, RunStatus.Failed, Start.AddHours(1), "57P01", CancellationToken.None);
+            var again = await store.EndIfOpenAsync(running, RunStatus.Cancelled, Start.AddHours(1), "other", CancellationToken.None);
+            var notOpen = await store.EndIfOpenAsync(ended, RunStatus.Failed, Start.AddHours(1), "late", CancellationToken.None);
+
+            open.Select(r => r.JobId).Where(id => id.StartsWith(_workflow, StringComparison.Ordinal)).Should().Equal(running, queued);
+            (first, again, notOpen).Should().Be((true, false, false));
+            var repaired = await store.FindAsync(running, CancellationToken.None);
+            (repaired!.Status, repaired.Error).Should().Be((RunStatus.Failed, "57P01"));
+            repaired.Steps.Select(s => (s.Status, s.Error)).Should().Equal((StepStatus.Completed, null), (StepStatus.Failed, "57P01"));
+            (await store.FindAsync(ended, CancellationToken.None))!.Status.Should().Be(RunStatus.Completed);
+        }
+    }
+
     private JobRun Run(string jobId, DateTimeOffset created) =>
         new(jobId, _workflow, RunStatus.Queued, created, null, null, [new ParameterAssignment("Variables", "x", "1")], null, []);
 }
