@@ -83,6 +83,12 @@ internal sealed class FileSystemRoot : IAsyncDisposable
         }
     }
 
+    /// <summary>The full path of a Copy or Move target: like <see cref="Resolve"/>, and the root itself (<c>.</c>) as a folder to put files in.</summary>
+    public string ResolveTarget(string path) =>
+        !string.IsNullOrWhiteSpace(path) && Path.TrimEndingDirectorySeparator(FullPath(path, "target")) == Folder
+            ? Folder
+            : Resolve(path, "target").FullPath;
+
     /// <summary>The files <paramref name="path"/> names: the file itself, or every match of its pattern (none is no error).</summary>
     public async Task<IReadOnlyList<FileSystemPath>> FindAsync(FileSystemPath path, CancellationToken cancellationToken)
     {

@@ -12,6 +12,8 @@ namespace Scheduler.Workflows.Tasks;
 public sealed class FileSystemTask(ConnectionCatalog connections, IRemoteFilesFactory remoteFiles) : IWorkflowTask
 {
     private static readonly IReadOnlyList<string> LocalOnly = ["Local"];
+    private const string PatternTarget = "the input 'target': it names one file or folder, not a pattern";
+    private const string PatternFolder = "the input 'path': CreateFolder needs one folder name, not a pattern";
     private static readonly string[] TargetInputs = ["target", "targetConnection", "overwrite"];
 
     public string Type => "FileSystem";
@@ -58,12 +60,12 @@ public sealed class FileSystemTask(ConnectionCatalog connections, IRemoteFilesFa
 
         if (action == FileSystemAction.CreateFolder && literalInputs.TryGetValue("path", out var path) && RemoteWildcard.HasWildcard(path))
         {
-            yield return "the input 'path': CreateFolder needs one folder name, not a pattern";
+            yield return PatternFolder;
         }
 
         if (literalInputs.TryGetValue("target", out var target) && RemoteWildcard.HasWildcard(target))
         {
-            yield return "the input 'target': it names one file or folder, not a pattern";
+            yield return PatternTarget;
         }
 
         if (!action.NeedsTarget())
@@ -113,7 +115,7 @@ public sealed class FileSystemTask(ConnectionCatalog connections, IRemoteFilesFa
     {
         if (path.Remote.HasWildcard)
         {
-            throw new TaskFailedException("the input 'path': CreateFolder needs one folder name, not a pattern");
+            throw new TaskFailedException(PatternFolder);
         }
 
         try
@@ -148,17 +150,17 @@ public sealed class FileSystemTask(ConnectionCatalog connections, IRemoteFilesFa
         var targetRoot = targetConnection is null ? null : await FileSystemRoot.OpenAsync(targetConnection, context, connections, remoteFiles, cancellationToken);
         await using (targetRoot)
         {
-            var into = targetRoot ?? root;
-            var target = into.Resolve(targetText, "target");
-            if (target.Remote.HasWildcard)
+            if (RemoteWildcard.HasWildcard(targetText))
             {
-                throw new TaskFailedException("the input 'target': it names one file or folder, not a pattern");
+                throw new TaskFailedException(PatternTarget);
             }
 
+            var into = targetRoot ?? root;
+            var target = into.ResolveTarget(targetText);
             var matches = await root.FindAsync(path, cancellationToken);
-            var intoFolder = path.Remote.HasWildcard || Directory.Exists(target.FullPath);
+            var intoFolder = path.Remote.HasWildcard || Directory.Exists(target);
             var pairs = matches
-                .Select(match => (From: match.FullPath, To: intoFolder ? into.Resolve(Path.Join(target.FullPath, match.Remote.FileName), "target").FullPath : target.FullPath))
+                .Select(match => (From: match.FullPath, To: intoFolder ? into.Resolve(Path.Join(target, match.Remote.FileName), "target").FullPath : target))
                 .ToList();
             CheckTargets(pairs, overwrite);
             foreach (var (from, to) in pairs)
