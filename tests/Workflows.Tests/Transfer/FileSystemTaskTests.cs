@@ -210,6 +210,20 @@ public sealed class FileSystemTaskTests : IDisposable
     }
 
     [Fact]
+    public async Task In_a_child_workflow_relative_paths_start_at_its_folder_and_reach_the_parents_files()
+    {
+        Write(_job.Path, "downloads/a.csv", "a");
+        var child = Path.Combine(_job.Path, "RunWorkflow1");
+        Directory.CreateDirectory(child);
+        var inputs = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["action"] = "Copy", ["path"] = "../downloads/a.csv", ["target"] = "copy.csv" };
+
+        var result = await _task.RunAsync(new TaskRunContext("1", "Files1", child, inputs, NullLogger.Instance) { JobFolder = _job.Path }, CancellationToken.None);
+
+        Strings(result["files"]).Should().Equal(Path.Combine(child, "copy.csv"));
+        File.Exists(Path.Combine(_job.Path, "downloads", "a.csv")).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_connection_that_is_not_Local_is_refused()
     {
         var delete = () => Run(("action", "Delete"), ("connection", "Partner"), ("path", "a.csv"));
