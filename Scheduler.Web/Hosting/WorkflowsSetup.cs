@@ -27,6 +27,7 @@ public static class WorkflowsSetup
         services.AddSingleton<IDatabaseConnections>(sp => sp.GetRequiredService<ConnectionCatalog>());
         services.AddSingleton<IRemoteFilesFactory>(new RemoteFilesFactory());
         services.AddSingleton<IWorkflowTask, FileTransferTask>();
+        services.AddSingleton<IWorkflowTask, FileSystemTask>();
         services.AddSingleton<IWorkflowTask, RunDataflowTask>();
         services.AddSingleton<IWorkflowTask, DecisionTask>();
         services.AddSingleton<IWorkflowTask, RunWorkflowTask>();
