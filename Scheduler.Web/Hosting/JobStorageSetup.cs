@@ -60,13 +60,16 @@ public static class JobStorageSetup
                 .UseRecommendedSerializerSettings();
             if (durable)
             {
+                // Safety net for a lost wake-up (QueueWakeUp says how): a keepalive ends a listener wait whose
+                // cancellation Npgsql lost, and a short poll picks up a job whose NOTIFY came too early.
                 hangfire.UsePostgreSqlStorage(
-                    npgsql => npgsql.UseNpgsqlConnection(connectionString),
+                    npgsql => npgsql.UseNpgsqlConnection(QueueWakeUp.WithKeepAlive(connectionString!)),
                     new PostgreSqlStorageOptions
                     {
                         // LISTEN/NOTIFY wakes a worker at once when another process enqueues (NOTES.md: p50 7 ms
                         // instead of half the 15 s poll). It must be on in the enqueuing process too.
                         EnableLongPolling = true,
+                        QueuePollInterval = QueueWakeUp.PollInterval,
 
                         // A short timeout alone would start a long job twice; sliding keeps a live job's claim fresh
                         // while a killed worker's job comes back after the timeout instead of after 30 minutes.
