@@ -28,7 +28,7 @@ public sealed class RunSqlTask(ConnectionCatalog connections, DefinitionsLocatio
         },
         new(Sql, ScalarType.String, Required: false, "The SQL script, written as it is (no ${...}); values come in as @name parameters") { Fixed = true },
         new(File, ScalarType.String, Required: false, "Instead of sql: a .sql file, relative to the definitions folder and inside it") { Fixed = true },
-        new(Transaction, ScalarType.Bool, Required: false, "false runs each statement on its own (default true: the whole script commits or nothing does)") { Fixed = true },
+        new(Transaction, ScalarType.Bool, Required: false, "false opens no transaction, for a statement that cannot run in one (VACUUM) or a script with its own BEGIN/COMMIT (default true: the whole script commits or nothing does)") { Fixed = true },
         new(Parameters, ScalarType.String, Required: false, "The query parameters, as name:type items separated by commas; each name is an input of the task") { Fixed = true },
     ];
 

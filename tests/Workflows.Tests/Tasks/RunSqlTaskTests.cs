@@ -1,0 +1,209 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Scheduler.Testing;
+using Scheduler.Workflows.Binding;
+using Scheduler.Workflows.Connections;
+using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Engine;
+using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Tasks;
+using Scheduler.Workflows.Tests.Definitions;
+using Scheduler.Workflows.Tests.Transfer;
+
+namespace Scheduler.Workflows.Tests.Tasks;
+
+public sealed class RunSqlTaskTests : IAsyncLifetime, IDisposable
+{
+    private const string JobId = "job-1";
+    private readonly TempFolder _folder = new();
+    private readonly InMemoryJobRunStore _store = new();
+    private string _connectionString = "";
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await PostgresServer.Shared.CreateDatabaseAsync("runsql");
+        await ExecuteAsync("""
+            CREATE TABLE orders (id int PRIMARY KEY, status text NOT NULL);
+            INSERT INTO orders VALUES (1, 'new'), (2, 'new'), (3, 'shipped');
+            """);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Rows_affected_and_the_first_value_let_a_Decision_branch_on_a_count()
+    {
+        var (result, steps) = await RunAsync("""
+            [
+              { "name": "RunSql1", "type": "RunSql", "inputs": { "connection": "Warehouse", "sql": "UPDATE orders SET status = 'done' WHERE status = 'new'; SELECT count(*) FROM orders WHERE status = 'done'" } },
+              { "name": "Changed", "type": "Decision", "dependsOn": ["RunSql1"], "inputs": { "expression": "RunSql1.firstValue > 1" } }
+            ]
+            """);
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        steps["RunSql1"].Outputs["rowsAffected"].Should().Be(2L);
+        steps["RunSql1"].Outputs["firstValue"].Should().Be(2m);
+        steps["RunSql1"].Outputs["rows"].Should().BeAssignableTo<IReadOnlyList<string>>().Which.Should().Equal("""{"count":2}""");
+        steps["Changed"].Outputs[DecisionTask.Result].Should().Be(true);
+    }
+
+    [Fact]
+    public async Task Parameter_values_are_bound_so_an_injection_attempt_is_only_a_value()
+    {
+        var (result, steps) = await RunAsync(
+            """
+            [ { "name": "RunSql1", "type": "RunSql", "inputs": {
+                "connection": "Warehouse", "parameters": "status, id:int", "status": "${Variables.status}", "id": "3",
+                "sql": "UPDATE orders SET status = @status WHERE id = @id; SELECT status FROM orders WHERE id = @id" } } ]
+            """,
+            ("status", "'; DROP TABLE orders; --"));
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        steps["RunSql1"].Outputs["firstText"].Should().Be("'; DROP TABLE orders; --");
+        (await ScalarAsync("SELECT count(*) FROM orders")).Should().Be(3L);
+    }
+
+    [Fact]
+    public async Task A_failing_second_statement_rolls_the_first_back_and_says_so()
+    {
+        var (result, steps) = await RunAsync("""
+            [ { "name": "RunSql1", "type": "RunSql", "inputs": { "connection": "Warehouse", "sql": "DELETE FROM orders; INSERT INTO orders VALUES (1, NULL)" } } ]
+            """);
+
+        result.Status.Should().Be(RunStatus.Failed);
+        steps["RunSql1"].Error.Should().Contain("23502").And.Contain("rolled back");
+        (await ScalarAsync("SELECT count(*) FROM orders")).Should().Be(3L);
+    }
+
+    [Fact]
+    public async Task Without_a_transaction_a_statement_that_cannot_run_in_one_runs()
+    {
+        var (inTransaction, _) = await RunAsync("""
+            [ { "name": "RunSql1", "type": "RunSql", "inputs": { "connection": "Warehouse", "sql": "VACUUM orders" } } ]
+            """);
+        var (alone, _) = await RunAsync("""
+            [ { "name": "RunSql1", "type": "RunSql", "inputs": { "connection": "Warehouse", "transaction": "false", "sql": "VACUUM orders" } } ]
+            """);
+
+        inTransaction.Status.Should().Be(RunStatus.Failed);
+        alone.Status.Should().Be(RunStatus.Completed, alone.Error);
+    }
+
+    [Fact]
+    public async Task The_task_timeout_stops_a_long_statement_and_the_step_fails_as_timed_out()
+    {
+        var (result, steps) = await RunAsync("""
+            [ { "name": "RunSql1", "type": "RunSql", "timeoutSeconds": 1, "inputs": { "connection": "Warehouse", "sql": "SELECT pg_sleep(30)" } } ]
+            """);
+
+        result.Status.Should().Be(RunStatus.Failed);
+        steps["RunSql1"].Error.Should().Contain("timed out");
+    }
+
+    [Fact]
+    public async Task Rows_are_capped_and_the_cap_is_reported()
+    {
+        var (result, steps) = await RunAsync("""
+            [ { "name": "RunSql1", "type": "RunSql", "inputs": { "connection": "Warehouse", "sql": "SELECT n FROM generate_series(1, 500) AS n" } } ]
+            """);
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        steps["RunSql1"].Outputs["rows"].Should().BeAssignableTo<IReadOnlyList<string>>().Which.Should().HaveCount(SqlResultRows.MaxRows);
+        steps["RunSql1"].Outputs["rowsTruncated"].Should().Be(true);
+        steps["RunSql1"].Outputs["firstValue"].Should().Be(1m);
+    }
+
+    [Fact]
+    public async Task Rows_are_capped_by_size_too()
+    {
+        var (result, steps) = await RunAsync("""
+            [ { "name": "RunSql1", "type": "RunSql", "inputs": { "connection": "Warehouse", "sql": "SELECT repeat('x', 10000) AS text FROM generate_series(1, 20)" } } ]
+            """);
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        var rows = steps["RunSql1"].Outputs["rows"].Should().BeAssignableTo<IReadOnlyList<string>>().Subject;
+        rows.Should().HaveCount(6);
+        rows.Sum(r => r.Length).Should().BeLessThanOrEqualTo(SqlResultRows.MaxChars);
+        steps["RunSql1"].Outputs["rowsTruncated"].Should().Be(true);
+    }
+
+    [Fact]
+    public async Task A_script_file_of_the_definitions_folder_runs()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "definitions", "sql"));
+        await File.WriteAllTextAsync(Path.Combine(_folder.Path, "definitions", "sql", "count.sql"), "SELECT count(*) FROM orders");
+
+        var (result, steps) = await RunAsync("""
+            [ { "name": "RunSql1", "type": "RunSql", "inputs": { "connection": "Warehouse", "file": "sql/count.sql" } } ]
+            """);
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        steps["RunSql1"].Outputs["firstValue"].Should().Be(3m);
+    }
+
+    [Theory]
+    [InlineData("""{ "connection": "Warehouse" }""", "either as 'sql' or as 'file'")]
+    [InlineData("""{ "connection": "Warehouse", "sql": "SELECT 1", "file": "a.sql" }""", "either as 'sql' or as 'file'")]
+    [InlineData("""{ "connection": "Warehouse", "file": "../secrets.sql" }""", "outside the definitions folder")]
+    [InlineData("""{ "connection": "Warehouse", "file": "missing.sql" }""", "does not exist")]
+    [InlineData("""{ "connection": "Warehouse", "sql": "${Variables.status}" }""", "not with ${...}")]
+    [InlineData("""{ "connection": "Warehouse", "sql": "SELECT @a", "parameters": "a" }""", "needs an input of that name")]
+    [InlineData("""{ "connection": "Warehouse", "sql": "SELECT @a", "parameters": "a:money", "a": "1" }""", "unknown type 'money'")]
+    [InlineData("""{ "connection": "Files", "sql": "SELECT 1" }""", "Local connection")]
+    public void Definitions_with_a_wrong_script_or_connection_are_rejected(string inputs, string problem)
+    {
+        var workflow = TestTasks.Load($$"""
+            { "name": "w", "variables": [ { "name": "status", "type": "string" } ], "tasks": [ { "name": "RunSql1", "type": "RunSql", "inputs": {{inputs}} } ] }
+            """);
+
+        var problems = new WorkflowValidator(Registry(), Connections()).Validate(workflow);
+
+        problems.Select(p => p.Message).Should().Contain(m => m.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_connection_and_the_script_can_never_be_overridden_by_a_run_request()
+    {
+        new RunSqlTask(Connections(), new DefinitionsLocation(_folder.Path)).Inputs
+            .Where(i => i.Name is "connection" or "sql" or "file").Should().OnlyContain(i => i.Fixed);
+    }
+
+    private async Task<(WorkflowRunResult Result, Dictionary<string, StepRun> Steps)> RunAsync(string tasks, params (string Name, object? Value)[] variables)
+    {
+        var workflow = TestTasks.Load($$"""{ "name": "w", "variables": [ { "name": "status", "type": "string" } ], "tasks": {{tasks}} }""");
+        new WorkflowValidator(Registry(), Connections()).Validate(workflow).Should().BeEmpty();
+        var engine = new WorkflowEngine(Registry(), TestTasks.Workflows(), _store, TimeProvider.System, NullLogger<WorkflowEngine>.Instance);
+        var parameters = new BoundParameters(
+            variables.ToDictionary(v => v.Name, v => v.Value, StringComparer.OrdinalIgnoreCase),
+            new Dictionary<string, IReadOnlyDictionary<string, object?>>());
+        var result = await engine.RunAsync(new WorkflowRunRequest(JobId, workflow, [], parameters, Path.Combine(_folder.Path, JobId)), CancellationToken.None);
+        var run = (await _store.FindAsync(JobId, CancellationToken.None))!;
+        return (result, run.Steps.ToDictionary(s => s.Name));
+    }
+
+    private TaskRegistry Registry() => TestTasks.Registry(new RunSqlTask(Connections(), new DefinitionsLocation(Path.Combine(_folder.Path, "definitions"))), new DecisionTask());
+
+    private ConnectionCatalog Connections() => new(new Dictionary<string, ConnectionSettings>
+    {
+        ["Warehouse"] = new() { Type = "PostgreSql", ConnectionString = _connectionString },
+        ["Files"] = new() { Type = "Local", Path = _folder.Path },
+    });
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+}
