@@ -103,6 +103,29 @@ public sealed class RunSqlTaskTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_the_job_cancels_the_statement_in_PostgreSQL()
+    {
+        var workflow = TestTasks.Load("""
+            { "name": "w", "tasks": [ { "name": "RunSql1", "type": "RunSql", "inputs": { "connection": "Warehouse", "sql": "SELECT pg_sleep(30)" } } ] }
+            """);
+        var engine = new WorkflowEngine(Registry(), TestTasks.Workflows(), _store, TimeProvider.System, NullLogger<WorkflowEngine>.Instance);
+        using var cancel = new CancellationTokenSource();
+        var run = engine.RunAsync(
+            new WorkflowRunRequest(JobId, workflow, [], new BoundParameters(new Dictionary<string, object?>(), new Dictionary<string, IReadOnlyDictionary<string, object?>>()), _folder.Path),
+            cancel.Token);
+        while (await SleepingAsync() == 0)
+        {
+            await Task.Delay(50);
+        }
+
+        await cancel.CancelAsync();
+        var result = await run;
+
+        result.Status.Should().Be(RunStatus.Cancelled);
+        (await SleepingAsync()).Should().Be(0, "the server was asked to stop the statement, not left running it");
+    }
+
+    [Fact]
     public async Task Rows_are_capped_and_the_cap_is_reported()
     {
         var (result, steps) = await RunAsync("""
@@ -198,6 +221,9 @@ public sealed class RunSqlTaskTests : IAsyncLifetime, IDisposable
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
+
+    private async Task<long> SleepingAsync() =>
+        (long)(await ScalarAsync("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = 'SELECT pg_sleep(30)' AND datname = current_database()"))!;
 
     private async Task<object?> ScalarAsync(string sql)
     {
