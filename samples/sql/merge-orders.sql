@@ -1,6 +1,8 @@
 -- Merges the rows loaded into orders_staging into orders, then empties the staging table. RunSql runs the whole
 -- script in one transaction: a failure keeps orders and orders_staging as they were. rowsAffected counts the rows
 -- the MERGE inserted or changed; the last SELECT gives firstValue, the orders created since @since.
+CREATE TABLE IF NOT EXISTS orders (LIKE orders_staging);
+
 MERGE INTO orders AS o
 USING (SELECT DISTINCT ON (id) * FROM orders_staging ORDER BY id) AS s
 ON o.id = s.id

@@ -166,6 +166,31 @@ public sealed class RunSqlTaskTests : IAsyncLifetime, IDisposable
         steps["RunSql1"].Outputs["firstValue"].Should().Be(3m);
     }
 
+    [Fact]
+    public async Task The_sample_merge_counts_the_orders_it_inserted_or_changed()
+    {
+        await ExecuteAsync("""
+            DROP TABLE orders;
+            CREATE TABLE orders_staging (id int, customer text, email text, amount numeric, created_at timestamptz, country text, active bool, note text);
+            INSERT INTO orders_staging VALUES (1, 'a', NULL, 1, '2024-01-01Z', 'DE', true, NULL), (2, 'b', NULL, 2, '2025-01-01Z', 'FR', true, NULL);
+            CREATE TABLE orders (LIKE orders_staging);
+            INSERT INTO orders VALUES (1, 'a', NULL, 1, '2024-01-01Z', 'DE', true, NULL), (3, 'c', NULL, 3, '2023-01-01Z', 'IT', true, NULL);
+            """);
+        var samples = Samples();
+
+        var (result, steps) = await RunAsync(
+            """
+            [ { "name": "Merge", "type": "RunSql", "inputs": {
+                "connection": "Warehouse", "file": "sql/merge-orders.sql", "parameters": "since:datetime", "since": "2024-06-01T00:00:00Z" } } ]
+            """,
+            definitions: samples);
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        steps["Merge"].Outputs["rowsAffected"].Should().Be(1L, "order 2 is new and order 1 did not change");
+        steps["Merge"].Outputs["firstValue"].Should().Be(1m, "only order 2 was created after the 'since' parameter");
+        (await ScalarAsync("SELECT count(*) FROM orders_staging")).Should().Be(0L);
+    }
+
     [Theory]
     [InlineData("""{ "connection": "Warehouse" }""", "either as 'sql' or as 'file'")]
     [InlineData("""{ "connection": "Warehouse", "sql": "SELECT 1", "file": "a.sql" }""", "either as 'sql' or as 'file'")]
@@ -193,11 +218,26 @@ public sealed class RunSqlTaskTests : IAsyncLifetime, IDisposable
             .Where(i => i.Name is "connection" or "sql" or "file").Should().OnlyContain(i => i.Fixed);
     }
 
-    private async Task<(WorkflowRunResult Result, Dictionary<string, StepRun> Steps)> RunAsync(string tasks, params (string Name, object? Value)[] variables)
+    private static string Samples()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!Directory.Exists(Path.Combine(folder.FullName, "samples", "sql")))
+        {
+            folder = folder.Parent!;
+        }
+
+        return Path.Combine(folder.FullName, "samples");
+    }
+
+    private Task<(WorkflowRunResult Result, Dictionary<string, StepRun> Steps)> RunAsync(string tasks, params (string Name, object? Value)[] variables) =>
+        RunAsync(tasks, null, variables);
+
+    private async Task<(WorkflowRunResult Result, Dictionary<string, StepRun> Steps)> RunAsync(
+        string tasks, string? definitions, params (string Name, object? Value)[] variables)
     {
         var workflow = TestTasks.Load($$"""{ "name": "w", "variables": [ { "name": "status", "type": "string" } ], "tasks": {{tasks}} }""");
-        new WorkflowValidator(Registry(), Connections()).Validate(workflow).Should().BeEmpty();
-        var engine = new WorkflowEngine(Registry(), TestTasks.Workflows(), _store, TimeProvider.System, NullLogger<WorkflowEngine>.Instance);
+        new WorkflowValidator(Registry(definitions), Connections()).Validate(workflow).Should().BeEmpty();
+        var engine = new WorkflowEngine(Registry(definitions), TestTasks.Workflows(), _store, TimeProvider.System, NullLogger<WorkflowEngine>.Instance);
         var parameters = new BoundParameters(
             variables.ToDictionary(v => v.Name, v => v.Value, StringComparer.OrdinalIgnoreCase),
             new Dictionary<string, IReadOnlyDictionary<string, object?>>());
@@ -206,7 +246,8 @@ public sealed class RunSqlTaskTests : IAsyncLifetime, IDisposable
         return (result, run.Steps.ToDictionary(s => s.Name));
     }
 
-    private TaskRegistry Registry() => TestTasks.Registry(new RunSqlTask(Connections(), new DefinitionsLocation(Path.Combine(_folder.Path, "definitions"))), new DecisionTask());
+    private TaskRegistry Registry(string? definitions = null) =>
+        TestTasks.Registry(new RunSqlTask(Connections(), new DefinitionsLocation(definitions ?? Path.Combine(_folder.Path, "definitions"))), new DecisionTask());
 
     private ConnectionCatalog Connections() => new(new Dictionary<string, ConnectionSettings>
     {
