@@ -66,6 +66,19 @@ public sealed class RunSqlTaskTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task An_error_quoting_a_parameter_value_masks_it()
+    {
+        var (result, steps) = await RunAsync(
+            """
+            [ { "name": "RunSql1", "type": "RunSql", "inputs": { "connection": "Warehouse", "parameters": "status", "status": "${Variables.status}", "sql": "SELECT @status::int" } } ]
+            """,
+            ("status", "card-4111"));
+
+        result.Status.Should().Be(RunStatus.Failed);
+        steps["RunSql1"].Error.Should().Contain("22P02").And.Contain("***").And.NotContain("card-4111");
+    }
+
+    [Fact]
     public async Task A_failing_second_statement_rolls_the_first_back_and_says_so()
     {
         var (result, steps) = await RunAsync("""
