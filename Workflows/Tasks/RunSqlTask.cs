@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using Scheduler.Dataflows;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Definitions;
@@ -82,7 +83,16 @@ public sealed class RunSqlTask(ConnectionCatalog connections, DefinitionsLocatio
     {
         ArgumentNullException.ThrowIfNull(context);
         var script = context.GetOptionalString(Sql) ?? await ReadFileAsync(context.GetOptionalString(File), cancellationToken);
-        var connectionString = connections.GetPostgreSqlConnectionString(context.GetString(Connection));
+        string connectionString;
+        try
+        {
+            connectionString = connections.GetPostgreSqlConnectionString(context.GetString(Connection));
+        }
+        catch (DataflowException e)
+        {
+            throw new TaskFailedException(e.Message, e);
+        }
+
         var parameters = Declared(context.Inputs.Where(i => i.Key.Equals(Parameters, StringComparison.OrdinalIgnoreCase))
             .ToDictionary(i => i.Key, i => Convert.ToString(i.Value, CultureInfo.InvariantCulture) ?? "")).Inputs;
         var inTransaction = context.Inputs.GetValueOrDefault(Transaction) is not false;
@@ -185,12 +195,10 @@ public sealed class RunSqlTask(ConnectionCatalog connections, DefinitionsLocatio
 
     private async Task<string> ReadFileAsync(string? file, CancellationToken cancellationToken)
     {
-        if (file is null || FileProblem(file) is { } problem)
-        {
-            throw new TaskFailedException(file is null ? "give the script either as 'sql' or as 'file'" : FileProblem(file)!);
-        }
-
-        return await System.IO.File.ReadAllTextAsync(LocalFolder.PathInside(definitions.Path, file)!, cancellationToken);
+        var problem = file is null ? "give the script either as 'sql' or as 'file'" : FileProblem(file);
+        return problem is null
+            ? await System.IO.File.ReadAllTextAsync(LocalFolder.PathInside(definitions.Path, file!)!, cancellationToken)
+            : throw new TaskFailedException(problem);
     }
 
     /// <summary>

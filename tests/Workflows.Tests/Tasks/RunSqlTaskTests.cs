@@ -105,6 +105,17 @@ public sealed class RunSqlTaskTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_task_timeout_becomes_the_statement_timeout()
+    {
+        var (result, steps) = await RunAsync("""
+            [ { "name": "RunSql1", "type": "RunSql", "timeoutSeconds": 5, "inputs": { "connection": "Warehouse", "sql": "SHOW statement_timeout" } } ]
+            """);
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        steps["RunSql1"].Outputs["firstText"].Should().Be("5s");
+    }
+
+    [Fact]
     public async Task The_task_timeout_stops_a_long_statement_and_the_step_fails_as_timed_out()
     {
         var (result, steps) = await RunAsync("""
@@ -113,6 +124,17 @@ public sealed class RunSqlTaskTests : IAsyncLifetime, IDisposable
 
         result.Status.Should().Be(RunStatus.Failed);
         steps["RunSql1"].Error.Should().Contain("timed out");
+    }
+
+    [Fact]
+    public async Task The_statement_timeout_of_a_step_does_not_stay_on_the_pooled_connection()
+    {
+        var (result, _) = await RunAsync("""
+            [ { "name": "RunSql1", "type": "RunSql", "timeoutSeconds": 5, "inputs": { "connection": "Warehouse", "sql": "SHOW statement_timeout" } } ]
+            """);
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        (await ScalarAsync("SHOW statement_timeout")).Should().Be("0");
     }
 
     [Fact]
