@@ -31,6 +31,7 @@ public static class WorkflowsSetup
         services.AddSingleton<IWorkflowTask, RunDataflowTask>();
         services.AddSingleton<IWorkflowTask, DecisionTask>();
         services.AddSingleton<IWorkflowTask, RunWorkflowTask>();
+        services.AddSingleton<IWorkflowTask, RunSqlTask>();
         services.AddSingleton<TaskRegistry>();
         services.AddSingleton<WorkflowValidator>();
         services.AddSingleton<WorkflowCatalog>();

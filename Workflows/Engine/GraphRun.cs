@@ -238,6 +238,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
                 StepKey = StepKey(task),
                 Attempt = number,
                 Redactor = settings.Redactor,
+                Timeout = task.Timeout,
             };
             return (await type.RunAsync(context, attempt.Token), null);
         }

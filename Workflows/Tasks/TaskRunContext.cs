@@ -41,6 +41,9 @@ public sealed record TaskRunContext(
         init => _jobFolder = value;
     }
 
+    /// <summary>The task's own timeout (<c>timeoutSeconds</c>), for a task that can also hand it to the server it talks to.</summary>
+    public TimeSpan? Timeout { get; init; }
+
     /// <summary>The job's secret values, for a task that logs through a logger of its own rather than <see cref="Logger"/>.</summary>
     public SecretRedactor Redactor { get; init; } = new();
 
