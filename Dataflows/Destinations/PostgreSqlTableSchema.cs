@@ -41,9 +41,16 @@ internal static class PostgreSqlTableSchema
     };
 
     /// <param name="keyColumns">Made the primary key when not empty (an upsert needs a unique index on them).</param>
+    /// <remarks>
+    /// Two loads that create the same table at once would both pass IF NOT EXISTS and the later one fail on the catalog's
+    /// unique index when the first commits; a lock on the table's name, held until the load commits, makes the later
+    /// one find the table instead.
+    /// </remarks>
     public static string CreateTableSql(TableName table, IReadOnlyList<ColumnDefinition> columns, IReadOnlyList<string> keyColumns)
     {
-        var sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").Append(table.Sql).Append(" (");
+        var sql = new StringBuilder("SELECT pg_advisory_xact_lock(hashtextextended('")
+            .Append(table.Sql.Replace("'", "''", StringComparison.Ordinal))
+            .Append("', 0)); CREATE TABLE IF NOT EXISTS ").Append(table.Sql).Append(" (");
         AppendColumns(sql, columns, withConstraints: true);
         if (keyColumns.Count > 0)
         {

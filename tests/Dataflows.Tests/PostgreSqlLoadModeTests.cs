@@ -33,6 +33,17 @@ public sealed class PostgreSqlLoadModeTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Loads_that_create_the_same_new_table_at_once_all_load()
+    {
+        var loads = Enumerable.Range(1, 8).Select(i => RunAsync(LoadMode.Append, $"id,name\n{i},load {i}\n", table: "made_at_once", createTable: true));
+
+        var results = await Task.WhenAll(loads);
+
+        results.Should().OnlyContain(r => r.RowsWritten == 1);
+        (await ScalarAsync<long>("SELECT count(*) FROM made_at_once")).Should().Be(8);
+    }
+
+    [Fact]
     public async Task Truncate_empties_the_table_before_loading()
     {
         await RunAsync(LoadMode.Truncate, "id,name\n3,three\n");
