@@ -79,8 +79,10 @@ public sealed class DefinitionCache<T>(IDefinitionStore store, DefinitionKind ki
 
     public void Dispose() => _reload.Dispose();
 
+    // A warning, not an error: the service and every other definition run on, and on a fresh node a sample whose
+    // connections are not configured yet is expected to be invalid until they are.
     private void LogInvalid(StoredDefinition stored, Entry entry) =>
-        logger.LogError(
+        logger.LogWarning(
             "The {Kind} {Name} (version {Version}) is invalid and will not run:{Problems}",
             kind,
             stored.Name,
