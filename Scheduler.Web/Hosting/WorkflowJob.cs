@@ -19,6 +19,8 @@ public sealed class WorkflowJob(
     ParameterBinder binder,
     WorkflowEngine engine,
     IJobRunStore runs,
+    IJobLog log,
+    JobStorage storage,
     JobSecrets secrets,
     IOptions<SchedulerOptions> options,
     TimeProvider time)
@@ -47,6 +49,7 @@ public sealed class WorkflowJob(
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobId = context.BackgroundJob.Id;
+        await LogRedeliveryAsync(jobId, cancellationToken);
 
         // The definitions may have changed since the job was queued (on any node): bind again and refuse to run what
         // no longer fits. Secret parameters arrive as references and are revealed only for binding, and only when
@@ -103,6 +106,16 @@ public sealed class WorkflowJob(
                 throw new OperationCanceledException(result.Error);
             case RunStatus.Failed:
                 throw new WorkflowFailedException(result.Error ?? "the workflow failed");
+        }
+    }
+
+    // The earlier attempt's lines stay in the log; this one says where the next attempt starts and what came before.
+    private async Task LogRedeliveryAsync(string jobId, CancellationToken cancellationToken)
+    {
+        if (JobDelivery.Read(storage, jobId) is { Attempt: > 1 } delivery)
+        {
+            var line = $"attempt {delivery.Attempt} on {delivery.Node} after attempt {delivery.Attempt - 1} on {delivery.PreviousNode} stopped";
+            await log.AppendAsync(jobId, [new JobLogLine(time.GetUtcNow(), null, nameof(LogLevel.Information), line)], cancellationToken);
         }
     }
 }

@@ -27,7 +27,9 @@ public sealed record JobDetailsResponse(
     IReadOnlyList<StepResponse> Steps,
     int? WorkflowVersion,
     string? RetryOf,
-    IReadOnlyDictionary<string, object?> Outputs);
+    IReadOnlyDictionary<string, object?> Outputs,
+    int? Attempt,
+    string? Node);
 
 public sealed record StepResponse(
     string Name,

@@ -28,7 +28,7 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
 
     public async Task<JobDetailsResponse?> GetDetailsAsync(string jobId, CancellationToken cancellationToken) =>
         await FindAsync(jobId, cancellationToken) is { } found
-            ? Details(found, await secrets.RedactorAsync(found.Run.Parameters, cancellationToken))
+            ? Details(found, await secrets.RedactorAsync(found.Run.Parameters, cancellationToken), JobDelivery.Read(storage, jobId))
             : null;
 
     /// <summary>The details and the log together, for the dashboard's job page: one read of the record, one reveal of its secrets.</summary>
@@ -40,7 +40,7 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
         }
 
         var redactor = await secrets.RedactorAsync(found.Run.Parameters, cancellationToken);
-        return (Details(found, redactor), await LogAsync(jobId, redactor, cancellationToken));
+        return (Details(found, redactor, JobDelivery.Read(storage, jobId)), await LogAsync(jobId, redactor, cancellationToken));
     }
 
     public async Task<JobListResponse> ListAsync(JobRunQuery query, CancellationToken cancellationToken)
@@ -83,7 +83,7 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
         return new(run, state);
     }
 
-    private static JobDetailsResponse Details(FoundJob found, SecretRedactor redactor)
+    private static JobDetailsResponse Details(FoundJob found, SecretRedactor redactor, JobDelivery? delivery)
     {
         var run = found.Run;
         return new JobDetailsResponse(
@@ -107,7 +107,9 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
                 redactor.Mask(s.Error)))],
             run.WorkflowVersion,
             run.RetryOf,
-            redactor.Mask(run.Outputs));
+            redactor.Mask(run.Outputs),
+            delivery?.Attempt,
+            delivery?.Node);
     }
 
     // Records are masked as they are written; this masks those written before that, once more.

@@ -147,9 +147,9 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         var key = Guid.NewGuid().ToString();
         var remote = stack.UploadOrders();
 
-        var first = await SendWithKeyAsync(client, key, remote);
-        var repeated = await SendWithKeyAsync(client, key, remote);
-        var different = await SendWithKeyAsync(client, key, stack.UploadOrders());
+        var first = await SendWithKeyAsync(client, "orders-import", key, remote);
+        var repeated = await SendWithKeyAsync(client, "orders-import", key, remote);
+        var different = await SendWithKeyAsync(client, "orders-import", key, stack.UploadOrders());
 
         first.StatusCode.Should().Be(HttpStatusCode.Accepted);
         repeated.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -158,6 +158,26 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         different.StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await different.Content.ReadAsStringAsync()).Should().Contain("different request");
         (await stack.ScalarAsync<long>(stack.SchedulerDatabase, $"SELECT count(*) FROM scheduler.idempotency_keys WHERE key = '{key}' AND job_id = '{firstId}'")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_run_sent_again_with_its_idempotency_key_after_a_lost_answer_makes_one_job()
+    {
+        using var client = await stack.App.LoginAsync();
+        var name = UniqueName("retried");
+        await client.PutWorkflowAsync(SampleWorkflow("orders-import", name));
+        var key = Guid.NewGuid().ToString();
+        var remote = stack.UploadOrders();
+
+        // The client never reads this answer, as when the connection drops after the job was made.
+        (await SendWithKeyAsync(client, name, key, remote)).Dispose();
+        using var retried = await SendWithKeyAsync(client, name, key, remote);
+
+        retried.StatusCode.Should().Be(HttpStatusCode.OK);
+        var jobId = (await retried.Content.ReadFromJsonAsync<JsonElement>()).Text("jobId")!;
+        var listed = await client.GetFromJsonAsync<JsonElement>($"/api/jobs?workflow={name}");
+        listed.GetProperty("total").GetInt64().Should().Be(1);
+        listed.GetProperty("jobs")[0].Text("jobId").Should().Be(jobId);
     }
 
     [Fact]
@@ -203,11 +223,11 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         (await stack.ScalarAsync<string>(stack.SchedulerDatabase, $"SELECT parameters::text FROM scheduler.job_runs WHERE job_id = '{jobId}'")).Should().NotContain(folder);
     }
 
-    private static Task<HttpResponseMessage> SendWithKeyAsync(HttpClient client, string key, string remote)
+    private static Task<HttpResponseMessage> SendWithKeyAsync(HttpClient client, string workflow, string key, string remote)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs")
         {
-            Content = JsonContent.Create(new { workflow = "orders-import", parameters = new[] { Parameter("Variables", "sourceFilePath", remote) } }),
+            Content = JsonContent.Create(new { workflow, parameters = new[] { Parameter("Variables", "sourceFilePath", remote) } }),
         };
         request.Headers.Add("Idempotency-Key", key);
         return client.SendAsync(request);

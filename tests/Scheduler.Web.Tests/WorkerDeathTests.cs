@@ -102,6 +102,31 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
         again.Should().Contain("a.csv").And.Contain("b.csv");
     }
 
+    [Fact]
+    public async Task A_job_delivered_again_shows_its_attempt_and_node_and_its_log_keeps_the_first_attempt()
+    {
+        using var client = await stack.App.LoginAsync();
+        var jobId = await client.StartAsync("orders-import", Parameter("Variables", "sourceFilePath", stack.UploadOrders()));
+        var first = await client.WaitForEndAsync(jobId);
+        var firstLines = (await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}/log")).GetProperty("lines").EnumerateArray().Select(l => l.ToString()).ToList();
+        var node = first.Text("node");
+        var servers = stack.App.Services.GetRequiredService<JobStorage>().GetMonitoringApi().Servers().Select(s => s.Name);
+
+        stack.App.Services.GetRequiredService<IBackgroundJobClient>().Requeue(jobId).Should().BeTrue();
+        var log = await WaitForLogAsync(client, jobId, "attempt 2 on", times: 1);
+        JsonElement again = default;
+        await WaitUntilAsync(async () => (again = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}")).Text("finishedAt") != first.Text("finishedAt")
+            && again.Text("status") is "Completed" or "Failed");
+
+        first.GetProperty("attempt").GetInt32().Should().Be(1);
+        node.Should().BeOneOf(servers);
+        again.GetProperty("attempt").GetInt32().Should().Be(2, again.ToString());
+        again.Text("node").Should().Be(node, "one server runs the test's jobs");
+        log.Should().Contain($"attempt 2 on {node} after attempt 1 on {node} stopped");
+        var lines = (await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}/log")).GetProperty("lines").EnumerateArray().Select(l => l.ToString()).ToList();
+        lines.Should().Contain(firstLines).And.HaveCountGreaterThan(firstLines.Count + 1);
+    }
+
     /// <summary>Polls the job's log until <paramref name="text"/> is in it <paramref name="times"/> times, and returns the log.</summary>
     private static async Task<string> WaitForLogAsync(HttpClient client, string jobId, string text, int times)
     {
