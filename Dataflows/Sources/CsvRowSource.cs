@@ -17,7 +17,7 @@ internal sealed class CsvRowSource : IDisposable
 
     /// <summary>
     /// Typing (numbers, timestamps, strings) and transforms take most of the loader's CPU; on two threads the loader keeps
-    /// ahead of PostgreSQL on a 2-core machine (NOTES.md: 1.18x the rows/s of psql's \copy against 1.09x on one thread).
+    /// ahead of PostgreSQL on a 2-core machine (docs/measurements.md: 1.18x the rows/s of psql's \copy against 1.09x on one thread).
     /// </summary>
     private const int ParsingThreads = 2;
 

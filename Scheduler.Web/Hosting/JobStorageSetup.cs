@@ -66,7 +66,7 @@ public static class JobStorageSetup
                     npgsql => npgsql.UseNpgsqlConnection(QueueWakeUp.WithKeepAlive(connectionString!)),
                     new PostgreSqlStorageOptions
                     {
-                        // LISTEN/NOTIFY wakes a worker at once when another process enqueues (NOTES.md: p50 7 ms
+                        // LISTEN/NOTIFY wakes a worker at once when another process enqueues (docs/measurements.md: p50 7 ms
                         // instead of half the 15 s poll). It must be on in the enqueuing process too.
                         EnableLongPolling = true,
                         QueuePollInterval = QueueWakeUp.PollInterval,

@@ -33,7 +33,7 @@ public sealed class SchedulerOptions
 
     /// <summary>
     /// How long a job fetched by a worker that died stays invisible before another worker runs it again. Short,
-    /// because sliding invisibility keeps a live job's claim fresh (NOTES.md: Hangfire.PostgreSql's 30 minutes
+    /// because sliding invisibility keeps a live job's claim fresh (docs/measurements.md: Hangfire.PostgreSql's 30 minutes
     /// leaves a killed worker's job stuck that long).
     /// </summary>
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);

@@ -11,7 +11,7 @@ namespace Scheduler.Workflows.Transfer.Sftp;
 /// </summary>
 internal sealed class SftpRemoteFiles : IRemoteFiles
 {
-    // 64 KiB reads roughly double SSH.NET's throughput over its 32 KiB default (NOTES.md).
+    // 64 KiB reads roughly double SSH.NET's throughput over its 32 KiB default (docs/measurements.md).
     private const uint SftpBufferSize = 64 * 1024;
     private readonly SftpClient _client;
     private readonly TransferOptions _options;
