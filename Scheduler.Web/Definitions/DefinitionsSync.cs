@@ -1,3 +1,4 @@
+using Scheduler.Web.Hosting;
 using Scheduler.Workflows.Definitions;
 
 namespace Scheduler.Web.Definitions;
@@ -20,22 +21,10 @@ internal sealed partial class DefinitionsSync(
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await workflows.RefreshAsync(stoppingToken);
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Whatever the cause, the next tick tries again; until then the last definitions loaded stay in use.
-                LogRefreshFailed(logger, exception);
-            }
-        }
-    }
+    // Whatever the cause of a failure, the next tick tries again; until then the last definitions loaded stay in use.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPass.RunAsync(
+            Interval, TimeProvider.System, atStart: false, workflows.RefreshAsync, exception => LogRefreshFailed(logger, exception), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh the definitions; the next attempt is in two seconds")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);

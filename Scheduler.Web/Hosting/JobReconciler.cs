@@ -28,23 +28,9 @@ internal sealed partial class JobReconciler(
     // A pass does at most this much, oldest first; the next pass goes on.
     private const int Batch = 200;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        do
-        {
-            try
-            {
-                await ReconcileAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                // The database may be the very thing that is away: the next pass tries again.
-                LogPassFailed(logger, exception);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    // The database may be the very thing that is away: the next pass tries again.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPass.RunAsync(Interval, time, atStart: true, ReconcileAsync, exception => LogPassFailed(logger, exception), stoppingToken);
 
     /// <summary>One pass: repairs what it finds and returns how many records it ended.</summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)

@@ -22,20 +22,7 @@ internal sealed partial class JobRetention(
             return;
         }
 
-        using var timer = new PeriodicTimer(Interval, time);
-        do
-        {
-            try
-            {
-                await PurgeAsync(stoppingToken);
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The next hour tries again; a purge that fails never stops the service.
-                LogPurgeFailed(logger, exception);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        await PeriodicPass.RunAsync(Interval, time, atStart: true, PurgeAsync, exception => LogPurgeFailed(logger, exception), stoppingToken);
     }
 
     /// <summary>Deletes the records, logs, secret values and folders of the jobs that ended before now minus the retention.</summary>
