@@ -42,6 +42,7 @@ public static class WorkflowsSetup
         services.AddSingleton<RunRequestChecker>();
         services.AddSingleton<JobLauncher>();
         services.AddSingleton<JobQueries>();
+        services.AddSingleton<JobHeartbeats>();
         services.AddSingleton<JobFiles>();
         services.AddSingleton<JobSecrets>();
         services.AddSingleton<JobControl>();

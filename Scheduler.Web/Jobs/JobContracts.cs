@@ -29,7 +29,8 @@ public sealed record JobDetailsResponse(
     string? RetryOf,
     IReadOnlyDictionary<string, object?> Outputs,
     int? Attempt,
-    string? Node);
+    string? Node,
+    JobInterruption? Interruption);
 
 public sealed record StepResponse(
     string Name,

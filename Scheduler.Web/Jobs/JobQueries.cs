@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.States;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Jobs;
@@ -19,8 +20,11 @@ public sealed record FoundJob(JobRun Run, string? State)
 /// Hangfire's state where Hangfire still knows the job. Only ids that have a record reach Hangfire, so a malformed id is a 404, never a
 /// storage error. Secret parameter values are masked in everything returned.
 /// </summary>
-public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secrets, JobStorage storage)
+public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secrets, JobStorage storage, JobHeartbeats heartbeats)
 {
+    /// <summary>The status of a step that was running on a worker that stopped heart-beating; the job itself stays Running.</summary>
+    public const string InterruptedStep = "Interrupted";
+
     public async Task<JobStatusResponse?> GetStatusAsync(string jobId, CancellationToken cancellationToken) =>
         await FindAsync(jobId, cancellationToken) is { } found
             ? new JobStatusResponse(jobId, found.Status.ToString(), found.State)
@@ -28,7 +32,7 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
 
     public async Task<JobDetailsResponse?> GetDetailsAsync(string jobId, CancellationToken cancellationToken) =>
         await FindAsync(jobId, cancellationToken) is { } found
-            ? Details(found, await secrets.RedactorAsync(found.Run.Parameters, cancellationToken), JobDelivery.Read(storage, jobId))
+            ? await DetailsAsync(found, await secrets.RedactorAsync(found.Run.Parameters, cancellationToken), cancellationToken)
             : null;
 
     /// <summary>The details and the log together, for the dashboard's job page: one read of the record, one reveal of its secrets.</summary>
@@ -40,7 +44,7 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
         }
 
         var redactor = await secrets.RedactorAsync(found.Run.Parameters, cancellationToken);
-        return (Details(found, redactor, JobDelivery.Read(storage, jobId)), await LogAsync(jobId, redactor, cancellationToken));
+        return (await DetailsAsync(found, redactor, cancellationToken), await LogAsync(jobId, redactor, cancellationToken));
     }
 
     public async Task<JobListResponse> ListAsync(JobRunQuery query, CancellationToken cancellationToken)
@@ -83,9 +87,13 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
         return new(run, state);
     }
 
-    private static JobDetailsResponse Details(FoundJob found, SecretRedactor redactor, JobDelivery? delivery)
+    private async Task<JobDetailsResponse> DetailsAsync(FoundJob found, SecretRedactor redactor, CancellationToken cancellationToken)
     {
         var run = found.Run;
+        var delivery = JobDelivery.Read(storage, run.JobId);
+        var interruption = found.Status == RunStatus.Running && found.State == ProcessingState.StateName
+            ? await heartbeats.FindInterruptionAsync(run.JobId, delivery?.Node, cancellationToken)
+            : null;
         return new JobDetailsResponse(
             run.JobId,
             run.Workflow,
@@ -99,7 +107,7 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
             [.. run.Steps.Select(s => new StepResponse(
                 s.Name,
                 s.Type,
-                s.Status.ToString(),
+                interruption is not null && s.Status == StepStatus.Running ? InterruptedStep : s.Status.ToString(),
                 s.StartedAt,
                 s.FinishedAt,
                 s.FinishedAt - s.StartedAt is { } duration ? Math.Round(duration.TotalSeconds, 3) : null,
@@ -109,7 +117,8 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
             run.RetryOf,
             redactor.Mask(run.Outputs),
             delivery?.Attempt,
-            delivery?.Node);
+            delivery?.Node,
+            interruption);
     }
 
     // Records are masked as they are written; this masks those written before that, once more.

@@ -56,7 +56,8 @@ public sealed record SqlResultRows(IReadOnlyList<string> Rows, bool Truncated, d
                 json.WritePropertyName(reader.GetName(i));
                 switch (reader.GetValue(i))
                 {
-                    case DBNull:
+                    // A function returning void (pg_advisory_lock, pg_sleep) gives null rather than DBNull.
+                    case null or DBNull:
                         json.WriteNullValue();
                         break;
                     case bool b:

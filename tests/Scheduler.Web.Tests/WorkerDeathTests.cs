@@ -127,6 +127,69 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
         lines.Should().Contain(firstLines).And.HaveCountGreaterThan(firstLines.Count + 1);
     }
 
+    [Fact]
+    public async Task A_running_job_whose_worker_died_says_which_step_was_interrupted_and_when_it_runs_again()
+    {
+        var environment = stack.ServiceEnvironment(await PostgresServer.Shared.CreateDatabaseAsync("interrupted"), SigningKey);
+        environment["Scheduler__InvisibilityTimeout"] = "00:00:10";
+        await using var web = await RunningServer.StartAsync(new Dictionary<string, string>(environment) { ["Scheduler__Role"] = "Web" });
+        using var client = await LoginAsync(web);
+        var name = DefinitionsClient.UniqueName("held");
+        var lockKey = Random.Shared.NextInt64(1, long.MaxValue);
+        await client.PutWorkflowAsync(JsonNode.Parse($$"""
+            {
+              "name": "{{name}}",
+              "tasks": [
+                { "name": "Wait", "type": "RunSql", "inputs": { "connection": "Warehouse", "sql": "SELECT pg_advisory_lock({{lockKey}}); SELECT pg_advisory_unlock({{lockKey}})" } }
+              ]
+            }
+            """)!.AsObject());
+        await using var held = new NpgsqlConnection(stack.WarehouseDatabase);
+        await held.OpenAsync();
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({lockKey})", held))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        string jobId;
+        string killedNode;
+        await using (var doomed = await RunningServer.StartAsync(new Dictionary<string, string>(environment) { ["Scheduler__Role"] = "Worker" }))
+        {
+            jobId = await client.StartAsync(name);
+            JsonElement running = default;
+            await WaitUntilAsync(async () => (running = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}")).GetProperty("steps").GetArrayLength() > 0
+                && running.Step("Wait").Text("status") == "Running");
+            running.GetProperty("interruption").ValueKind.Should().Be(JsonValueKind.Null, "its worker is alive");
+            killedNode = running.Text("node")!;
+
+            // Leaving this block kills the worker (kill -9) while the step waits for the lock.
+        }
+
+        JsonElement interrupted = default;
+        await WaitUntilAsync(async () => (interrupted = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}")).GetProperty("interruption").ValueKind == JsonValueKind.Object);
+        interrupted.Text("status").Should().Be("Running", interrupted.ToString());
+        interrupted.Step("Wait").Text("status").Should().Be("Interrupted");
+        var interruption = interrupted.GetProperty("interruption");
+        interruption.Text("node").Should().Be(killedNode);
+        (interruption.GetProperty("expectedRedeliveryAt").GetDateTimeOffset() - interruption.GetProperty("lastHeartbeatAt").GetDateTimeOffset())
+            .Should().Be(TimeSpan.FromSeconds(10), "the queue hands the job on once it has not heard of it for the invisibility timeout");
+
+        await using var rescuer = await RunningServer.StartAsync(new Dictionary<string, string>(environment) { ["Scheduler__Role"] = "Worker" });
+        await WaitForLogAsync(client, jobId, "attempt 2 on", times: 1);
+        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({lockKey})", held))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+
+        var details = await client.WaitForEndAsync(jobId);
+
+        details.Text("status").Should().Be("Completed", details.ToString());
+        details.GetProperty("attempt").GetInt32().Should().Be(2);
+        details.Text("node").Should().NotBe(killedNode);
+        details.GetProperty("interruption").ValueKind.Should().Be(JsonValueKind.Null);
+        (await client.GetStringAsync($"/api/jobs/{jobId}/log")).Should().Contain($"attempt 2 on {details.Text("node")} after attempt 1 on {killedNode} stopped");
+    }
+
     /// <summary>Polls the job's log until <paramref name="text"/> is in it <paramref name="times"/> times, and returns the log.</summary>
     private static async Task<string> WaitForLogAsync(HttpClient client, string jobId, string text, int times)
     {

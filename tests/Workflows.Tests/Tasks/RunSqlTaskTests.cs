@@ -91,6 +91,17 @@ public sealed class RunSqlTaskTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_function_returning_void_gives_a_null_value_rather_than_failing_the_step()
+    {
+        var (run, steps) = await RunAsync("""
+            [ { "name": "RunSql1", "type": "RunSql", "inputs": { "connection": "Warehouse", "sql": "SELECT pg_advisory_lock(7), 1 AS n; SELECT pg_advisory_unlock(7), pg_sleep(0) AS slept" } } ]
+            """);
+
+        run.Status.Should().Be(RunStatus.Completed, run.Error);
+        steps["RunSql1"].Outputs["rows"].Should().BeAssignableTo<IReadOnlyList<string>>().Which.Should().Equal("""{"pg_advisory_unlock":true,"slept":null}""");
+    }
+
+    [Fact]
     public async Task Without_a_transaction_a_statement_that_cannot_run_in_one_runs()
     {
         var (inTransaction, _) = await RunAsync("""
