@@ -12,7 +12,7 @@ public static class DefinitionsSetup
     /// </summary>
     public static IServiceCollection AddDefinitions(this IServiceCollection services, IConfiguration configuration)
     {
-        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(JobStorageSetup.ConnectionStringName)))
+        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(StorageSetup.ConnectionStringName)))
         {
             services.AddSingleton<IDefinitionStore, InMemoryDefinitionStore>();
         }

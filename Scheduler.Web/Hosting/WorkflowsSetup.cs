@@ -2,10 +2,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Scheduler.Dataflows;
 using Scheduler.Web.Jobs;
+using Scheduler.Web.Jobs.Execution;
 using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Engine;
+using Scheduler.Workflows.Runs;
 using Scheduler.Workflows.Tasks;
 using Scheduler.Workflows.Transfer;
 

@@ -1,11 +1,12 @@
 using Hangfire;
+using Scheduler.Web.Jobs.Execution;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Jobs;
 
 /// <summary>
 /// A job's record with Hangfire's state where Hangfire still knows the job. The status is the record's, as in the list:
-/// <see cref="Hosting.JobRecordFilter"/> and <see cref="Hosting.JobReconciler"/> keep the record in line with the queue.
+/// <see cref="JobRecordFilter"/> and <see cref="JobReconciler"/> keep the record in line with the queue.
 /// </summary>
 public sealed record FoundJob(JobRun Run, string? State)
 {

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using Hangfire;
 using Hangfire.Storage;
-using Scheduler.Web.Hosting;
 using Scheduler.Web.Http;
 using Scheduler.Web.Jobs;
+using Scheduler.Web.Jobs.Execution;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Schedules;

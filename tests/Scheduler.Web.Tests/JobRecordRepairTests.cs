@@ -6,7 +6,7 @@ using Hangfire.States;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Scheduler.Testing;
-using Scheduler.Web.Hosting;
+using Scheduler.Web.Jobs.Execution;
 using Scheduler.Workflows.Runs;
 using static Scheduler.Web.Tests.JobsClient;
 

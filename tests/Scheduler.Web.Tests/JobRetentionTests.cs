@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Scheduler.Web.Hosting;
+using Scheduler.Web.Jobs;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Runs;
 

@@ -3,7 +3,7 @@ using Hangfire.States;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Scheduler.Testing;
-using Scheduler.Web.Hosting;
+using Scheduler.Web.Jobs.Execution;
 
 namespace Scheduler.Web.Tests;
 

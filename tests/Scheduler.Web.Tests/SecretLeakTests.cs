@@ -9,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Scheduler.Testing;
-using Scheduler.Web.Hosting;
+using Scheduler.Web.Jobs;
+using Scheduler.Web.Jobs.Execution;
 using Scheduler.Workflows.Binding;
 using static Scheduler.Web.Tests.JobsClient;
 

@@ -1,4 +1,6 @@
-namespace Scheduler.Web.Hosting;
+using Scheduler.Web.Hosting;
+
+namespace Scheduler.Web.Jobs;
 
 /// <summary>Where a job's files live: one folder per job id under <see cref="SchedulerOptions.WorkingDirectory"/>.</summary>
 public static class JobDirectories

@@ -1,7 +1,7 @@
 using Hangfire.States;
 using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Web.Hosting;
+namespace Scheduler.Web.Jobs.Execution;
 
 /// <summary>
 /// A workflow job that failed because the service's own database was away (<see cref="InfrastructureFailure"/>) did

@@ -3,7 +3,7 @@ using Hangfire.States;
 using Hangfire.Storage;
 using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Web.Hosting;
+namespace Scheduler.Web.Jobs.Execution;
 
 /// <summary>
 /// Writes a workflow job's own record the moment Hangfire creates the job, whoever creates it: a run request, a

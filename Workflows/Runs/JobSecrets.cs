@@ -3,7 +3,7 @@ using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Web.Jobs;
+namespace Scheduler.Workflows.Runs;
 
 /// <summary>The parameters of a job with its secret values, for binding, or why they cannot be had.</summary>
 public sealed record RevealedParameters(ParameterAssignment[] Parameters, SecretRedactor Redactor, string? Problem);

@@ -1,9 +1,10 @@
 using Hangfire;
 using Hangfire.States;
 using Npgsql;
+using Scheduler.Web.Hosting;
 using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Web.Hosting;
+namespace Scheduler.Web.Jobs.Execution;
 
 /// <summary>
 /// Brings job records in line with the queue after what <see cref="JobRecordFilter"/> could not see: a node or the
@@ -91,7 +92,7 @@ internal sealed partial class JobReconciler(
     {
         var ids = new List<string>();
         await using (var command = database.CreateCommand(
-            $"SELECT id::text FROM {JobStorageSetup.HangfireSchema}.job WHERE stateid IS NULL AND createdat < $1 ORDER BY id LIMIT $2"))
+            $"SELECT id::text FROM {StorageSetup.HangfireSchema}.job WHERE stateid IS NULL AND createdat < $1 ORDER BY id LIMIT $2"))
         {
             command.Parameters.Add(new() { Value = (now - Grace).UtcDateTime });
             command.Parameters.Add(new() { Value = Batch });

@@ -2,7 +2,7 @@ using Hangfire.Common;
 using Hangfire.States;
 using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Web.Hosting;
+namespace Scheduler.Web.Jobs.Execution;
 
 /// <summary>
 /// How a job ended by Hangfire's account, in the words of a job record: what a record still open must become when

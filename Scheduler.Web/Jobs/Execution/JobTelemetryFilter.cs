@@ -3,7 +3,7 @@ using Hangfire.Server;
 using Scheduler.Workflows.Engine;
 using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Web.Hosting;
+namespace Scheduler.Web.Jobs.Execution;
 
 /// <summary>
 /// Around every workflow job on this worker: a logging scope with the job id, so that every line the job writes

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
+using Scheduler.Web.Hosting;
 using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Web.Hosting;
+namespace Scheduler.Web.Jobs;
 
 /// <summary>
 /// Deletes what finished jobs leave behind once <see cref="SchedulerOptions.JobRetention"/> has passed: their records

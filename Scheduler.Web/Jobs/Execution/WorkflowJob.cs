@@ -2,13 +2,13 @@ using Hangfire;
 using Hangfire.Common;
 using Hangfire.Server;
 using Microsoft.Extensions.Options;
-using Scheduler.Web.Jobs;
+using Scheduler.Web.Hosting;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Engine;
 using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Web.Hosting;
+namespace Scheduler.Web.Jobs.Execution;
 
 /// <summary>
 /// The Hangfire job that runs a workflow. Its arguments are the workflow name and the run parameters as given:

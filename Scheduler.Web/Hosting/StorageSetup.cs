@@ -4,6 +4,8 @@ using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Scheduler.Web.Jobs;
+using Scheduler.Web.Jobs.Execution;
 using Scheduler.Web.Schedules;
 using Scheduler.Workflows.Runs;
 
@@ -13,7 +15,7 @@ namespace Scheduler.Web.Hosting;
 /// Chooses where jobs live: PostgreSQL when <c>ConnectionStrings:Scheduler</c> is set (Hangfire's tables and the
 /// service's own job records), memory otherwise, so that the service runs on a bare machine for a first look.
 /// </summary>
-public static class JobStorageSetup
+public static class StorageSetup
 {
     public const string ConnectionStringName = "Scheduler";
 
@@ -141,8 +143,8 @@ internal sealed partial class JobStorageStartup(bool durable, IServiceProvider s
         {
             logger.LogWarning(
                 "Job storage: IN MEMORY. ConnectionStrings:{Name} is not set, so NOTHING IS DURABLE: queued jobs, job history and step records are lost when this process stops. Set ConnectionStrings:{Name} to a PostgreSQL database for production.",
-                JobStorageSetup.ConnectionStringName,
-                JobStorageSetup.ConnectionStringName);
+                StorageSetup.ConnectionStringName,
+                StorageSetup.ConnectionStringName);
             var workingDirectory = services.GetRequiredService<IOptions<SchedulerOptions>>().Value.WorkingDirectory;
             if (JobDirectories.DeleteJobFolders(workingDirectory) is > 0 and var deleted)
             {
