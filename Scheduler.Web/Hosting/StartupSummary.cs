@@ -16,7 +16,7 @@ internal static partial class StartupSummary
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            var durable = !string.IsNullOrWhiteSpace(app.Configuration.GetConnectionString(StorageSetup.ConnectionStringName));
+            var durable = app.Services.GetRequiredService<StorageChoice>().Durable;
             var developmentPassword = app.Environment.IsDevelopment()
                 && string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.AdminPassword);
             var summary = Describe(addresses.Select(Browsable).ToList(), app.ServesApi(), app.Environment.IsDevelopment(), durable, developmentPassword);

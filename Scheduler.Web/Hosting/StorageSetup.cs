@@ -1,19 +1,17 @@
 using Hangfire;
-using Hangfire.Common;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Scheduler.Web.Jobs;
-using Scheduler.Web.Jobs.Execution;
-using Scheduler.Web.Schedules;
+using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Hosting;
 
 /// <summary>
-/// Chooses where jobs live: PostgreSQL when <c>ConnectionStrings:Scheduler</c> is set (Hangfire's tables and the
-/// service's own job records), memory otherwise, so that the service runs on a bare machine for a first look.
+/// Chooses where everything lives, once: PostgreSQL when <c>ConnectionStrings:Scheduler</c> is set (Hangfire's tables,
+/// the definitions, so that every node sees the same ones, and the service's own job records, logs, idempotency keys
+/// and secret values), memory otherwise, so that the service runs on a bare machine for a first look.
 /// </summary>
 public static class StorageSetup
 {
@@ -25,14 +23,15 @@ public static class StorageSetup
     /// <summary>After how long a Hangfire lock left by a dead holder is taken over.</summary>
     public static readonly TimeSpan DistributedLockTimeout = TimeSpan.FromSeconds(30);
 
-    public static IServiceCollection AddJobStorage(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
-        var options = configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
-        var durable = !string.IsNullOrWhiteSpace(connectionString);
-        if (durable)
+        var choice = new StorageChoice(!string.IsNullOrWhiteSpace(connectionString));
+        services.AddSingleton(choice);
+        if (choice.Durable)
         {
             services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString!));
+            services.AddSingleton<IDefinitionStore>(sp => new PostgreSqlDefinitionStore(sp.GetRequiredService<NpgsqlDataSource>()));
             services.AddSingleton<PostgreSqlJobRunStore>();
             services.AddSingleton<IJobRunStore>(sp => sp.GetRequiredService<PostgreSqlJobRunStore>());
             services.AddSingleton<IJobLog, PostgreSqlJobLog>();
@@ -43,24 +42,20 @@ public static class StorageSetup
         }
         else
         {
+            services.AddSingleton<IDefinitionStore, InMemoryDefinitionStore>();
             services.AddSingleton<IJobRunStore, InMemoryJobRunStore>();
             services.AddSingleton<IJobLog, InMemoryJobLog>();
             services.AddSingleton<IIdempotencyKeys, InMemoryIdempotencyKeys>();
             services.AddSingleton<ISecretValues, InMemorySecretValues>();
         }
 
-        services.AddHostedService(sp => new JobStorageStartup(durable, sp));
-
-        // After the start-up above, which makes the tables it deletes from.
-        services.AddHostedService<JobRetention>();
-        services.AddSingleton<JobReconciler>();
-        services.AddHostedService(sp => sp.GetRequiredService<JobReconciler>());
-        services.AddHangfire(hangfire =>
+        services.AddHostedService<StorageStartup>();
+        services.AddHangfire((provider, hangfire) =>
         {
             hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();
-            if (durable)
+            if (choice.Durable)
             {
                 // Safety net for a lost wake-up (QueueWakeUp says how): a keepalive ends a listener wait whose
                 // cancellation Npgsql lost, and a short poll picks up a job whose NOTIFY came too early.
@@ -76,7 +71,7 @@ public static class StorageSetup
                         // A short timeout alone would start a long job twice; sliding keeps a live job's claim fresh
                         // while a killed worker's job comes back after the timeout instead of after 30 minutes.
                         UseSlidingInvisibilityTimeout = true,
-                        InvisibilityTimeout = options.InvisibilityTimeout,
+                        InvisibilityTimeout = provider.GetRequiredService<IOptions<SchedulerOptions>>().Value.InvisibilityTimeout,
 
                         // A lock is a row in hangfire.lock that its holder deletes; a process killed while holding one
                         // leaves it, and the next taker deletes it only once it is older than this. Every section
@@ -94,72 +89,9 @@ public static class StorageSetup
             }
         });
 
-        services.AddSingleton<JobRecordFilter>();
-        services.AddSingleton<InfrastructureRetry>();
-        services.AddSingleton<JobTelemetryFilter>();
-        services.AddSingleton<WorkflowTelemetry>();
-        services.AddSingleton<IJobFilterProvider, WorkflowJobFilterProvider>();
-
-        if (options.RunsServer())
-        {
-            services.AddHangfireServer(server =>
-            {
-                server.WorkerCount = options.WorkerCount;
-
-                // A cancelled (deleted) job's token fires only when the server next checks; the default 5 s check
-                // makes "stops within seconds" up to 5 s plus the task's own reaction. One query a second per server
-                // is cheap next to that.
-                server.CancellationCheckInterval = TimeSpan.FromSeconds(1);
-
-                // Saving a schedule refuses crons that fire more often than this; the two must stay one value.
-                server.SchedulePollingInterval = CronLimits.MinimumInterval;
-            });
-        }
-
         return services;
     }
 }
 
-/// <summary>
-/// Prepares the job record tables, or says loudly that nothing will survive a restart and clears the job folders that
-/// an earlier in-memory process left: its job ids start at 1 again, and a new job must never show an old job's files.
-/// </summary>
-internal sealed partial class JobStorageStartup(bool durable, IServiceProvider services) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var logger = services.GetRequiredService<ILogger<JobStorageStartup>>();
-        if (durable)
-        {
-            await services.GetRequiredService<PostgreSqlJobRunStore>().EnsureSchemaAsync(cancellationToken);
-            await services.GetRequiredService<PostgreSqlSecretValues>().ProtectPlainValuesAsync(cancellationToken);
-            logger.LogInformation("Job storage: PostgreSQL (Hangfire schema 'hangfire', job records in schema 'scheduler').");
-            if (services.GetRequiredService<IOptions<SchedulerOptions>>().Value.DataProtectionKeysPath is not { Length: > 0 })
-            {
-                LogKeysInProfile(logger);
-            }
-        }
-        else
-        {
-            logger.LogWarning(
-                "Job storage: IN MEMORY. ConnectionStrings:{Name} is not set, so NOTHING IS DURABLE: queued jobs, job history and step records are lost when this process stops. Set ConnectionStrings:{Name} to a PostgreSQL database for production.",
-                StorageSetup.ConnectionStringName,
-                StorageSetup.ConnectionStringName);
-            var workingDirectory = services.GetRequiredService<IOptions<SchedulerOptions>>().Value.WorkingDirectory;
-            if (JobDirectories.DeleteJobFolders(workingDirectory) is > 0 and var deleted)
-            {
-                LogStaleFoldersDeleted(logger, deleted, workingDirectory);
-            }
-        }
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {Count} job folders that an earlier in-memory run left in {Folder}: their jobs are forgotten, and new jobs reuse their ids")]
-    private static partial void LogStaleFoldersDeleted(ILogger logger, int count, string folder);
-
-    [LoggerMessage(
-        Level = LogLevel.Warning,
-        Message = "Scheduler:DataProtectionKeysPath is not set: secret run parameters are encrypted with keys in this user's profile, which other nodes (and a new container) cannot read; jobs they run with secret parameters fail. Give every node one shared keys folder.")]
-    private static partial void LogKeysInProfile(ILogger logger);
-}
+/// <summary>Whether this process keeps its jobs and definitions in PostgreSQL (durable) or in memory, as <see cref="StorageSetup"/> chose.</summary>
+public sealed record StorageChoice(bool Durable);

@@ -8,12 +8,32 @@ namespace Scheduler.Web.Jobs;
 /// Deletes what finished jobs leave behind once <see cref="SchedulerOptions.JobRetention"/> has passed: their records
 /// and logs, their secret values (and those of schedules replaced or deleted that long ago), and their folders under
 /// the working directory (downloads, rejected rows, outputs), which otherwise fill the disk. Every node runs it: deleting records is idempotent, and each node sweeps the folders it can see.
+/// In memory, it first clears the job folders that an earlier process left: its job ids start at 1 again, and a new
+/// job must never show an old job's files.
 /// </summary>
 internal sealed partial class JobRetention(
-    IJobRunStore runs, IJobLog log, ISecretValues secrets, IOptions<SchedulerOptions> options, TimeProvider time, ILogger<JobRetention> logger)
+    IJobRunStore runs,
+    IJobLog log,
+    ISecretValues secrets,
+    StorageChoice storage,
+    IOptions<SchedulerOptions> options,
+    TimeProvider time,
+    ILogger<JobRetention> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    // Before the workers start: they make job folders.
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var workingDirectory = options.Value.WorkingDirectory;
+        if (!storage.Durable && JobDirectories.DeleteJobFolders(workingDirectory) is > 0 and var deleted)
+        {
+            LogStaleFoldersDeleted(logger, deleted, workingDirectory);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -74,6 +94,9 @@ internal sealed partial class JobRetention(
 
         return deleted;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {Count} job folders that an earlier in-memory run left in {Folder}: their jobs are forgotten, and new jobs reuse their ids")]
+    private static partial void LogStaleFoldersDeleted(ILogger logger, int count, string folder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler:JobRetention is 0: job records, logs and files are kept for ever")]
     private static partial void LogKeptForEver(ILogger logger);

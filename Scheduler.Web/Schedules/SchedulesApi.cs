@@ -7,8 +7,6 @@ namespace Scheduler.Web.Schedules;
 
 public static class SchedulesApi
 {
-    public static IServiceCollection AddSchedules(this IServiceCollection services) => services.AddSingleton<RecurringSchedules>();
-
     public static IEndpointRouteBuilder MapSchedules(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/schedules").WithTags("Schedules").RequireAuthorization(Roles.CanRead);

@@ -61,6 +61,7 @@ public sealed class JobRetentionTests : IDisposable
         _runs,
         _log,
         _secrets,
+        new StorageChoice(Durable: true),
         Options.Create(new SchedulerOptions { WorkingDirectory = _jobs, JobRetention = retention }),
         new FixedTime(Now),
         NullLogger<JobRetention>.Instance);
