@@ -2,7 +2,7 @@ using Scheduler.Workflows.Definitions;
 
 namespace Scheduler.Web.Definitions;
 
-public static class DefinitionsSetup
+internal static class DefinitionsSetup
 {
     /// <summary>
     /// Saving definitions through the API, the folder import at start and the catalogs' refresh. The store they use

@@ -8,7 +8,7 @@ namespace Scheduler.Web.Health;
 /// <c>/health/live</c>: the process answers (restart it if not). <c>/health/ready</c>: its database and its Hangfire
 /// server work, and some node has live workers (send it no traffic if not). Both anonymous, for orchestrators and load balancers.
 /// </summary>
-public static class HealthApi
+internal static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {

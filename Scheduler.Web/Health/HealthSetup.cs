@@ -1,6 +1,6 @@
 namespace Scheduler.Web.Health;
 
-public static class HealthSetup
+internal static class HealthSetup
 {
     /// <summary>The tag of the checks that <c>/health/ready</c> runs.</summary>
     public const string ReadyTag = "ready";

@@ -5,7 +5,7 @@ using Scheduler.Workflows.Transfer;
 namespace Scheduler.Web.Hosting;
 
 /// <summary>The <c>Connections</c> configuration section: each named connection's settings, names in any case.</summary>
-public sealed class ConnectionsOptions() : Dictionary<string, ConnectionSettings>(StringComparer.OrdinalIgnoreCase);
+internal sealed class ConnectionsOptions() : Dictionary<string, ConnectionSettings>(StringComparer.OrdinalIgnoreCase);
 
 /// <summary>
 /// Every connection has a type some task or dataflow knows, and the settings that type needs. A misspelt type would

@@ -5,7 +5,7 @@ using Scheduler.Workflows.Transfer;
 
 namespace Scheduler.Web.Hosting;
 
-public static class HostingSetup
+internal static class HostingSetup
 {
     public const string ConnectionsSection = "Connections";
 

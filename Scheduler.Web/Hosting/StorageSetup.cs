@@ -13,7 +13,7 @@ namespace Scheduler.Web.Hosting;
 /// the definitions, so that every node sees the same ones, and the service's own job records, logs, idempotency keys
 /// and secret values), memory otherwise, so that the service runs on a bare machine for a first look.
 /// </summary>
-public static class StorageSetup
+internal static class StorageSetup
 {
     public const string ConnectionStringName = "Scheduler";
 
@@ -94,4 +94,4 @@ public static class StorageSetup
 }
 
 /// <summary>Whether this process keeps its jobs and definitions in PostgreSQL (durable) or in memory, as <see cref="StorageSetup"/> chose.</summary>
-public sealed record StorageChoice(bool Durable);
+internal sealed record StorageChoice(bool Durable);

@@ -4,7 +4,7 @@ using Scheduler.Web.Schedules;
 
 namespace Scheduler.Web.Hosting;
 
-public static class WorkersSetup
+internal static class WorkersSetup
 {
     /// <summary>
     /// This node's Hangfire server, which runs the jobs, when its role and <c>Scheduler:WorkerCount</c> ask for one.

@@ -9,7 +9,7 @@ using Scheduler.Workflows.Transfer;
 
 namespace Scheduler.Web.Hosting;
 
-public static class WorkflowsSetup
+internal static class WorkflowsSetup
 {
     /// <summary>The workflow engine, its task types and the catalogs of definitions it runs.</summary>
     public static IServiceCollection AddWorkflows(this IServiceCollection services)

@@ -3,7 +3,7 @@ using Scheduler.Web.Hosting;
 namespace Scheduler.Web.Jobs;
 
 /// <summary>Where a job's files live: one folder per job id under <see cref="SchedulerOptions.WorkingDirectory"/>.</summary>
-public static class JobDirectories
+internal static class JobDirectories
 {
     /// <summary>The folder of one job's files: its downloads, rejected rows and outputs.</summary>
     public static string JobDirectory(this SchedulerOptions options, string jobId) => Path.Combine(options.WorkingDirectory, jobId);

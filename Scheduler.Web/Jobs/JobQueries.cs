@@ -8,7 +8,7 @@ namespace Scheduler.Web.Jobs;
 /// A job's record with Hangfire's state where Hangfire still knows the job. The status is the record's, as in the list:
 /// <see cref="JobRecordFilter"/> and <see cref="JobReconciler"/> keep the record in line with the queue.
 /// </summary>
-public sealed record FoundJob(JobRun Run, string? State)
+internal sealed record FoundJob(JobRun Run, string? State)
 {
     public RunStatus Status => Run.Status;
 
@@ -20,7 +20,7 @@ public sealed record FoundJob(JobRun Run, string? State)
 /// Hangfire's state where Hangfire still knows the job. Only ids that have a record reach Hangfire, so a malformed id is a 404, never a
 /// storage error. Secret parameter values are masked in everything returned.
 /// </summary>
-public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secrets, JobStorage storage)
+internal sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secrets, JobStorage storage)
 {
     public async Task<JobStatusResponse?> GetStatusAsync(string jobId, CancellationToken cancellationToken) =>
         await FindAsync(jobId, cancellationToken) is { } found

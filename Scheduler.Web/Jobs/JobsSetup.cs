@@ -5,7 +5,7 @@ using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Jobs;
 
-public static class JobsSetup
+internal static class JobsSetup
 {
     /// <summary>
     /// Run requests, job queries and control; the Hangfire job that runs a workflow with its filters; and the loops

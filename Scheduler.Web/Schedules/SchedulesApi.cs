@@ -5,7 +5,7 @@ using Scheduler.Web.Jobs;
 
 namespace Scheduler.Web.Schedules;
 
-public static class SchedulesApi
+internal static class SchedulesApi
 {
     public static IEndpointRouteBuilder MapSchedules(this IEndpointRouteBuilder routes)
     {

@@ -9,7 +9,7 @@ namespace Scheduler.Web.Jobs.Execution;
 /// steps that had not finished (<see cref="WorkflowJob"/>). Any other failure stays Failed: a workflow's own error
 /// (a bad file, rejected rows) would fail the same way again, and its tasks have their own retries.
 /// </summary>
-public sealed class InfrastructureRetry : IElectStateFilter
+internal sealed class InfrastructureRetry : IElectStateFilter
 {
     /// <summary>The job parameter that counts the runs again; a job that has one resumes.</summary>
     public const string AttemptsParameter = "InfrastructureRetries";

@@ -147,7 +147,7 @@ internal sealed partial class JobReconciler(
 }
 
 /// <summary>Why a job row that a crash left with no state was failed instead of run.</summary>
-public sealed class JobNeverQueuedException : Exception
+internal sealed class JobNeverQueuedException : Exception
 {
     public JobNeverQueuedException(string message)
         : base(message)

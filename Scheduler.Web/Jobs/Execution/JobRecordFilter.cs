@@ -14,7 +14,7 @@ namespace Scheduler.Web.Jobs.Execution;
 /// the job was deleted in the queue), the record is ended the same way, with Hangfire's reason as its error; a
 /// repair that fails here is left to <see cref="JobReconciler"/>.
 /// </summary>
-public sealed partial class JobRecordFilter(IJobRunStore runs, TimeProvider time, ILogger<JobRecordFilter> logger)
+internal sealed partial class JobRecordFilter(IJobRunStore runs, TimeProvider time, ILogger<JobRecordFilter> logger)
     : IElectStateFilter, IApplyStateFilter
 {
     /// <summary>

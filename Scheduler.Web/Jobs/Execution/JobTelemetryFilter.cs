@@ -9,7 +9,7 @@ namespace Scheduler.Web.Jobs.Execution;
 /// Around every workflow job on this worker: a logging scope with the job id, so that every line the job writes
 /// carries it (the engine adds the step), and the job's metrics and span (<see cref="WorkflowTelemetry"/>).
 /// </summary>
-public sealed class JobTelemetryFilter(WorkflowTelemetry telemetry, IJobRunStore runs, ILogger<WorkflowJob> logger) : IServerFilter
+internal sealed class JobTelemetryFilter(WorkflowTelemetry telemetry, IJobRunStore runs, ILogger<WorkflowJob> logger) : IServerFilter
 {
     private const string ScopeKey = "Scheduler.LogScope";
     private const string ActivityKey = "Scheduler.Activity";

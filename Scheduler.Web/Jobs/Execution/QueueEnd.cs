@@ -9,7 +9,7 @@ namespace Scheduler.Web.Jobs.Execution;
 /// the queue has ended the job without the engine recording it (a worker that lost its database, a job cancelled in
 /// the queue, a job that failed before its first step).
 /// </summary>
-public sealed record QueueEnd(RunStatus Status, string Error)
+internal sealed record QueueEnd(RunStatus Status, string Error)
 {
     /// <summary>
     /// The end for Hangfire's state <paramref name="state"/> with its serialized <paramref name="data"/>; null while the
