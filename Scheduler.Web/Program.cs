@@ -15,21 +15,20 @@ if (PasswordHashCommand.TryRun(args))
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddProblemDetails();
-
-// A background loop that fails must not take the API and the workers down with it; each loop logs and retries.
-builder.Services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
 builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
+builder.Services.AddHosting();
 builder.Services.AddAccounts();
 builder.Services.AddDashboard();
 builder.Services.AddWorkflows();
-builder.Services.AddDefinitions(builder.Configuration);
-builder.Services.AddConnections(builder.Configuration);
-builder.Services.AddJobStorage(builder.Configuration);
+builder.Services.AddDefinitions();
+builder.Services.AddStorage(builder.Configuration);
+builder.Services.AddJobs();
 builder.Services.AddSchedules();
 builder.Services.AddHealth();
 builder.Services.AddApiDocumentation();
 builder.Services.AddTelemetry(builder.Configuration);
+builder.Services.AddWorkers();
 
 var app = builder.Build();
 

@@ -3,7 +3,7 @@ using Scheduler.Web.Http;
 
 namespace Scheduler.Web.Accounts;
 
-public static class AccountsApi
+internal static class AccountsApi
 {
     public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {

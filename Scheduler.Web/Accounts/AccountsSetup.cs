@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Scheduler.Web.Accounts;
 
-public static class AccountsSetup
+internal static class AccountsSetup
 {
     /// <summary>Bearer-token authentication for the API; every endpoint needs a signed-in user unless it says otherwise.</summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)

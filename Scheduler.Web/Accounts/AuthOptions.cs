@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Scheduler.Web.Accounts;
 
 /// <summary>The <c>Auth</c> configuration section.</summary>
-public sealed class AuthOptions
+internal sealed class AuthOptions
 {
     public const string Section = "Auth";
 
@@ -24,7 +24,7 @@ public sealed class AuthOptions
 }
 
 /// <summary>One configured user: a password hash made by <c>hash-password</c> and the user's roles.</summary>
-public sealed class UserSettings
+internal sealed class UserSettings
 {
     public string? PasswordHash { get; set; }
 
@@ -36,7 +36,7 @@ public sealed class UserSettings
 /// and a user name across all addresses only waits a little longer at each login (never refused, so that nobody can
 /// lock its owner out).
 /// </summary>
-public sealed class LoginLockoutOptions
+internal sealed class LoginLockoutOptions
 {
     /// <summary>Failures of one user name from one client address that lock that name on that address.</summary>
     public int MaxFailuresPerUser { get; set; } = 5;

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Scheduler.Web.Accounts;
 
 /// <summary>The address a client's failed logins are counted under.</summary>
-public static class ClientAddress
+internal static class ClientAddress
 {
     /// <summary>
     /// IPv4 as it is; IPv6 by its /64 network, because one host is usually given a whole /64 and could otherwise

@@ -3,12 +3,12 @@ using Scheduler.Web.Http;
 
 namespace Scheduler.Web.Accounts;
 
-public sealed record LoginRequest(
+internal sealed record LoginRequest(
     string? User,
     string? Password,
     [property: JsonConverter(typeof(LenientBooleanConverter))] bool RememberMe = false);
 
-public sealed record LoginResponse(
+internal sealed record LoginResponse(
     [property: JsonPropertyName("access_token")] string AccessToken,
     [property: JsonPropertyName("token_type")] string TokenType,
     [property: JsonPropertyName("expires_in")] long ExpiresIn,

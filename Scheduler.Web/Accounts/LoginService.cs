@@ -3,14 +3,14 @@ using System.Globalization;
 namespace Scheduler.Web.Accounts;
 
 /// <summary>The result of a login: the user, or a lockout and how long it lasts, or neither (wrong user or password).</summary>
-public sealed record LoginAttempt(SchedulerUser? User, TimeSpan? RetryAfter)
+internal sealed record LoginAttempt(SchedulerUser? User, TimeSpan? RetryAfter)
 {
     /// <summary>The value of the Retry-After header: whole seconds, rounded up so that a client never retries too early.</summary>
     public string RetryAfterSeconds => ((long)Math.Ceiling(RetryAfter?.TotalSeconds ?? 0)).ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>One way in for the API's token login and the dashboard's cookie login: lockout first, then the wait, then the password.</summary>
-public sealed partial class LoginService(UserDirectory users, LoginThrottle throttle, TimeProvider time, ILogger<LoginService> logger)
+internal sealed partial class LoginService(UserDirectory users, LoginThrottle throttle, TimeProvider time, ILogger<LoginService> logger)
 {
     public async Task<LoginAttempt> AttemptAsync(string user, string password, HttpContext context, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace Scheduler.Web.Accounts;
 /// slowed: each recent failure adds a little to the wait of its next logins, up to a cap. Unknown names are counted
 /// like known ones, so neither a lockout nor a wait tells which names exist.
 /// </summary>
-public sealed class LoginThrottle
+internal sealed class LoginThrottle
 {
     // Longer names are counted by their hash: a made-up name of a megabyte must not become a key of a megabyte.
     private const int MaxNameLength = 64;

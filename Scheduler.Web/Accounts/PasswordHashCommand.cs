@@ -4,7 +4,7 @@ namespace Scheduler.Web.Accounts;
 /// <c>Scheduler.Web hash-password</c>: reads a password from standard input and prints the hash that goes into
 /// <c>Auth:Users:{name}:PasswordHash</c>. The password is never an argument, so it stays out of shell history.
 /// </summary>
-public static class PasswordHashCommand
+internal static class PasswordHashCommand
 {
     public const string Name = "hash-password";
 

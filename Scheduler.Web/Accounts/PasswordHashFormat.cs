@@ -6,7 +6,7 @@ namespace Scheduler.Web.Accounts;
 /// Checks that a configured hash has the shape of ASP.NET Core Identity's format, so that a pasted-wrong hash stops the
 /// service at start instead of silently refusing that user's every login.
 /// </summary>
-public static class PasswordHashFormat
+internal static class PasswordHashFormat
 {
     private const byte Version2 = 0x00;
     private const byte Version3 = 0x01;

@@ -4,7 +4,7 @@ namespace Scheduler.Web.Accounts;
 /// The roles of this service and the authorization policies built on them: Admin may do everything, Operator runs,
 /// cancels and retries jobs and manages schedules, Viewer only reads.
 /// </summary>
-public static class Roles
+internal static class Roles
 {
     public const string Admin = "Admin";
     public const string Operator = "Operator";

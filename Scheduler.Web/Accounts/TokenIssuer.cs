@@ -8,7 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Scheduler.Web.Accounts;
 
 /// <summary>Makes and describes the bearer tokens that the API accepts.</summary>
-public sealed class TokenIssuer
+internal sealed class TokenIssuer
 {
     public const string Issuer = "scheduler";
     public const string Audience = "scheduler-api";

@@ -3,14 +3,14 @@ using Microsoft.Extensions.Options;
 
 namespace Scheduler.Web.Accounts;
 
-public sealed record SchedulerUser(string Name, IReadOnlyList<string> Roles);
+internal sealed record SchedulerUser(string Name, IReadOnlyList<string> Roles);
 
 /// <summary>
 /// The users who may sign in: <c>admin</c> from <c>Auth:AdminPassword</c> and the users of <c>Auth:Users</c>.
 /// Passwords are kept only as hashes (ASP.NET Core Identity's PBKDF2 format) and compared as hashes; an unknown user
 /// costs the same hashing work as a wrong password, so neither is told apart.
 /// </summary>
-public sealed class UserDirectory
+internal sealed class UserDirectory
 {
     internal const string AdminName = "admin";
     internal const string DevelopmentAdminPassword = "Admin123";

@@ -15,7 +15,7 @@ namespace Scheduler.Web.Dashboard;
 /// Hangfire's dashboard for people with a browser: a cookie sign-in with the API's users (a browser cannot send the
 /// API's bearer token on navigation, HangfireIO/Hangfire#2395), read-only for Viewers, anti-forgery on.
 /// </summary>
-public static class DashboardSetup
+internal static class DashboardSetup
 {
     public const string Path = "/hangfire";
     public const string CookieScheme = "Dashboard";

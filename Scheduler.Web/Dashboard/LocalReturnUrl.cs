@@ -7,7 +7,7 @@ namespace Scheduler.Web.Dashboard;
 /// tabs and newlines, read <c>\</c> as <c>/</c>, and take <c>//host</c> as another site), so anything unusual is
 /// refused rather than cleaned up, before and after percent-decoding.
 /// </summary>
-public static class LocalReturnUrl
+internal static class LocalReturnUrl
 {
     public static bool IsLocal(string? url) =>
         url is not null && url.All(IsVisibleAscii) && IsPlainPath(url) && IsPlainPath(Uri.UnescapeDataString(url));

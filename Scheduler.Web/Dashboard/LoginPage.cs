@@ -7,7 +7,7 @@ using Scheduler.Web.Accounts;
 namespace Scheduler.Web.Dashboard;
 
 /// <summary>The dashboard's sign-in and sign-out page: a plain HTML form, anti-forgery protected, with the API's users.</summary>
-public static class LoginPage
+internal static class LoginPage
 {
     public const string LoginPath = "/account/login";
     public const string LogoutPath = "/account/logout";

@@ -3,8 +3,8 @@ using System.Net;
 using System.Text;
 using Hangfire;
 using Hangfire.Dashboard;
-using Scheduler.Web.Hosting;
 using Scheduler.Web.Jobs;
+using Scheduler.Web.Jobs.Execution;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Dashboard;

@@ -4,7 +4,7 @@ using Scheduler.Dataflows.Definitions;
 namespace Scheduler.Web.Definitions;
 
 /// <summary>One entry of <c>GET /api/workflows</c> or <c>/api/dataflows</c>: the latest version, and whether it can run.</summary>
-public sealed record DefinitionSummary(
+internal sealed record DefinitionSummary(
     string Name,
     int Version,
     DateTimeOffset UpdatedAt,
@@ -13,10 +13,10 @@ public sealed record DefinitionSummary(
     IReadOnlyList<DefinitionProblem> Problems);
 
 /// <summary>One version of a definition with its document, as it was saved.</summary>
-public sealed record DefinitionResponse(string Name, int Version, DateTimeOffset CreatedAt, string? CreatedBy, JsonElement Document);
+internal sealed record DefinitionResponse(string Name, int Version, DateTimeOffset CreatedAt, string? CreatedBy, JsonElement Document);
 
 /// <summary>One line of a definition's history; a deleted version marks where it was deleted.</summary>
-public sealed record DefinitionVersion(int Version, DateTimeOffset CreatedAt, string? CreatedBy, bool Deleted);
+internal sealed record DefinitionVersion(int Version, DateTimeOffset CreatedAt, string? CreatedBy, bool Deleted);
 
 /// <summary>The answer of a validate call: every problem with its JSON path; nothing is saved.</summary>
-public sealed record DefinitionValidation(bool Valid, IReadOnlyList<DefinitionProblem> Problems);
+internal sealed record DefinitionValidation(bool Valid, IReadOnlyList<DefinitionProblem> Problems);

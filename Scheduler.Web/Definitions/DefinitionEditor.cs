@@ -5,13 +5,13 @@ using Scheduler.Workflows.Definitions;
 namespace Scheduler.Web.Definitions;
 
 /// <summary>The outcome of a save: the new version, or every problem of the document (then nothing was saved).</summary>
-public sealed record DefinitionSave(StoredDefinition? Saved, IReadOnlyList<DefinitionProblem> Problems);
+internal sealed record DefinitionSave(StoredDefinition? Saved, IReadOnlyList<DefinitionProblem> Problems);
 
 /// <summary>
 /// Reads, checks and changes definitions for the API. A document is checked exactly as a job would load it
 /// (workflows against the current task types and dataflows), so what is saved can run.
 /// </summary>
-public sealed class DefinitionEditor(IDefinitionStore store, WorkflowCatalog workflows, DataflowCatalog dataflows)
+internal sealed class DefinitionEditor(IDefinitionStore store, WorkflowCatalog workflows, DataflowCatalog dataflows)
 {
     public async Task<IReadOnlyList<DefinitionSummary>> ListAsync(DefinitionKind kind, CancellationToken cancellationToken)
     {

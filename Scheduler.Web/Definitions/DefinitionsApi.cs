@@ -7,7 +7,7 @@ using Scheduler.Workflows.Definitions;
 namespace Scheduler.Web.Definitions;
 
 /// <summary>Workflows and dataflows over the API: list, read (any version), save as a new version, delete, validate.</summary>
-public static class DefinitionsApi
+internal static class DefinitionsApi
 {
     public static IEndpointRouteBuilder MapDefinitions(this IEndpointRouteBuilder routes)
     {

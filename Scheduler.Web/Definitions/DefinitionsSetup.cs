@@ -1,26 +1,15 @@
-using Npgsql;
-using Scheduler.Web.Hosting;
 using Scheduler.Workflows.Definitions;
 
 namespace Scheduler.Web.Definitions;
 
-public static class DefinitionsSetup
+internal static class DefinitionsSetup
 {
     /// <summary>
-    /// The definition store (PostgreSQL with <c>ConnectionStrings:Scheduler</c>, so that every node sees the same
-    /// definitions; memory otherwise), the folder import at start and the catalogs' refresh.
+    /// Saving definitions through the API, the folder import at start and the catalogs' refresh. The store they use
+    /// is the storage's (PostgreSQL, so that every node sees the same definitions, or memory).
     /// </summary>
-    public static IServiceCollection AddDefinitions(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddDefinitions(this IServiceCollection services)
     {
-        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(JobStorageSetup.ConnectionStringName)))
-        {
-            services.AddSingleton<IDefinitionStore, InMemoryDefinitionStore>();
-        }
-        else
-        {
-            services.AddSingleton<IDefinitionStore>(sp => new PostgreSqlDefinitionStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        }
-
         services.AddSingleton<DefinitionEditor>();
 
         // Registered before Hangfire's server, so that workers start with the definitions loaded.

@@ -8,25 +8,14 @@ namespace Scheduler.Web.Health;
 /// <c>/health/live</c>: the process answers (restart it if not). <c>/health/ready</c>: its database and its Hangfire
 /// server work, and some node has live workers (send it no traffic if not). Both anonymous, for orchestrators and load balancers.
 /// </summary>
-public static class HealthApi
+internal static class HealthApi
 {
-    private const string ReadyTag = "ready";
-
-    public static IServiceCollection AddHealth(this IServiceCollection services)
-    {
-        services.AddHealthChecks()
-            .AddCheck<PostgreSqlReadinessCheck>("postgresql", tags: [ReadyTag])
-            .AddCheck<HangfireServerReadinessCheck>("hangfire-server", tags: [ReadyTag])
-            .AddCheck<WorkersReadinessCheck>("workers", tags: [ReadyTag]);
-        return services;
-    }
-
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
             .AllowAnonymous()
             .WithTags("Health");
-        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthSetup.ReadyTag), ResponseWriter = WriteAsync })
             .AllowAnonymous()
             .WithTags("Health");
         return routes;

@@ -14,7 +14,7 @@ public enum NodeRole
     Worker,
 }
 
-public static class NodeRoles
+internal static class NodeRoles
 {
     public static bool ServesApi(this SchedulerOptions options) => options.Role != NodeRole.Worker;
 

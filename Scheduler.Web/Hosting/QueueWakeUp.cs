@@ -24,7 +24,7 @@ namespace Scheduler.Web.Hosting;
 /// slowest ended after 5.0 s. The poll interval is not a cure for this second case: it only bounds the wait between
 /// two dequeue queries, not the wait for the listener.</para>
 /// </remarks>
-public static class QueueWakeUp
+internal static class QueueWakeUp
 {
     /// <summary>
     /// How long an idle worker waits between two dequeue queries when no NOTIFY wakes it: one indexed

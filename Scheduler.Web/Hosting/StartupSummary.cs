@@ -16,7 +16,7 @@ internal static partial class StartupSummary
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            var durable = !string.IsNullOrWhiteSpace(app.Configuration.GetConnectionString(JobStorageSetup.ConnectionStringName));
+            var durable = app.Services.GetRequiredService<StorageChoice>().Durable;
             var developmentPassword = app.Environment.IsDevelopment()
                 && string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.AdminPassword);
             var summary = Describe(addresses.Select(Browsable).ToList(), app.ServesApi(), app.Environment.IsDevelopment(), durable, developmentPassword);
@@ -62,7 +62,7 @@ internal static partial class StartupSummary
 
         text.Add(durable
             ? "Storage:    PostgreSQL (ConnectionStrings:Scheduler)"
-            : $"Storage:    IN MEMORY, NOTHING IS DURABLE: jobs and their history are lost when this process stops (set ConnectionStrings:{JobStorageSetup.ConnectionStringName})");
+            : $"Storage:    IN MEMORY, NOTHING IS DURABLE: jobs and their history are lost when this process stops (set ConnectionStrings:{StorageSetup.ConnectionStringName})");
         if (developmentPassword)
         {
             text.Add($"Admin:      user '{UserDirectory.AdminName}', Development password '{UserDirectory.DevelopmentAdminPassword}': set Auth:AdminPassword before exposing this service");

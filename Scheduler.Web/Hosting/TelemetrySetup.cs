@@ -11,7 +11,7 @@ namespace Scheduler.Web.Hosting;
 /// over OTLP, only when an endpoint is configured with the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> setting:
 /// without a collector there is nobody to send them to.
 /// </summary>
-public static class TelemetrySetup
+internal static class TelemetrySetup
 {
     public const string EndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 

@@ -12,7 +12,7 @@ namespace Scheduler.Web.Http;
 /// interactive reference page at <c>/scalar</c>. The endpoints' typed results give the response shapes, their
 /// <c>ProducesProblem</c> the 404s and 409s; the 401s and 403s follow from each endpoint's authorization here.
 /// </summary>
-public static class ApiDocumentation
+internal static class ApiDocumentation
 {
     public const string BearerScheme = "Bearer";
 

@@ -4,7 +4,7 @@ namespace Scheduler.Web.Http;
 /// Text that no storage of the service can keep: PostgreSQL refuses NUL in text and JSON, and a lone surrogate
 /// cannot be encoded as UTF-8. Such text is refused where it enters (bodies, route values, query strings).
 /// </summary>
-public static class InputText
+internal static class InputText
 {
     /// <summary>Why the text cannot be accepted, or null when it can.</summary>
     public static string? Problem(string text)

@@ -10,7 +10,7 @@ namespace Scheduler.Web.Http;
 /// of the framework's bare 400: over the endpoint's size cap (413, read no further than the cap), nested too deep,
 /// malformed, text no storage keeps (<see cref="JsonInputCheck"/>), or not of the expected shape.
 /// </summary>
-public static class JsonBody
+internal static class JsonBody
 {
     public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(
         HttpRequest request, JsonTypeInfo<T> type, int maxBytes, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace Scheduler.Web.Http;
 /// <see cref="InputText"/> refuses is reported under its path (<c>parameters[0].value</c>), so that such text never
 /// reaches a binder or the storage.
 /// </summary>
-public static class JsonInputCheck
+internal static class JsonInputCheck
 {
     public static void Check(ReadOnlySpan<byte> json, ProblemList problems)
     {

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Scheduler.Web.Http;
 
 /// <summary>Reads <c>true/false</c>, <c>1/0</c> and their string forms, as clients of the product we replace send both.</summary>
-public sealed class LenientBooleanConverter : JsonConverter<bool>
+internal sealed class LenientBooleanConverter : JsonConverter<bool>
 {
     public override bool Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
     {

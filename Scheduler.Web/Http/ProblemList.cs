@@ -1,7 +1,7 @@
 namespace Scheduler.Web.Http;
 
 /// <summary>Problems keyed by the request field they are about, in the shape of a validation problem's <c>errors</c>.</summary>
-public sealed class ProblemList
+internal sealed class ProblemList
 {
     private readonly Dictionary<string, List<string>> _problems = [];
 

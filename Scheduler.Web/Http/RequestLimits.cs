@@ -4,7 +4,7 @@ namespace Scheduler.Web.Http;
 /// The most a request may send, per kind of body, so that no request can make the service buffer, parse or store
 /// more than it ever needs (README, API section, lists the same values). A body over its cap is a 413 problem.
 /// </summary>
-public static class RequestLimits
+internal static class RequestLimits
 {
     public const int LoginBytes = 4 * 1024;
 

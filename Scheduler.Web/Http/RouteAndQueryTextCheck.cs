@@ -6,7 +6,7 @@ namespace Scheduler.Web.Http;
 /// get the same check from <see cref="JsonBody"/>. Kestrel itself refuses a <c>%00</c> in the path (a bare 400);
 /// route values are checked all the same, so that the rule holds behind any server or proxy that decodes the path.
 /// </summary>
-public static class RouteAndQueryTextCheck
+internal static class RouteAndQueryTextCheck
 {
     public static IApplicationBuilder UseRouteAndQueryTextCheck(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {

@@ -5,7 +5,7 @@ namespace Scheduler.Web.Http;
 /// links, and no page of the service inside another site's frame (click-jacking of the dashboard's buttons).
 /// Set as the response starts, so that they survive the exception handler, which clears the headers it finds.
 /// </summary>
-public static class SecurityHeaders
+internal static class SecurityHeaders
 {
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {

@@ -10,11 +10,11 @@ public sealed record RunJobRequest(string? Workflow, IReadOnlyList<RunJobParamet
 /// <summary>One parameter: <c>{"actionName":"Variables","parameters":"sourceFilePath","value":"in/orders.csv"}</c>.</summary>
 public sealed record RunJobParameter(string? ActionName, string? Parameters, JsonElement Value);
 
-public sealed record JobAccepted(string JobId, string Status);
+internal sealed record JobAccepted(string JobId, string Status);
 
-public sealed record JobStatusResponse(string JobId, string Status, string? State);
+internal sealed record JobStatusResponse(string JobId, string Status, string? State);
 
-public sealed record JobDetailsResponse(
+internal sealed record JobDetailsResponse(
     string JobId,
     string Workflow,
     string Status,
@@ -32,7 +32,7 @@ public sealed record JobDetailsResponse(
     string? Node,
     JobInterruption? Interruption);
 
-public sealed record StepResponse(
+internal sealed record StepResponse(
     string Name,
     string Type,
     string Status,
@@ -43,7 +43,7 @@ public sealed record StepResponse(
     string? Error);
 
 /// <summary>One job of <c>GET /api/jobs</c>: its record without the steps, secret parameters masked.</summary>
-public sealed record JobSummary(
+internal sealed record JobSummary(
     string JobId,
     string Workflow,
     int? WorkflowVersion,
@@ -56,15 +56,15 @@ public sealed record JobSummary(
     string? RetryOf);
 
 /// <summary>A page of jobs, newest first, and how many match the filters in all.</summary>
-public sealed record JobListResponse(IReadOnlyList<JobSummary> Jobs, long Total, int Limit, int Offset);
+internal sealed record JobListResponse(IReadOnlyList<JobSummary> Jobs, long Total, int Limit, int Offset);
 
 /// <summary>The answer to a cancel: <c>Cancelled</c> when the job had not started, <c>Cancelling</c> while a running one stops.</summary>
-public sealed record JobCancelResponse(string JobId, string Status);
+internal sealed record JobCancelResponse(string JobId, string Status);
 
 /// <summary>The job's own log, oldest line first, secret values masked.</summary>
-public sealed record JobLogResponse(string JobId, IReadOnlyList<JobLogLine> Lines);
+internal sealed record JobLogResponse(string JobId, IReadOnlyList<JobLogLine> Lines);
 
 /// <summary>The files in a job's folder, paths relative to it with <c>/</c> separators.</summary>
-public sealed record JobFilesResponse(string JobId, IReadOnlyList<JobFile> Files);
+internal sealed record JobFilesResponse(string JobId, IReadOnlyList<JobFile> Files);
 
-public sealed record JobFile(string Path, long Size, DateTimeOffset LastModified);
+internal sealed record JobFile(string Path, long Size, DateTimeOffset LastModified);

@@ -5,7 +5,7 @@ using Scheduler.Workflows.Runs;
 namespace Scheduler.Web.Jobs;
 
 /// <summary>What became of a cancel or retry request.</summary>
-public enum JobControlOutcome
+internal enum JobControlOutcome
 {
     Done,
     UnknownJob,
@@ -16,7 +16,7 @@ public enum JobControlOutcome
     Refused,
 }
 
-public sealed record JobControlResult(JobControlOutcome Outcome, string? Status, string? Detail, JobLaunch? Launch = null);
+internal sealed record JobControlResult(JobControlOutcome Outcome, string? Status, string? Detail, JobLaunch? Launch = null);
 
 /// <summary>
 /// Cancels and retries jobs. A cancel deletes the job in Hangfire: a queued job then never starts, and a running one
@@ -25,7 +25,7 @@ public sealed record JobControlResult(JobControlOutcome Outcome, string? Status,
 /// (a load past its COMMIT) is not undone: when every step had finished, the job ends Completed and its log says the
 /// cancel came too late.
 /// </summary>
-public sealed class JobControl(JobQueries queries, JobLauncher launcher, IBackgroundJobClient jobs, IJobRunStore runs, TimeProvider time)
+internal sealed class JobControl(JobQueries queries, JobLauncher launcher, IBackgroundJobClient jobs, IJobRunStore runs, TimeProvider time)
 {
     public async Task<JobControlResult> CancelAsync(string jobId, string? by, CancellationToken cancellationToken)
     {

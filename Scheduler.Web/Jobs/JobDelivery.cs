@@ -8,7 +8,7 @@ namespace Scheduler.Web.Jobs;
 /// same id when its worker died, when the database failed under it, or when it is requeued. Read from the job's state
 /// history, so it is known only while Hangfire keeps the job (a day after it ended).
 /// </summary>
-public sealed record JobDelivery(int Attempt, string Node, string? PreviousNode)
+internal sealed record JobDelivery(int Attempt, string Node, string? PreviousNode)
 {
     public static JobDelivery? Read(JobStorage storage, string jobId)
     {

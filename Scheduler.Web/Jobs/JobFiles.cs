@@ -12,7 +12,7 @@ namespace Scheduler.Web.Jobs;
 /// should all serve it share the working directory (docker/compose.yaml does). A secret value in a path (a download
 /// folder named by a secret variable) is listed masked.
 /// </summary>
-public sealed class JobFiles(IJobRunStore runs, JobSecrets secrets, IOptions<SchedulerOptions> options)
+internal sealed class JobFiles(IJobRunStore runs, JobSecrets secrets, IOptions<SchedulerOptions> options)
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 

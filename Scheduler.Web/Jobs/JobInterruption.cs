@@ -8,7 +8,7 @@ namespace Scheduler.Web.Jobs;
 /// A running job whose worker stopped heart-beating: the node that had it, when it was last heard of, and when the
 /// queue will hand the job to another worker (which resumes it from the step that did not finish).
 /// </summary>
-public sealed record JobInterruption(string? Node, DateTimeOffset LastHeartbeatAt, DateTimeOffset ExpectedRedeliveryAt);
+internal sealed record JobInterruption(string? Node, DateTimeOffset LastHeartbeatAt, DateTimeOffset ExpectedRedeliveryAt);
 
 /// <summary>
 /// Tells whether the worker holding a job is still alive, from the job's own heartbeat in the queue: while a worker
@@ -17,7 +17,7 @@ public sealed record JobInterruption(string? Node, DateTimeOffset LastHeartbeatA
 /// server's own heartbeat would say the same thing later (every 30 s, judged after minutes). With in-memory storage
 /// there is one process and nothing to tell.
 /// </summary>
-public sealed class JobHeartbeats(IServiceProvider services, IOptions<SchedulerOptions> options)
+internal sealed class JobHeartbeats(IServiceProvider services, IOptions<SchedulerOptions> options)
 {
     // Two missed beats: one may be late on a busy machine or a slow database.
     private const int MissedBeats = 2;
@@ -31,7 +31,7 @@ public sealed class JobHeartbeats(IServiceProvider services, IOptions<SchedulerO
 
         // Both times from the database's clock, so a node's clock skew cannot make a live worker look dead.
         await using var command = database.CreateCommand(
-            $"SELECT fetchedat, now() FROM {JobStorageSetup.HangfireSchema}.jobqueue WHERE jobid = $1 AND fetchedat IS NOT NULL ORDER BY fetchedat DESC LIMIT 1");
+            $"SELECT fetchedat, now() FROM {StorageSetup.HangfireSchema}.jobqueue WHERE jobid = $1 AND fetchedat IS NOT NULL ORDER BY fetchedat DESC LIMIT 1");
         command.Parameters.Add(new() { Value = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))

@@ -7,7 +7,7 @@ namespace Scheduler.Web.Jobs;
 /// Reads the query of <c>GET /api/jobs</c>: <c>status</c>, <c>workflow</c>, <c>createdFrom</c> (inclusive),
 /// <c>createdTo</c> (exclusive), <c>limit</c> (1 to 500, default 50) and <c>offset</c>; every bad value is reported.
 /// </summary>
-public static class JobListFilter
+internal static class JobListFilter
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;

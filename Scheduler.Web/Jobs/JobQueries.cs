@@ -1,14 +1,15 @@
 using Hangfire;
 using Hangfire.States;
+using Scheduler.Web.Jobs.Execution;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Jobs;
 
 /// <summary>
 /// A job's record with Hangfire's state where Hangfire still knows the job. The status is the record's, as in the list:
-/// <see cref="Hosting.JobRecordFilter"/> and <see cref="Hosting.JobReconciler"/> keep the record in line with the queue.
+/// <see cref="JobRecordFilter"/> and <see cref="JobReconciler"/> keep the record in line with the queue.
 /// </summary>
-public sealed record FoundJob(JobRun Run, string? State)
+internal sealed record FoundJob(JobRun Run, string? State)
 {
     public RunStatus Status => Run.Status;
 
@@ -20,7 +21,7 @@ public sealed record FoundJob(JobRun Run, string? State)
 /// Hangfire's state where Hangfire still knows the job. Only ids that have a record reach Hangfire, so a malformed id is a 404, never a
 /// storage error. Secret parameter values are masked in everything returned.
 /// </summary>
-public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secrets, JobStorage storage, JobHeartbeats heartbeats)
+internal sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secrets, JobStorage storage, JobHeartbeats heartbeats)
 {
     /// <summary>The status of a step that was running on a worker that stopped heart-beating; the job itself stays Running.</summary>
     public const string InterruptedStep = "Interrupted";

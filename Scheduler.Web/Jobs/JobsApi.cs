@@ -5,7 +5,7 @@ using Scheduler.Web.Http;
 
 namespace Scheduler.Web.Jobs;
 
-public static class JobsApi
+internal static class JobsApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 

@@ -1,6 +1,7 @@
 using Scheduler.Web.Http;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Jobs;
 

@@ -6,7 +6,7 @@ namespace Scheduler.Web.Schedules;
 /// What a schedule's cron expression may be, checked before Cronos parses it (its list parser recurses once per
 /// value, and a stack overflow ends the process) and after (a schedule must not promise more than Hangfire keeps).
 /// </summary>
-public static class CronLimits
+internal static class CronLimits
 {
     /// <summary>The longest cron expression, in characters: far more than any real schedule needs.</summary>
     public const int MaxLength = 200;

@@ -1,22 +1,22 @@
 using System.Text.RegularExpressions;
 using Hangfire;
 using Hangfire.Storage;
-using Scheduler.Web.Hosting;
 using Scheduler.Web.Http;
 using Scheduler.Web.Jobs;
+using Scheduler.Web.Jobs.Execution;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Schedules;
 
 /// <summary>The outcome of saving a schedule: the schedule as saved, or every problem with the request.</summary>
-public sealed record ScheduleSave(ScheduleResponse? Schedule, bool Created, IReadOnlyDictionary<string, string[]> Problems);
+internal sealed record ScheduleSave(ScheduleResponse? Schedule, bool Created, IReadOnlyDictionary<string, string[]> Problems);
 
 /// <summary>
 /// Schedules are Hangfire recurring jobs under their own ids, so that they show on the dashboard's recurring jobs
 /// page and run on any worker node. Hangfire has no pause: a paused schedule keeps its recurring job, and with it its
 /// history, under a cron that never fires, and the schedule's own cron and state are kept in the recurring job's hash.
 /// </summary>
-public sealed partial class RecurringSchedules(
+internal sealed partial class RecurringSchedules(
     RunRequestChecker checker,
     JobSecrets secrets,
     IRecurringJobManagerV2 recurringJobs,

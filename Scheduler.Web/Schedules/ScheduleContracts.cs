@@ -7,11 +7,11 @@ namespace Scheduler.Web.Schedules;
 /// The body of <c>PUT /api/schedules/{id}</c>: <c>{"workflow":"orders-import","cron":"0 2 * * *","timeZone":"Europe/Berlin",
 /// "parameters":[...],"enabled":true}</c>. The time zone defaults to UTC, enabled to true.
 /// </summary>
-public sealed record ScheduleRequest(
+internal sealed record ScheduleRequest(
     string? Workflow, string? Cron, string? TimeZone, IReadOnlyList<RunJobParameter?>? Parameters, bool? Enabled);
 
 /// <summary>A schedule as saved, with what Hangfire knows of its runs.</summary>
-public sealed record ScheduleResponse(
+internal sealed record ScheduleResponse(
     string Id,
     string Workflow,
     string Cron,

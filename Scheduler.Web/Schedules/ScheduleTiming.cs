@@ -7,7 +7,7 @@ namespace Scheduler.Web.Schedules;
 /// Checks a schedule's cron expression and time zone when it is saved, the way Hangfire will read them when it runs
 /// the schedule, so that a mistake is a 400 now rather than a schedule that silently never fires.
 /// </summary>
-public static class ScheduleTiming
+internal static class ScheduleTiming
 {
     private static readonly char[] Separators = [' ', '\t'];
 

@@ -5,10 +5,8 @@ using Scheduler.Web.Jobs;
 
 namespace Scheduler.Web.Schedules;
 
-public static class SchedulesApi
+internal static class SchedulesApi
 {
-    public static IServiceCollection AddSchedules(this IServiceCollection services) => services.AddSingleton<RecurringSchedules>();
-
     public static IEndpointRouteBuilder MapSchedules(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/schedules").WithTags("Schedules").RequireAuthorization(Roles.CanRead);

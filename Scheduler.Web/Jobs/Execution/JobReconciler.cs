@@ -1,0 +1,165 @@
+using Hangfire;
+using Hangfire.States;
+using Npgsql;
+using Scheduler.Web.Hosting;
+using Scheduler.Workflows.Runs;
+
+namespace Scheduler.Web.Jobs.Execution;
+
+/// <summary>
+/// Brings job records in line with the queue after what <see cref="JobRecordFilter"/> could not see: a node or the
+/// database that went away mid-job. Every node runs it, at start and then every minute; each repair is idempotent (it
+/// ends only a record still open), so nodes running it at once do no harm. A record still open is ended when its
+/// Hangfire job has ended (Failed, Succeeded, or Deleted for longer than a cancel takes) or no longer exists. A
+/// workflow job row that a crash left with no state at all never runs and has no record: it is marked Failed in both,
+/// visibly, rather than run, because whoever asked for it was told the request failed and has likely asked again.
+/// </summary>
+internal sealed partial class JobReconciler(
+    IJobRunStore runs,
+    JobStorage storage,
+    IServiceProvider services,
+    TimeProvider time,
+    ILogger<JobReconciler> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    // Younger records and rows may still be on their way (a job being created, a cancel being carried out).
+    private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
+
+    // A pass does at most this much, oldest first; the next pass goes on.
+    private const int Batch = 200;
+
+    // The database may be the very thing that is away: the next pass tries again.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPass.RunAsync(Interval, time, atStart: true, ReconcileAsync, exception => LogPassFailed(logger, exception), stoppingToken);
+
+    /// <summary>One pass: repairs what it finds and returns how many records it ended.</summary>
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var repaired = 0;
+        foreach (var run in await runs.ListOpenAsync(now - Grace, Batch, cancellationToken))
+        {
+            try
+            {
+                if (Judge(run, now) is { } end && await runs.EndIfOpenAsync(run.JobId, end.Status, now, end.Error, cancellationToken))
+                {
+                    LogRepaired(logger, run.JobId, run.Status, end.Status, end.Error);
+                    repaired++;
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException && !InfrastructureFailure.IsDatabaseUnavailable(exception))
+            {
+                // One job the queue cannot answer for must not keep the pass from the others.
+                LogJobNotJudged(logger, run.JobId, exception);
+            }
+        }
+
+        if (services.GetService<NpgsqlDataSource>() is { } database)
+        {
+            repaired += await FailStatelessJobsAsync(database, now, cancellationToken);
+        }
+
+        return repaired;
+    }
+
+    private QueueEnd? Judge(JobRun run, DateTimeOffset now)
+    {
+        using var connection = storage.GetConnection();
+        if (connection.GetJobData(run.JobId) is null)
+        {
+            return new(RunStatus.Failed, "the queue no longer has this job (it expired or was removed); it will not run");
+        }
+
+        if (connection.GetStateData(run.JobId) is not { } state)
+        {
+            return null;
+        }
+
+        var end = QueueEnd.Of(state.Name, state.Data);
+
+        // A running job deleted by a cancel ends as its engine records, within seconds; only a job whose worker went
+        // away with it stays open longer.
+        return end is { Status: RunStatus.Cancelled }
+            && run.Status is RunStatus.Running or RunStatus.Cancelling
+            && QueueEnd.DeletedAt(state.Data) is { } deletedAt
+            && now - deletedAt < Grace
+            ? null
+            : end;
+    }
+
+    private async Task<int> FailStatelessJobsAsync(NpgsqlDataSource database, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await using (var command = database.CreateCommand(
+            $"SELECT id::text FROM {StorageSetup.HangfireSchema}.job WHERE stateid IS NULL AND createdat < $1 ORDER BY id LIMIT $2"))
+        {
+            command.Parameters.Add(new() { Value = (now - Grace).UtcDateTime });
+            command.Parameters.Add(new() { Value = Batch });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        var failed = 0;
+        foreach (var id in ids)
+        {
+            using var connection = storage.GetConnection();
+            if (connection.GetJobData(id) is not { State: null } data || !WorkflowJob.TryRead(data.Job, out var workflow, out var parameters))
+            {
+                continue;
+            }
+
+            const string Reason = "the service stopped while it was creating this job, which never ran; ask for it again if it is still wanted";
+            await runs.CreateAsync(
+                new JobRun(id, workflow, RunStatus.Queued, new DateTimeOffset(DateTime.SpecifyKind(data.CreatedAt, DateTimeKind.Utc)), null, null, parameters, null, []),
+                cancellationToken);
+
+            // Straight into the storage: Hangfire's state changer leaves a job with no state as it is.
+            using (var transaction = connection.CreateWriteTransaction())
+            {
+                transaction.SetJobState(id, new FailedState(new JobNeverQueuedException(Reason)) { Reason = Reason });
+                transaction.PersistJob(id);
+                transaction.Commit();
+            }
+
+            await runs.EndIfOpenAsync(id, RunStatus.Failed, now, Reason, cancellationToken);
+            LogStatelessFailed(logger, id, workflow);
+            failed++;
+        }
+
+        return failed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId} was left {Was} in its record; the record now says {Status}: {Error}")]
+    private static partial void LogRepaired(ILogger logger, string jobId, RunStatus was, RunStatus status, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId} of workflow {Workflow} was left with no state by a crash while it was being created; it is marked Failed and will not run")]
+    private static partial void LogStatelessFailed(ILogger logger, string jobId, string workflow);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId} could not be compared with the queue")]
+    private static partial void LogJobNotJudged(ILogger logger, string jobId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: a pass failed; the next one runs in a minute")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>Why a job row that a crash left with no state was failed instead of run.</summary>
+internal sealed class JobNeverQueuedException : Exception
+{
+    public JobNeverQueuedException(string message)
+        : base(message)
+    {
+    }
+
+    public JobNeverQueuedException()
+    {
+    }
+
+    public JobNeverQueuedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,100 @@
+using Hangfire.Common;
+using Hangfire.States;
+using Hangfire.Storage;
+using Scheduler.Workflows.Runs;
+
+namespace Scheduler.Web.Jobs.Execution;
+
+/// <summary>
+/// Writes a workflow job's own record the moment Hangfire creates the job, whoever creates it: a run request, a
+/// schedule's cron, a trigger, the dashboard. Its status can then be asked for while it still waits in the queue.
+/// The record is written while Hangfire elects the job's first state, before that state is committed: no worker can
+/// have started the job yet, so its <c>createdAt</c> always comes before its <c>startedAt</c>.
+/// When Hangfire ends a job whose record is still open (the worker lost its database before it could record the end,
+/// the job was deleted in the queue), the record is ended the same way, with Hangfire's reason as its error; a
+/// repair that fails here is left to <see cref="JobReconciler"/>.
+/// </summary>
+internal sealed partial class JobRecordFilter(IJobRunStore runs, TimeProvider time, ILogger<JobRecordFilter> logger)
+    : IElectStateFilter, IApplyStateFilter
+{
+    /// <summary>
+    /// A job whose engine recorded it Completed and that then failed (its outputs or the queue's bookkeeping could not
+    /// be written) did its work: it ends Succeeded, as its record says, instead of inviting a retry that repeats it.
+    /// </summary>
+    public void OnStateElection(ElectStateContext context)
+    {
+        if (!WorkflowJob.TryRead(context.BackgroundJob.Job, out var workflow, out var parameters))
+        {
+            return;
+        }
+
+        if (context.CurrentState is null)
+        {
+            // A job being created. Hangfire's filters are synchronous; the write is an insert-if-absent, which a
+            // failure of the creation leaves for the reconciler to end.
+            runs.CreateAsync(new JobRun(context.BackgroundJob.Id, workflow, RunStatus.Queued, time.GetUtcNow(), null, null, parameters, null, []), CancellationToken.None)
+                .GetAwaiter().GetResult();
+            return;
+        }
+
+        if (context.CandidateState is not FailedState failed)
+        {
+            return;
+        }
+
+        if (Read(context.BackgroundJob.Id) is { Status: RunStatus.Completed, FinishedAt: not null })
+        {
+            LogCompletedNotFailed(logger, context.BackgroundJob.Id, failed.Exception.Message);
+            context.CandidateState = new SucceededState(null, 0, 0) { Reason = $"the workflow had completed before this failure: {failed.Exception.Message}" };
+        }
+    }
+
+    public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
+    {
+        // A job deleted while a worker runs it is being cancelled: its engine records how it ended.
+        if (!WorkflowJob.TryRead(context.BackgroundJob.Job, out _, out _)
+            || (context.NewState.Name == DeletedState.StateName && context.OldStateName == ProcessingState.StateName)
+            || QueueEnd.Of(context.NewState.Name, context.NewState.SerializeData()) is not { } end)
+        {
+            return;
+        }
+
+        try
+        {
+            if (runs.EndIfOpenAsync(context.BackgroundJob.Id, end.Status, time.GetUtcNow(), end.Error, CancellationToken.None).GetAwaiter().GetResult())
+            {
+                LogEnded(logger, context.BackgroundJob.Id, end.Status, end.Error);
+            }
+        }
+        catch (Exception e)
+        {
+            LogRepairFailed(logger, context.BackgroundJob.Id, e);
+        }
+    }
+
+    public void OnStateUnapplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
+    {
+    }
+
+    private JobRun? Read(string jobId)
+    {
+        try
+        {
+            return runs.FindAsync(jobId, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            LogRepairFailed(logger, jobId, e);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ended in the queue while its record was open: the record now says {Status} ({Error})")]
+    private static partial void LogEnded(ILogger logger, string jobId, RunStatus status, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} had completed its workflow when it failed ({Reason}): it ends Succeeded")]
+    private static partial void LogCompletedNotFailed(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The record of job {JobId} could not be brought in line with the queue; the reconciler will")]
+    private static partial void LogRepairFailed(ILogger logger, string jobId, Exception exception);
+}

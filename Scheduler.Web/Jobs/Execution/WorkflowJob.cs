@@ -1,0 +1,139 @@
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.Server;
+using Microsoft.Extensions.Options;
+using Scheduler.Web.Hosting;
+using Scheduler.Workflows.Binding;
+using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Engine;
+using Scheduler.Workflows.Runs;
+
+namespace Scheduler.Web.Jobs.Execution;
+
+/// <summary>
+/// The Hangfire job that runs a workflow. Its arguments are the workflow name and the run parameters as given:
+/// never connection secrets, which are read from configuration on the worker.
+/// </summary>
+public sealed class WorkflowJob(
+    WorkflowCatalog workflows,
+    ParameterBinder binder,
+    WorkflowEngine engine,
+    IJobRunStore runs,
+    IJobLog log,
+    JobStorage storage,
+    JobSecrets secrets,
+    IOptions<SchedulerOptions> options,
+    TimeProvider time)
+{
+    /// <summary>The Hangfire call that runs <paramref name="workflow"/> with these parameters (secret values as references).</summary>
+    public static Job Call(string workflow, IReadOnlyList<ParameterAssignment> parameters)
+    {
+        var given = parameters.ToArray();
+        return Job.FromExpression<WorkflowJob>(job => job.RunAsync(workflow, given, null, CancellationToken.None));
+    }
+
+    /// <summary>The workflow and parameters of a Hangfire job made by <see cref="Call"/>; false for any other job.</summary>
+    public static bool TryRead(Job? job, out string workflow, out ParameterAssignment[] parameters)
+    {
+        (workflow, parameters) = job is { } call && call.Type == typeof(WorkflowJob) && call.Args is [string name, ParameterAssignment[] given, ..]
+            ? (name, given)
+            : ("", []);
+        return workflow.Length > 0;
+    }
+
+    // A workflow that failed has said why; running it again unchanged would fail the same way. Retries are per task, and
+    // InfrastructureRetry runs again a job that the service's own database failed.
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    [JobDisplayName("Workflow {0}")]
+    public async Task RunAsync(string workflow, ParameterAssignment[] parameters, PerformContext? context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var jobId = context.BackgroundJob.Id;
+        await LogRedeliveryAsync(jobId, cancellationToken);
+
+        // The definitions may have changed since the job was queued (on any node): bind again and refuse to run what
+        // no longer fits. Secret parameters arrive as references and are revealed only for binding, and only when
+        // they were kept for this job or for the schedule that made it (Hangfire's parameter on the jobs it makes).
+        await workflows.RefreshAsync(cancellationToken);
+        var revealed = await secrets.RevealForJobAsync(parameters, jobId, context.GetJobParameter<string>("RecurringJobId"), cancellationToken);
+        var redactor = revealed.Redactor;
+        var found = workflows.TryGet(workflow, out var definition);
+        var problem = revealed.Problem ?? (found ? null : $"the workflow '{workflow}' no longer exists or is invalid");
+        var binding = problem is null ? binder.Bind(definition, revealed.Parameters) : null;
+        if (binding is { IsValid: false })
+        {
+            problem = redactor.Mask("the parameters no longer fit the workflow: " + string.Join("; ", binding.Problems.Select(p => p.Message)));
+        }
+
+        if (problem is not null)
+        {
+            var now = time.GetUtcNow();
+            await runs.StartAsync(new JobRun(jobId, workflow, RunStatus.Running, now, now, null, parameters, null, []), cancellationToken);
+            await runs.FinishAsync(jobId, RunStatus.Failed, now, problem, CancellationToken.None);
+            throw new WorkflowFailedException(problem);
+        }
+
+        await runs.AnnotateAsync(jobId, workflows.VersionOf(workflow), null, cancellationToken);
+        var directory = options.Value.JobDirectory(jobId);
+        WorkflowRunResult result;
+        try
+        {
+            var resume = context.GetJobParameter<int>(InfrastructureRetry.AttemptsParameter) > 0;
+            result = await engine.RunAsync(
+                new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory) { Redactor = redactor, Resume = resume },
+                cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !InfrastructureFailure.IsDatabaseUnavailable(e))
+        {
+            // A failure outside every task (a bug) must still leave the job's record saying why, instead of a step that
+            // stays Running forever; the database being away is not the workflow's failure, and the job runs again.
+            // Hangfire stores and logs what is thrown as it is, so it gets the exception with the secrets masked.
+            var reason = redactor.Mask($"the service failed while running the workflow: {e.Message}");
+            await runs.FinishAsync(jobId, RunStatus.Failed, time.GetUtcNow(), reason, CancellationToken.None);
+            throw new WorkflowFailedException(reason, redactor.Mask(e));
+        }
+
+        if (result.Outputs.Count > 0)
+        {
+            await runs.SaveOutputsAsync(jobId, result.Outputs, CancellationToken.None);
+        }
+
+        // The engine has masked the secrets in the error already.
+        switch (result.Status)
+        {
+            case RunStatus.Cancelled:
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new OperationCanceledException(result.Error);
+            case RunStatus.Failed:
+                throw new WorkflowFailedException(result.Error ?? "the workflow failed");
+        }
+    }
+
+    // The earlier attempt's lines stay in the log; this one says where the next attempt starts and what came before.
+    private async Task LogRedeliveryAsync(string jobId, CancellationToken cancellationToken)
+    {
+        if (JobDelivery.Read(storage, jobId) is { Attempt: > 1 } delivery)
+        {
+            var line = $"attempt {delivery.Attempt} on {delivery.Node} after attempt {delivery.Attempt - 1} on {delivery.PreviousNode} stopped";
+            await log.AppendAsync(jobId, [new JobLogLine(time.GetUtcNow(), null, nameof(LogLevel.Information), line)], cancellationToken);
+        }
+    }
+}
+
+/// <summary>Thrown so that Hangfire shows a failed workflow as a Failed job, with the step and reason as its message.</summary>
+public sealed class WorkflowFailedException : Exception
+{
+    public WorkflowFailedException(string message)
+        : base(message)
+    {
+    }
+
+    public WorkflowFailedException()
+    {
+    }
+
+    public WorkflowFailedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

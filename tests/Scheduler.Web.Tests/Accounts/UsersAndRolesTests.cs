@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Scheduler.Web.Accounts;
+
+namespace Scheduler.Web.Tests.Accounts;
+
+/// <summary>Users and roles come from configuration, with hashes made by the service's own hash-password command.</summary>
+public sealed class UsersAndRolesTests
+{
+    [Theory]
+    [InlineData(TestUsers.Viewer, "Viewer")]
+    [InlineData(TestUsers.Operator, "Operator")]
+    [InlineData("VIEWER", "Viewer")]
+    public async Task Configured_users_log_in_with_their_roles(string user, string role)
+    {
+        await using var app = new SchedulerApp(TestUsers.Settings(new Dictionary<string, string?> { ["Scheduler:WorkerCount"] = "0" }));
+        using var client = app.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/api/account/login", new { user, password = TestUsers.Password });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var login = await response.Content.ReadFromJsonAsync<JsonElement>();
+        login.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).Should().Equal(role);
+        (await client.PostAsJsonAsync("/api/account/login", new { user, password = "wrong" })).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Bad_user_configuration_stops_the_start_with_a_message_naming_every_problem()
+    {
+        await using var app = new SchedulerApp(new Dictionary<string, string?>
+        {
+            ["Auth:Users:alice:PasswordHash"] = TestUsers.PasswordHash,
+            ["Auth:Users:alice:Roles:0"] = "Superuser",
+            ["Auth:Users:bob:PasswordHash"] = "bm90IGEgaGFzaA==",
+            ["Auth:Users:bob:Roles:0"] = "Viewer",
+            ["Auth:Users:carol:PasswordHash"] = "not base64!",
+            ["Auth:Users:dave:PasswordHash"] = TestUsers.PasswordHash,
+            ["Auth:Users:admin:PasswordHash"] = TestUsers.PasswordHash,
+            ["Auth:Users:admin:Roles:0"] = "Admin",
+        });
+
+        var start = () => app.Server;
+
+        var failure = start.Should().Throw<OptionsValidationException>().Which;
+        failure.Failures.Should().Contain(f => f.Contains("Auth:Users:alice:Roles", StringComparison.Ordinal) && f.Contains("'Superuser'", StringComparison.Ordinal))
+            .And.Contain(f => f.Contains("Auth:Users:bob:PasswordHash", StringComparison.Ordinal) && f.Contains("format", StringComparison.Ordinal))
+            .And.Contain(f => f.Contains("Auth:Users:carol:PasswordHash", StringComparison.Ordinal) && f.Contains("Base64", StringComparison.Ordinal))
+            .And.Contain(f => f.Contains("Auth:Users:carol:Roles is empty", StringComparison.Ordinal))
+            .And.Contain(f => f.Contains("Auth:Users:dave:Roles is empty", StringComparison.Ordinal))
+            .And.Contain(f => f.Contains("Auth:Users:admin", StringComparison.Ordinal) && f.Contains("Auth:AdminPassword", StringComparison.Ordinal));
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Hash_password_command_reads_stdin_and_prints_a_hash_that_signs_the_user_in()
+    {
+        var (exitCode, output, hint) = await HashPasswordAsync("Correct horse battery staple\n");
+
+        exitCode.Should().Be(0, hint);
+        var hash = output.Trim();
+        output.Should().Be(hash + Environment.NewLine, "standard output holds the hash alone, for $(...)");
+        PasswordHashFormat.ProblemWith(hash).Should().BeNull();
+        hint.Should().Contain("Auth:Users:{name}:PasswordHash");
+        await using var app = new SchedulerApp(new Dictionary<string, string?>
+        {
+            ["Scheduler:WorkerCount"] = "0",
+            ["Auth:Users:erin:PasswordHash"] = hash,
+            ["Auth:Users:erin:Roles:0"] = "Operator",
+        });
+        using var client = app.CreateClient();
+        (await client.PostAsJsonAsync("/api/account/login", new { user = "erin", password = "Correct horse battery staple" }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Hash_password_command_refuses_an_empty_password()
+    {
+        var (exitCode, output, error) = await HashPasswordAsync("");
+
+        exitCode.Should().Be(1);
+        output.Should().BeEmpty();
+        error.Should().Contain("No password given");
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> HashPasswordAsync(string input)
+    {
+        var start = new ProcessStartInfo("dotnet", ["Scheduler.Web.dll", PasswordHashCommand.Name])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await error);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Scheduler.Web.Tests.Fixtures;
+
+/// <summary>The calls a user makes in the canonical scenario, as an HTTP client makes them.</summary>
+public static class JobsClient
+{
+    public static object Parameter(string actionName, string parameter, object? value) =>
+        new { actionName, parameters = parameter, value };
+
+    public static Task<HttpResponseMessage> RunAsync(this HttpClient client, string workflow, params object[] parameters) =>
+        client.PostAsJsonAsync("/api/jobs", new { workflow, parameters });
+
+    public static async Task<string> StartAsync(this HttpClient client, string workflow, params object[] parameters)
+    {
+        var response = await client.RunAsync(workflow, parameters);
+        response.StatusCode.Should().Be(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString()!;
+    }
+
+    /// <summary>Polls the status until the job has ended, and returns its details.</summary>
+    public static async Task<JsonElement> WaitForEndAsync(this HttpClient client, string jobId)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var status = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}/status", timeout.Token);
+            if (status.GetProperty("status").GetString() is "Completed" or "Failed" or "Cancelled")
+            {
+                return await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}", timeout.Token);
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    public static JsonElement Step(this JsonElement details, string name) =>
+        details.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
+
+    public static string? Text(this JsonElement element, string property) =>
+        element.GetProperty(property).ValueKind == JsonValueKind.Null ? null : element.GetProperty(property).ToString();
+
+    /// <summary>The <c>errors</c> of a 400 validation problem, after checking that the answer is one.</summary>
+    public static async Task<JsonElement> ErrorsOf(HttpResponseMessage response)
+    {
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+    }
+}
