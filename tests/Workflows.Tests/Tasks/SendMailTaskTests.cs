@@ -90,6 +90,27 @@ public sealed class SendMailTaskTests : IDisposable
         _smtp.Received(_recipient).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task A_failed_job_mails_its_error_from_onFailure_and_stays_failed()
+    {
+        var harness = Harness(failProduce: true);
+
+        var run = await harness.RunAsync(
+            $$"""
+            { "name": "w", "variables": [ { "name": "to", "type": "string" } ],
+              "tasks": [ { "name": "Produce1", "type": "Produce", "inputs": { "text": "x" } } ],
+              "onFailure": [ { "name": "Alarm", "type": "SendMail", "inputs": {
+                "connection": "Mail", "to": "${Variables.to}", "subject": "Job ${Job.status}", "body": "Why: ${Job.error}" } } ] }
+            """,
+            ("to", _recipient));
+
+        run.Result.Status.Should().Be(RunStatus.Failed);
+        run.Steps["Alarm"].Status.Should().Be(StepStatus.Completed);
+        using var message = MimeMessage.Load(new MemoryStream(_smtp.Received(_recipient).Should().ContainSingle().Subject.Content));
+        message.Subject.Should().Be("Job Failed");
+        message.TextBody.Should().Contain("Why: Produce1 failed: the source is gone");
+    }
+
     [Theory]
     [InlineData("[\"../outside.txt\"]", "outside the job's folder")]
     [InlineData("[\"/etc/passwd\"]", "outside the job's folder")]
@@ -205,10 +226,11 @@ public sealed class SendMailTaskTests : IDisposable
         { "name": "w", "variables": [ { "name": "to", "type": "string" }, { "name": "file", "type": "string" } ], "tasks": [ {{tasks}} ] }
         """;
 
-    private WorkflowHarness Harness(ConnectionSettings? changes = null)
+    private WorkflowHarness Harness(ConnectionSettings? changes = null, bool failProduce = false)
     {
-        var produce = TestTasks.Produce((_, _) => Task.FromResult<IReadOnlyDictionary<string, object?>>(
-            new Dictionary<string, object?> { ["name"] = "orders-2024.csv", ["size"] = 12L }));
+        var produce = TestTasks.Produce((_, _) => failProduce
+            ? throw new TaskFailedException("the source is gone")
+            : Task.FromResult<IReadOnlyDictionary<string, object?>>(new Dictionary<string, object?> { ["name"] = "orders-2024.csv", ["size"] = 12L }));
         return new WorkflowHarness(TestTasks.Registry(produce, new SendMailTask(Connections(changes))), Connections(changes), _folder.Path);
     }
 
