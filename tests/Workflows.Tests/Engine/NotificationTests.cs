@@ -63,6 +63,39 @@ public sealed class NotificationTests : IDisposable
         run.Log.Should().Contain("A notification did not go out").And.Contain("the job stays Completed");
     }
 
+    [Fact]
+    public async Task The_notice_of_a_job_that_timed_out_still_goes_out()
+    {
+        var run = await Harness(hang: true).RunAsync("""
+            { "name": "w", "timeoutSeconds": 0.3, "tasks": [ { "name": "Produce1", "type": "Produce", "inputs": { "text": "x" } } ],
+              "onFailure": [ { "name": "Alarm", "type": "Consume", "inputs": { "path": "${Job.error}" } } ] }
+            """);
+
+        run.Result.Status.Should().Be(RunStatus.Failed);
+        run.Steps["Alarm"].Status.Should().Be(StepStatus.Completed);
+        _notified.Should().Equal("the job timed out after 0.3 s");
+    }
+
+    [Fact]
+    public async Task A_cancelled_job_runs_no_notification()
+    {
+        using var cancel = new CancellationTokenSource();
+        await cancel.CancelAsync();
+
+        var run = await Harness().RunAsync(
+            """
+            { "name": "w", "tasks": [ { "name": "Produce1", "type": "Produce", "inputs": { "text": "x" } } ],
+              "onFailure": [ { "name": "Alarm", "type": "Consume", "inputs": { "path": "a" } } ],
+              "onFinished": [ { "name": "Always", "type": "Consume", "inputs": { "path": "b" } } ] }
+            """,
+            cancel.Token);
+
+        run.Result.Status.Should().Be(RunStatus.Cancelled);
+        run.Steps["Alarm"].Status.Should().Be(StepStatus.Skipped);
+        run.Steps["Always"].Status.Should().Be(StepStatus.Skipped);
+        _notified.Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData("""{ "name": "N", "type": "SendMail", "inputs": { "connection": "Nowhere", "to": "a@example.com", "subject": "s", "body": "b" } }""", "$.onFailure[0].inputs.connection", "is not configured")]
     [InlineData("""{ "name": "N", "type": "SendMail", "inputs": { "connection": "Api", "to": "a@example.com", "subject": "s", "body": "b" } }""", "$.onFailure[0].inputs.connection", "is a Http connection")]
@@ -105,11 +138,19 @@ public sealed class NotificationTests : IDisposable
         problems.Should().ContainSingle(p => p.Path == "$.onFinished").Which.Message.Should().Contain($"more than the {WorkflowNotifications.MaxPerList}");
     }
 
-    private WorkflowHarness Harness(string? fail = null, string? failNotification = null)
+    private WorkflowHarness Harness(string? fail = null, string? failNotification = null, bool hang = false)
     {
-        var produce = TestTasks.Produce((_, _) => fail is null
-            ? Task.FromResult<IReadOnlyDictionary<string, object?>>(new Dictionary<string, object?> { ["name"] = "orders.csv", ["size"] = 3L })
-            : throw new TaskFailedException(fail));
+        var produce = TestTasks.Produce(async (_, token) =>
+        {
+            if (hang)
+            {
+                await Task.Delay(Timeout.Infinite, token);
+            }
+
+            return fail is null
+                ? new Dictionary<string, object?> { ["name"] = "orders.csv", ["size"] = 3L }
+                : throw new TaskFailedException(fail);
+        });
         var consume = TestTasks.Consume((context, _) =>
         {
             if (failNotification is not null)

@@ -29,7 +29,13 @@ internal sealed class WorkflowHarness(TaskRegistry tasks, ConnectionCatalog conn
         return [.. loaded.Problems, .. new WorkflowValidator(tasks, connections).Validate(loaded.Definition ?? loaded.Draft!)];
     }
 
-    public async Task<HarnessRun> RunAsync(string workflowJson, params (string Name, object? Value)[] variables)
+    public Task<HarnessRun> RunAsync(string workflowJson, params (string Name, object? Value)[] variables) =>
+        RunAsync(workflowJson, CancellationToken.None, variables);
+
+    /// <param name="workflowJson">The workflow document.</param>
+    /// <param name="jobToken">The job's cancellation, as a cancel request or a stopping service fires it.</param>
+    /// <param name="variables">The run's variable values.</param>
+    public async Task<HarnessRun> RunAsync(string workflowJson, CancellationToken jobToken, params (string Name, object? Value)[] variables)
     {
         var workflow = TestTasks.Load(workflowJson);
         Validate(workflowJson).Should().BeEmpty();
@@ -37,7 +43,7 @@ internal sealed class WorkflowHarness(TaskRegistry tasks, ConnectionCatalog conn
         var parameters = new BoundParameters(
             variables.ToDictionary(v => v.Name, v => v.Value, StringComparer.OrdinalIgnoreCase),
             new Dictionary<string, IReadOnlyDictionary<string, object?>>());
-        var result = await engine.RunAsync(new WorkflowRunRequest(JobId, workflow, [], parameters, JobDirectory), CancellationToken.None);
+        var result = await engine.RunAsync(new WorkflowRunRequest(JobId, workflow, [], parameters, JobDirectory), jobToken);
         var run = (await _store.FindAsync(JobId, CancellationToken.None))!;
         var log = await _log.ReadAsync(JobId, CancellationToken.None);
         return new(result, run, run.Steps.ToDictionary(s => s.Name), string.Join('\n', log.Select(l => $"{l.Level} {l.Message}")));
