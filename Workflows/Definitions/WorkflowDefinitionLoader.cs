@@ -170,9 +170,12 @@ public static class WorkflowDefinitionLoader
 
             if (!names.Add(task.Name!))
             {
-                problems.Add(new($"{path}.name", task.Name is { } name && (name.Equals(WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase) || name.Equals(WorkflowObjects.Job, StringComparison.OrdinalIgnoreCase))
-                    ? $"'{task.Name}' is reserved: ${{{WorkflowObjects.Variables}.name}} and ${{{WorkflowObjects.Job}.status}} name the workflow's variables and its job"
-                    : $"the task name '{task.Name}' is used twice"));
+                problems.Add(new($"{path}.name", task.Name! switch
+                {
+                    var name when name.Equals(WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase) => $"'{WorkflowObjects.Variables}' is reserved for the workflow's variables",
+                    var name when name.Equals(WorkflowObjects.Job, StringComparison.OrdinalIgnoreCase) => $"'{WorkflowObjects.Job}' is reserved for the job as its notifications read it (${{Job.status}})",
+                    _ => $"the task name '{task.Name}' is used twice",
+                }));
                 continue;
             }
 
