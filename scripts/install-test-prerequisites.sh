@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need and a fresh Debian machine may lack: the PostgreSQL server binaries (the tests
-# start throwaway clusters as the 'postgres' user), pyftpdlib (the tests start a real FTP server with it) and Chromium.
+# start throwaway clusters as the 'postgres' user), pyftpdlib (the tests start a real FTP server with it), aiosmtpd
+# (a real SMTP server) and Chromium.
 set -euo pipefail
 
 need=()
@@ -18,6 +19,8 @@ fi
 [[ -x /usr/sbin/vsftpd ]] || need+=(vsftpd)
 [[ -x /usr/sbin/sshd ]] || need+=(openssh-server)
 /usr/bin/python3 -c 'import OpenSSL' >/dev/null 2>&1 || need+=(python3-openssl)
+# The SendMail tests start a real SMTP server (STARTTLS, SMTPS, login) with aiosmtpd.
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 # The dashboard test drives Debian's headless Chromium through chromedriver (no browser download is possible).
 if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
   need+=(chromium chromium-driver)

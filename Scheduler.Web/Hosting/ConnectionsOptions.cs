@@ -13,8 +13,9 @@ internal sealed class ConnectionsOptions() : Dictionary<string, ConnectionSettin
 /// </summary>
 internal sealed class ConnectionsValidator : IValidateOptions<ConnectionsOptions>
 {
-    /// <summary>The connection types: the file transfer protocols and PostgreSQL (RunSql, dataflow destinations).</summary>
-    public static IReadOnlyList<string> KnownTypes { get; } = [.. RemoteFilesFactory.KnownTypes, ConnectionCatalog.PostgreSql];
+    /// <summary>The connection types: the file transfer protocols, PostgreSQL (RunSql, dataflows), Smtp (SendMail) and Http.</summary>
+    public static IReadOnlyList<string> KnownTypes { get; } =
+        [.. RemoteFilesFactory.KnownTypes, ConnectionCatalog.PostgreSql, ConnectionCatalog.Smtp, ConnectionCatalog.Http];
 
     public ValidateOptionsResult Validate(string? name, ConnectionsOptions options)
     {
@@ -33,6 +34,20 @@ internal sealed class ConnectionsValidator : IValidateOptions<ConnectionsOptions
             else if (RemoteFilesFactory.IsKnownType(settings.Type))
             {
                 failures.AddRange(RemoteFilesFactory.Validate(connection, settings).Select(problem => $"{key}: {problem}"));
+            }
+            else if (settings.Type.Equals(ConnectionCatalog.Smtp, StringComparison.OrdinalIgnoreCase))
+            {
+                if (string.IsNullOrWhiteSpace(settings.Host))
+                {
+                    failures.Add($"{key}:Host is not set; an {ConnectionCatalog.Smtp} connection needs one.");
+                }
+            }
+            else if (settings.Type.Equals(ConnectionCatalog.Http, StringComparison.OrdinalIgnoreCase))
+            {
+                if (!Uri.TryCreate(settings.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+                {
+                    failures.Add($"{key}:BaseUrl is not an absolute http or https URL; an {ConnectionCatalog.Http} connection needs one.");
+                }
             }
             else if (string.IsNullOrWhiteSpace(settings.ConnectionString))
             {

@@ -25,6 +25,8 @@ internal static class WorkflowsSetup
         services.AddSingleton<IWorkflowTask, DecisionTask>();
         services.AddSingleton<IWorkflowTask, RunWorkflowTask>();
         services.AddSingleton<IWorkflowTask, RunSqlTask>();
+        services.AddSingleton<IWorkflowTask, SendMailTask>();
+        services.AddSingleton<IWorkflowTask, HttpTask>();
         services.AddSingleton<TaskRegistry>();
         services.AddSingleton<WorkflowValidator>();
         services.AddSingleton<WorkflowCatalog>();

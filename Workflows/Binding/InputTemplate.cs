@@ -47,7 +47,9 @@ public sealed partial class InputTemplate
         return rest.Contains("${", StringComparison.Ordinal);
     }
 
-    public object? Resolve(Func<InputReference, object?> lookup)
+    /// <param name="lookup">The value of a reference.</param>
+    /// <param name="encode">How a value is written into the text around it (a JSON body escapes it); null: as it is.</param>
+    public object? Resolve(Func<InputReference, object?> lookup, Func<string, string>? encode = null)
     {
         if (IsSingleReference)
         {
@@ -58,7 +60,8 @@ public sealed partial class InputTemplate
         var position = 0;
         foreach (var (start, length, reference) in _references)
         {
-            text.Append(_text, position, start - position).Append(ScalarValues.Format(lookup(reference)));
+            var value = ScalarValues.Format(lookup(reference));
+            text.Append(_text, position, start - position).Append(encode is null || value is null ? value : encode(value));
             position = start + length;
         }
 

@@ -10,6 +10,8 @@ namespace Scheduler.Workflows.Connections;
 public sealed class ConnectionCatalog(IReadOnlyDictionary<string, ConnectionSettings> connections) : IDatabaseConnections
 {
     public const string PostgreSql = "PostgreSql";
+    public const string Smtp = "Smtp";
+    public const string Http = "Http";
 
     private readonly Dictionary<string, ConnectionSettings> _byName = new(connections, StringComparer.OrdinalIgnoreCase);
 
@@ -35,6 +37,15 @@ public sealed class ConnectionCatalog(IReadOnlyDictionary<string, ConnectionSett
         return types.Contains(settings.Type, StringComparer.OrdinalIgnoreCase)
             ? null
             : $"the connection '{name}' is a {settings.Type} connection, and this needs one of: {wanted}";
+    }
+
+    /// <summary>The settings of <paramref name="name"/>, which must be a connection of type <paramref name="type"/>.</summary>
+    public ConnectionSettings GetOfType(string name, string type)
+    {
+        var settings = Get(name, type);
+        return string.Equals(settings.Type, type, StringComparison.OrdinalIgnoreCase)
+            ? settings
+            : throw new TaskFailedException($"the connection '{name}' is a {settings.Type} connection, and this needs a {type} one");
     }
 
     public string GetPostgreSqlConnectionString(string connectionName)

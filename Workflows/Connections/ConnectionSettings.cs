@@ -4,7 +4,8 @@ namespace Scheduler.Workflows.Connections;
 /// One named entry of the <c>Connections</c> configuration section, for example <c>Connections:OrdersFtp</c>.
 /// Which properties matter depends on <see cref="Type"/>: Ftp, Ftps and Sftp use Host/Port/Username/Password (Ftps
 /// also Fingerprint and ValidateCertificate, Sftp also HostKey and PrivateKeyPath), Local uses Path, PostgreSql uses
-/// ConnectionString.
+/// ConnectionString, Smtp uses Host/Port/Username/Password with Security, From, Fingerprint and ValidateCertificate,
+/// Http uses BaseUrl and Token.
 /// </summary>
 public sealed class ConnectionSettings
 {
@@ -37,6 +38,18 @@ public sealed class ConnectionSettings
     /// <summary>Sftp: the passphrase of an encrypted <see cref="PrivateKeyPath"/>.</summary>
     public string? PrivateKeyPassphrase { get; set; }
 
+    /// <summary>Smtp: <c>StartTls</c> (the default), <c>SslOnConnect</c> (SMTPS, port 465) or <c>None</c> (a relay on a trusted network).</summary>
+    public string? Security { get; set; }
+
+    /// <summary>Smtp: the sender of every message sent through the connection; a definition cannot choose another.</summary>
+    public string? From { get; set; }
+
+    /// <summary>Http: the absolute http(s) URL every request of a task stays under.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Http: a bearer token sent as <c>Authorization: Bearer</c> with every request; a secret like Password.</summary>
+    public string? Token { get; set; }
+
     /// <summary>Local: create the folder <see cref="Path"/> when it is missing, for an outbox the service itself fills.</summary>
     public bool CreateFolder { get; set; }
 
@@ -46,6 +59,8 @@ public sealed class ConnectionSettings
         "FTP" or "FTPS" => $"{Type} {Username}@{Host}:{Port ?? 21}",
         "SFTP" => $"{Type} {Username}@{Host}:{Port ?? 22}",
         "LOCAL" => $"{Type} {Path}",
+        "SMTP" => $"{Type} {Username}@{Host}:{Port}",
+        "HTTP" => $"{Type} {BaseUrl}",
         _ => Type,
     };
 }

@@ -9,8 +9,13 @@ namespace Scheduler.Workflows.Definitions;
 internal sealed class ValidationScope(
     WorkflowDefinition workflow, TaskRegistry tasks, Func<string, WorkflowDefinition?> workflows, ConnectionCatalog? connections)
 {
+    private static readonly string[] JobMembers = ["status", "error"];
+
     private readonly Dictionary<string, VariableDefinition> _variables =
         workflow.Variables.ToDictionary(v => v.Name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Values are read after the graph has ended (a notification): every task's outputs and <c>${Job.status}</c>, <c>${Job.error}</c>.</summary>
+    public bool AfterGraph { get; init; }
 
     public IReadOnlyList<TaskInput> InputsOf(TaskDefinition task, IWorkflowTask type) => type.InputsFor(task.LiteralInputs(), workflows);
 
@@ -27,6 +32,26 @@ internal sealed class ValidationScope(
             {
                 visible[$"{upstream}.{output.Name}"] = output.Type;
             }
+        }
+
+        return visible;
+    }
+
+    /// <summary>The values a notification may read: every variable, every task's outputs and the job's status and error.</summary>
+    public IReadOnlyDictionary<string, ScalarType> VisibleAfterGraph()
+    {
+        var visible = workflow.Variables.ToDictionary(v => $"{WorkflowObjects.Variables}.{v.Name}", v => v.Type, StringComparer.OrdinalIgnoreCase);
+        foreach (var task in workflow.Tasks)
+        {
+            foreach (var output in OutputsOf(task))
+            {
+                visible[$"{task.Name}.{output.Name}"] = output.Type;
+            }
+        }
+
+        foreach (var member in JobMembers)
+        {
+            visible[$"{WorkflowObjects.Job}.{member}"] = ScalarType.String;
         }
 
         return visible;
@@ -93,12 +118,23 @@ internal sealed class ValidationScope(
 
             referencedType = variable.Type;
         }
+        else if (AfterGraph && string.Equals(reference.Object, WorkflowObjects.Job, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!JobMembers.Contains(reference.Member, StringComparer.OrdinalIgnoreCase))
+            {
+                return $"{reference}: the job has {string.Join(" and ", JobMembers)}";
+            }
+
+            referencedType = ScalarType.String;
+        }
         else
         {
             var source = workflow.Tasks.FirstOrDefault(t => string.Equals(t.Name, reference.Object, StringComparison.OrdinalIgnoreCase));
             if (source is null)
             {
-                return $"{reference} names no task and is not {WorkflowObjects.Variables}";
+                return AfterGraph
+                    ? $"{reference} names no task of the graph and is not {WorkflowObjects.Variables} or {WorkflowObjects.Job}"
+                    : $"{reference} names no task and is not {WorkflowObjects.Variables}";
             }
 
             if (source == task)

@@ -19,6 +19,9 @@ public sealed record WorkflowDefinition(
 
     /// <summary>The longest a whole job may run; its running tasks are stopped and the job fails after it.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>The tasks that run after the graph to report how the job went (<c>onFailure</c>, <c>onSuccess</c>, <c>onFinished</c>).</summary>
+    public WorkflowNotifications Notifications { get; init; } = WorkflowNotifications.None;
 }
 
 /// <summary>An input of the workflow, set by the <c>Variables</c> object of a run request.</summary>

@@ -46,7 +46,8 @@ public static class WorkflowDefinitionLoader
         }
 
         var variables = ReadVariables(document.Variables ?? [], problems);
-        var tasks = ReadTasks(document.Tasks ?? [], problems);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { WorkflowObjects.Variables, WorkflowObjects.Job };
+        var tasks = ReadTasks(document.Tasks ?? [], "$.tasks", names, problems);
         if ((document.Tasks ?? []).Count == 0)
         {
             problems.Add(new("$.tasks", "a workflow needs at least one task"));
@@ -62,6 +63,10 @@ public static class WorkflowDefinitionLoader
             Outputs = ReadOutputs(document.Outputs ?? [], problems),
             MaxParallelism = document.MaxParallelism ?? WorkflowDefinition.DefaultMaxParallelism,
             Timeout = ReadTimeout(document.TimeoutSeconds, "$.timeoutSeconds", problems),
+            Notifications = new(
+                ReadNotifications(document.OnFailure, "$.onFailure", names, problems),
+                ReadNotifications(document.OnSuccess, "$.onSuccess", names, problems),
+                ReadNotifications(document.OnFinished, "$.onFinished", names, problems)),
         };
         return new(problems.Count == 0 ? definition : null, problems) { Draft = definition };
     }
@@ -112,13 +117,45 @@ public static class WorkflowDefinitionLoader
         return variables;
     }
 
-    private static List<TaskDefinition> ReadTasks(List<TaskDocument?> documents, List<DefinitionProblem> problems)
+    /// <summary>
+    /// A notification list is read like the tasks, into the same names, and has no graph of its own: it runs after
+    /// every task, in its order, and nothing of it is set by a run request.
+    /// </summary>
+    private static List<TaskDefinition> ReadNotifications(List<TaskDocument?>? documents, string path, HashSet<string> names, List<DefinitionProblem> problems)
     {
-        var tasks = new List<TaskDefinition>();
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { WorkflowObjects.Variables };
+        if (documents is not { Count: > 0 })
+        {
+            return [];
+        }
+
+        if (documents.Count > WorkflowNotifications.MaxPerList)
+        {
+            problems.Add(new(path, $"{documents.Count} tasks are more than the {WorkflowNotifications.MaxPerList} a notification list may hold"));
+            return [];
+        }
+
         for (var i = 0; i < documents.Count; i++)
         {
-            var path = $"$.tasks[{i}]";
+            if (documents[i] is { DependsOn.Count: > 0 })
+            {
+                problems.Add(new($"{path}[{i}].dependsOn", "a notification runs after the whole graph, in the order of its list: it has no dependsOn"));
+            }
+
+            if (documents[i] is { Overridable.Count: > 0 })
+            {
+                problems.Add(new($"{path}[{i}].overridable", "a run request cannot set the inputs of a notification"));
+            }
+        }
+
+        return ReadTasks(documents, path, names, problems);
+    }
+
+    private static List<TaskDefinition> ReadTasks(List<TaskDocument?> documents, string listPath, HashSet<string> names, List<DefinitionProblem> problems)
+    {
+        var tasks = new List<TaskDefinition>();
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var path = $"{listPath}[{i}]";
             if (documents[i] is not { } task)
             {
                 problems.Add(new(path, "a task cannot be null"));
@@ -133,9 +170,12 @@ public static class WorkflowDefinitionLoader
 
             if (!names.Add(task.Name!))
             {
-                problems.Add(new($"{path}.name", string.Equals(task.Name, WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase)
-                    ? $"'{WorkflowObjects.Variables}' is reserved for the workflow's variables"
-                    : $"the task name '{task.Name}' is used twice"));
+                problems.Add(new($"{path}.name", task.Name! switch
+                {
+                    var name when name.Equals(WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase) => $"'{WorkflowObjects.Variables}' is reserved for the workflow's variables",
+                    var name when name.Equals(WorkflowObjects.Job, StringComparison.OrdinalIgnoreCase) => $"'{WorkflowObjects.Job}' is reserved for the job as its notifications read it (${{Job.status}})",
+                    _ => $"the task name '{task.Name}' is used twice",
+                }));
                 continue;
             }
 

@@ -22,6 +22,12 @@ internal sealed class WorkflowDocument
     public int? MaxParallelism { get; set; }
 
     public double? TimeoutSeconds { get; set; }
+
+    public List<TaskDocument?>? OnFailure { get; set; }
+
+    public List<TaskDocument?>? OnSuccess { get; set; }
+
+    public List<TaskDocument?>? OnFinished { get; set; }
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

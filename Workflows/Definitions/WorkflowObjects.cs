@@ -5,4 +5,10 @@ public static class WorkflowObjects
 {
     /// <summary>The object that holds the workflow's input variables, as in <c>${Variables.sourceFilePath}</c>.</summary>
     public const string Variables = "Variables";
+
+    /// <summary>
+    /// The job as the workflow's notifications see it once its graph has ended: <c>${Job.status}</c> (Completed or
+    /// Failed) and <c>${Job.error}</c> (why it failed, empty when it did not).
+    /// </summary>
+    public const string Job = "Job";
 }

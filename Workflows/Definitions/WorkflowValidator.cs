@@ -35,12 +35,7 @@ public sealed class WorkflowValidator(TaskRegistry tasks, ConnectionCatalog? con
             problems.AddRange(ValidateDependencies(workflow, task, path));
             if (!tasks.TryGet(task.Type, out var type))
             {
-                // A missing type is reported where the document is read.
-                if (!string.IsNullOrWhiteSpace(task.Type))
-                {
-                    problems.Add(new($"{path}.type", $"unknown task type '{task.Type}'; valid: {tasks.TypeNames}"));
-                }
-
+                problems.AddRange(UnknownType(task, path));
                 continue;
             }
 
@@ -63,6 +58,8 @@ public sealed class WorkflowValidator(TaskRegistry tasks, ConnectionCatalog? con
             problems.AddRange(TaskReachability.Problems(workflow, graph));
         }
 
+        problems.AddRange(ValidateNotifications(workflow, workflows, graph.Cycle.Count == 0));
+
         for (var i = 0; i < workflow.Outputs.Count; i++)
         {
             var output = workflow.Outputs[i];
@@ -72,6 +69,44 @@ public sealed class WorkflowValidator(TaskRegistry tasks, ConnectionCatalog? con
 
         return problems;
     }
+
+    /// <summary>A notification is checked like a task that runs after all of them, with the job's status and error to read.</summary>
+    private IEnumerable<DefinitionProblem> ValidateNotifications(WorkflowDefinition workflow, Func<string, WorkflowDefinition?> workflows, bool acyclic)
+    {
+        var scope = new ValidationScope(workflow, tasks, workflows, connections) { AfterGraph = true };
+        var visible = scope.VisibleAfterGraph();
+        foreach (var (list, index, task) in workflow.Notifications.All)
+        {
+            var path = $"$.{list}[{index}]";
+            if (!tasks.TryGet(task.Type, out var type))
+            {
+                foreach (var problem in UnknownType(task, path))
+                {
+                    yield return problem;
+                }
+
+                continue;
+            }
+
+            foreach (var problem in ValidateInputs(task, type, path, scope))
+            {
+                yield return problem;
+            }
+
+            if (acyclic)
+            {
+                var context = new TaskValidationContext(workflow, task, task.LiteralInputs(), visible, workflows);
+                foreach (var problem in type.ValidateInWorkflow(context))
+                {
+                    yield return new($"{path}.inputs", problem);
+                }
+            }
+        }
+    }
+
+    // A missing type is reported where the document is read.
+    private IEnumerable<DefinitionProblem> UnknownType(TaskDefinition task, string path) =>
+        string.IsNullOrWhiteSpace(task.Type) ? [] : [new($"{path}.type", $"unknown task type '{task.Type}'; valid: {tasks.TypeNames}")];
 
     private static IEnumerable<DefinitionProblem> ValidateDependencies(WorkflowDefinition workflow, TaskDefinition task, string path)
     {

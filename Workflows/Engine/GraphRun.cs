@@ -25,6 +25,12 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
 
     public IReadOnlyList<TaskDefinition> Order => _graph.Order;
 
+    /// <summary>The values the run's tasks could read by <c>Object.member</c> so far: its variables and the outputs of completed tasks.</summary>
+    public IReadOnlyDictionary<string, object?> Visible => _visible.Snapshot;
+
+    /// <summary>Makes values named <c>Object.member</c> readable by every task of this run, before it starts.</summary>
+    public void See(IEnumerable<KeyValuePair<string, object?>> values) => _visible.AddNamed(values);
+
     /// <summary>A step record for every task, none run yet.</summary>
     public List<StepRun> PendingSteps => [.. Order.Select(t => StepRun.Pending(t.Name, t.Type))];
 

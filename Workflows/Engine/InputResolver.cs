@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Tasks;
@@ -38,7 +40,9 @@ internal static class InputResolver
     /// <summary>The typed value of a literal or template, such as a workflow output's <c>${RunDataflow1.rowsWritten}</c>.</summary>
     public static object? Evaluate(string written, TaskInput target, IReadOnlyDictionary<string, object?> visible, string what)
     {
-        var value = InputTemplate.Parse(written).Resolve(reference => visible.GetValueOrDefault($"{reference.Object}.{reference.Member}"));
+        var value = InputTemplate.Parse(written).Resolve(
+            reference => visible.GetValueOrDefault($"{reference.Object}.{reference.Member}"),
+            target.JsonText ? JsonStringContent : null);
         if (value is null || (target.Type == ScalarType.StringList && value is IReadOnlyList<string>))
         {
             return value;
@@ -48,4 +52,7 @@ internal static class InputResolver
             ? typed
             : throw new TaskFailedException($"{what}: {error}");
     }
+
+    // Quotes, backslashes and control characters escaped: a value written between quotes stays one JSON string.
+    private static string JsonStringContent(string value) => JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value;
 }

@@ -21,6 +21,15 @@ internal sealed class VisibleValues
 
     public IReadOnlyDictionary<string, object?> Snapshot => new Dictionary<string, object?>(_values, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Values already named <c>Object.member</c>, such as everything a finished run saw.</summary>
+    public void AddNamed(IEnumerable<KeyValuePair<string, object?>> values)
+    {
+        foreach (var (name, value) in values)
+        {
+            _values[name] = value;
+        }
+    }
+
     public void Add(string task, IReadOnlyDictionary<string, object?> outputs)
     {
         foreach (var (name, value) in outputs)

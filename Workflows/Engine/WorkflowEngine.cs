@@ -6,7 +6,8 @@ using Scheduler.Workflows.Tasks;
 namespace Scheduler.Workflows.Engine;
 
 /// <summary>
-/// Runs a job: the workflow's task graph (see <see cref="GraphRun"/>), with every step recorded in the job's own
+/// Runs a job: the workflow's task graph (see <see cref="GraphRun"/>), then its notifications (see
+/// <see cref="NotificationRun"/>), with every step recorded in the job's own
 /// records as it starts and ends, and the job's log written as it goes. The job's secret values (the request's and
 /// those of every secret variable on the way) are masked in all of it, and in what it logs.
 /// </summary>
@@ -32,7 +33,9 @@ public sealed class WorkflowEngine(
             new RedactingLogger(logger, redactor),
             redactor);
         var run = new GraphRun(settings, request.Workflow, request.Parameters, request.JobDirectory, stepPrefix: "");
-        var steps = run.PendingSteps;
+        var notifications = new NotificationRun(settings, request.Workflow, request.Parameters, request.JobDirectory);
+        var graphSteps = run.PendingSteps.Count;
+        List<StepRun> steps = [.. run.PendingSteps, .. notifications.PendingSteps];
         if (request.Resume && await store.FindAsync(request.JobId, cancellationToken) is { } previous)
         {
             steps = [.. steps.Select((step, position) => previous.Steps.ElementAtOrDefault(position) is { Status: StepStatus.Completed } done
@@ -50,9 +53,11 @@ public sealed class WorkflowEngine(
         }
 
         // Step records are written even while the job is being cancelled: they are how the user learns what happened.
-        var result = await run.RunAsync((position, step) => store.SaveStepAsync(request.JobId, position, redactor.Mask(step), CancellationToken.None), steps, cancellationToken);
+        Task Save(int position, StepRun step) => store.SaveStepAsync(request.JobId, position, redactor.Mask(step), CancellationToken.None);
+        var result = await run.RunAsync(Save, steps[..graphSteps], cancellationToken);
 
         var error = redactor.Mask(result.Error);
+        await notifications.RunAsync(result.Status, error, run.Visible, (position, step) => Save(graphSteps + position, step), steps[graphSteps..], cancellationToken);
         await store.FinishAsync(request.JobId, result.Status, time.GetUtcNow(), error, CancellationToken.None);
         log.Write(null, result.Status == RunStatus.Completed ? LogLevel.Information : LogLevel.Warning, $"Job {request.JobId} finished {result.Status}{(error is null ? "" : ": " + error)}");
         await log.FlushAsync();

@@ -46,6 +46,12 @@ public sealed record TaskInput(string Name, ScalarType Type, bool Required, stri
     /// definition cannot make it overridable, so a run request can never change it.
     /// </summary>
     public bool Fixed { get; init; }
+
+    /// <summary>
+    /// The input is JSON text: a value a reference puts into it is JSON-escaped, so a value written between quotes stays
+    /// one string and cannot add members (a single reference alone still gives its value as it is).
+    /// </summary>
+    public bool JsonText { get; init; }
 }
 
 public sealed record TaskOutput(string Name, ScalarType Type, string Description);

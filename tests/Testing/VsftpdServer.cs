@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Scheduler.Testing;
@@ -56,26 +54,13 @@ public sealed class VsftpdServer
         Directory.CreateDirectory(workFolder);
         FtpTestUser.CreateFolder(workFolder, "root");
         var emptyFolder = Directory.CreateDirectory(Path.Combine(workFolder, "empty")).FullName;
-        var fingerprint = WriteCertificate(workFolder);
+        var fingerprint = SelfSignedCertificate.Write(workFolder);
 
         var port = ServerProcess.FreePort();
         var config = Path.Combine(workFolder, "vsftpd.conf");
         File.WriteAllText(config, Config(workFolder, emptyFolder, port, passiveMin: (ServerProcess.FreePort() % 20000) + 30000));
         ServerProcess.Start("vsftpd", Binary, [config], port, workFolder);
         return new VsftpdServer(workFolder, port, fingerprint);
-    }
-
-    private static string WriteCertificate(string workFolder)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        File.WriteAllText(Path.Combine(workFolder, "cert.pem"), certificate.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(workFolder, "key.pem"), key.ExportPkcs8PrivateKeyPem());
-        return string.Join(':', certificate.GetCertHash(HashAlgorithmName.SHA256).Select(b => b.ToString("X2", CultureInfo.InvariantCulture)));
     }
 
     private static string Config(string workFolder, string emptyFolder, int port, int passiveMin)

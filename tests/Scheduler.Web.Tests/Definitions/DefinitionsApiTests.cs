@@ -228,6 +228,28 @@ public sealed class DefinitionsApiTests(ProductionStackFixture stack) : IClassFi
             "$.variables[0].type", "$.variables[1].default", "$.tasks[0].inputs.connection", "$.tasks[1].inputs");
     }
 
+    [Fact]
+    public async Task A_notification_mail_without_a_configured_Smtp_connection_or_with_a_bad_reference_is_a_400_at_its_path()
+    {
+        using var client = await stack.App.LoginAsync();
+        var name = UniqueName("notify");
+        var workflow = SampleWorkflow("orders-import", name);
+        workflow["onFailure"] = JsonNode.Parse("""
+            [ { "name": "MailOps", "type": "SendMail", "inputs": { "connection": "OpsMail", "to": "ops@example.com", "subject": "${Job.status}", "body": "${Job.reason}" } },
+              { "name": "Hook", "type": "Http", "inputs": { "connection": "Warehouse", "url": "https://elsewhere.example/" } } ]
+            """);
+
+        var response = await client.PutDefinitionAsync("workflows", name, workflow.ToJsonString());
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.GetProperty("$.onFailure[0].inputs.connection").ToString().Should().Contain("'OpsMail' is not configured");
+        errors.GetProperty("$.onFailure[0].inputs.body").ToString().Should().Contain("the job has status and error");
+        errors.GetProperty("$.onFailure[1].inputs.connection").ToString().Should().Contain("'Warehouse' is a PostgreSql connection");
+        errors.GetProperty("$.onFailure[1].inputs").ToString().Should().Contain("absolute URLs are refused");
+        (await client.GetAsync($"/api/workflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
     private static async Task<string> ErrorAt(HttpResponseMessage response, string path)
     {
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
