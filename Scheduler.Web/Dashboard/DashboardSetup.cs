@@ -56,6 +56,7 @@ public static class DashboardSetup
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder routes)
     {
         WorkflowStepsRenderer.Register();
+        OperatorPages.Register();
         routes.MapLoginPage();
 
         // The policy replaces Hangfire's default filter, which lets in only requests from this machine.
