@@ -19,6 +19,7 @@ builder.Services.AddProblemDetails();
 // A background loop that fails must not take the API and the workers down with it; each loop logs and retries.
 builder.Services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
 builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
+builder.Services.AddExceptionHandler<RequestBodyRefusedHandler>();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
 builder.Services.AddAccounts();
 builder.Services.AddDashboard();

@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Scheduler.Web.Accounts;
 using Scheduler.Web.Hosting;
+using Scheduler.Web.Http;
 
 namespace Scheduler.Web.Dashboard;
 
@@ -66,7 +68,7 @@ public static class DashboardSetup
             AppPath = LoginPage.LoginPath,
             DisplayStorageConnectionString = false,
             IsReadOnlyFunc = context => !CanAct(context.GetHttpContext().User),
-        });
+        }).WithMetadata(new RequestSizeLimitAttribute(RequestLimits.DashboardFormBytes));
         return routes;
     }
 
