@@ -127,7 +127,7 @@ internal sealed class RunFormPage : IDashboardDispatcher
         var html = new StringBuilder().Append(CultureInfo.InvariantCulture, $"<div class=\"form-group{(problems.Count > 0 ? " has-error" : "")}\" data-field=\"{E(field.Key)}\">")
             .Append(CultureInfo.InvariantCulture, $"<label class=\"control-label\" for=\"{E(id)}\">{E(field.Key)} <small class=\"text-muted\">{E(traits)}</small></label>")
             .Append(Input(field, id, value))
-            .Append(CultureInfo.InvariantCulture, $"<p class=\"help-block\">{E(string.Join(" ", new[] { field.Description, field.Required && field.Default is null ? null : hint }.OfType<string>()))}</p>");
+            .Append(string.Concat(new[] { field.Description, hint }.Where(t => !string.IsNullOrEmpty(t)).Select(t => $"<p class=\"help-block\">{E(t!)}</p>")));
         if (problems.Count > 0)
         {
             html.Append(CultureInfo.InvariantCulture, $"<div class=\"help-block field-problems\" id=\"problems-{E(field.Key)}\" role=\"alert\">{List(problems)}</div>");

@@ -33,7 +33,7 @@ internal sealed class SchedulesPage : IDashboardDispatcher
         else
         {
             html.Append("<div class=\"table-responsive\"><table class=\"table table-striped schedules\"><thead><tr>")
-                .Append("<th>Schedule</th><th>Workflow</th><th>When</th><th>Next run (schedule's zone)</th><th>Next run (UTC)</th><th>Last job</th><th>Error</th>")
+                .Append("<th>Schedule</th><th>Workflow</th><th>Cron</th><th>Next run (schedule's zone)</th><th>Next run (UTC)</th><th>Last job</th><th>Error</th>")
                 .Append("</tr></thead><tbody>");
             foreach (var schedule in schedules)
             {
@@ -63,7 +63,7 @@ internal sealed class SchedulesPage : IDashboardDispatcher
             ? $"<a href=\"{E(urls.JobDetails(jobId))}\">{E(jobId)}</a> {E(schedule.LastJobStatus ?? "")}"
             : "";
         return $"<tr class=\"schedule\" data-schedule=\"{E(schedule.Id)}\"><td>{E(schedule.Id)}</td><td>{workflow}</td>" +
-            $"<td><code>{E(schedule.Cron)}</code></td><td class=\"next-run-local\">{local}</td><td class=\"next-run-utc\">{utc}</td>" +
+            $"<td><code style=\"white-space: nowrap\">{E(schedule.Cron)}</code></td><td class=\"next-run-local\">{local}</td><td class=\"next-run-utc\">{utc}</td>" +
             $"<td>{lastJob}</td><td>{E(schedule.Error ?? "")}</td></tr>";
     }
 

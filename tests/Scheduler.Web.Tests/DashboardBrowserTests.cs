@@ -69,6 +69,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Browser.FindElement(By.CssSelector("tr[data-step='RunDataflow1'] [data-output='rowsWritten']")).Text.Should().Be("20");
         Browser.FindElement(By.CssSelector("tr[data-step='RunDataflow1'] [data-output='rowsRejected']")).Text.Should().Be("2");
         Browser.PageSource.Should().Contain("Succeeded", "Hangfire's own history is on the same page");
+        Browser.SaveScreenshot("job-page-steps");
         Browser.FindElements(By.CssSelector($"[data-ajax$='/jobs/actions/requeue/{jobId}']")).Should().BeEmpty("a Viewer gets the dashboard read-only");
     }
 
