@@ -10,7 +10,7 @@ namespace Scheduler.Web.Dashboard;
 /// One field of the Run form: a variable of the workflow or a task input it declares overridable. The form field's
 /// name is <see cref="Key"/> (<c>Variables.sourceFilePath</c>, <c>FileTransferTask1.remotePath</c>).
 /// </summary>
-public sealed record RunFormField(
+internal sealed record RunFormField(
     string ActionName, string Parameter, ScalarType Type, bool Required, string? Default, bool Secret, string? Description)
 {
     public string Key => $"{ActionName}.{Parameter}";
@@ -24,7 +24,7 @@ public sealed record RunFormField(
 /// <see cref="RunJobRequest"/> that <c>POST /api/jobs</c> takes, so that one set of checks judges both. The problems
 /// come back keyed by request paths (<c>parameters[2].value</c>) and are put next to the field they are about.
 /// </summary>
-public static class RunForm
+internal static class RunForm
 {
     /// <summary>The problems of the request as a whole (the workflow, a required variable, an Idempotency conflict).</summary>
     public const string General = "";

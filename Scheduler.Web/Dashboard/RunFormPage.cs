@@ -118,7 +118,7 @@ internal sealed class RunFormPage : IDashboardDispatcher
         var traits = string.Join(", ", new[] { field.Type.ToName(), field.Required ? "required" : null, field.Secret ? "secret" : null }.OfType<string>());
         var hint = field switch
         {
-            { Secret: true } => "Leave blank for the default.",
+            { Secret: true, Default: not null } => "Leave blank for the default.",
             { Default: { } d, ActionName: WorkflowObjects.Variables } => $"Leave blank for the default: {d}",
             { Default: { } d } => $"Leave blank for the workflow's value: {d}",
             { Required: true } => "",

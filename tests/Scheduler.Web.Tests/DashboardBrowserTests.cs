@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
@@ -15,37 +12,24 @@ namespace Scheduler.Web.Tests;
 /// </summary>
 public sealed class DashboardBrowserTests : IAsyncLifetime
 {
-    private readonly string _profile = Directory.CreateTempSubdirectory("scheduler-chromium-").FullName;
+    // Set in InitializeAsync; null only when it failed before it.
+    private DashboardBrowser Session { get; set; } = null!;
 
-    // Set in InitializeAsync; null only when it failed before them.
-    private RunningServer Server { get; set; } = null!;
+    private RunningServer Server => Session.Server;
 
-    private ChromeDriver Browser { get; set; } = null!;
+    private ChromeDriver Browser => Session.Browser;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => Session = await DashboardBrowser.StartAsync(new Dictionary<string, string>
     {
-        var environment = TestUsers.Environment();
-        environment["ConnectionStrings__Scheduler"] = await PostgresServer.Shared.CreateDatabaseAsync("dashboard");
-        environment["Auth__AdminPassword"] = SchedulerApp.AdminPassword;
-        environment["Scheduler__DefinitionsPath"] = SchedulerApp.RepositoryFolder("samples");
-        environment["Scheduler__WorkingDirectory"] = Path.Combine(_profile, "jobs");
-        environment["Connections__SampleFiles__Type"] = "Local";
-        environment["Connections__SampleFiles__Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data"));
-        Server = await RunningServer.StartAsync(environment);
-
-        Browser = HeadlessChrome.Start(_profile);
-    }
+        ["ConnectionStrings__Scheduler"] = await PostgresServer.Shared.CreateDatabaseAsync("dashboard"),
+    });
 
     public async Task DisposeAsync()
     {
-        Browser?.Quit();
-        Browser?.Dispose();
-        if (Server is not null)
+        if (Session is not null)
         {
-            await Server.DisposeAsync();
+            await Session.DisposeAsync();
         }
-
-        Directory.Delete(_profile, recursive: true);
     }
 
     [Fact]
@@ -69,7 +53,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Browser.FindElement(By.CssSelector("tr[data-step='RunDataflow1'] [data-output='rowsWritten']")).Text.Should().Be("20");
         Browser.FindElement(By.CssSelector("tr[data-step='RunDataflow1'] [data-output='rowsRejected']")).Text.Should().Be("2");
         Browser.PageSource.Should().Contain("Succeeded", "Hangfire's own history is on the same page");
-        Browser.SaveScreenshot("job-page-steps");
+        Session.SaveScreenshot("job-page-steps");
         Browser.FindElements(By.CssSelector($"[data-ajax$='/jobs/actions/requeue/{jobId}']")).Should().BeEmpty("a Viewer gets the dashboard read-only");
     }
 
@@ -77,11 +61,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
     private async Task<string> RunSampleJobAsync()
     {
-        using var client = new HttpClient { BaseAddress = Server.Address };
-        var login = await client.PostAsJsonAsync("/api/account/login", new { user = TestUsers.Operator, password = TestUsers.Password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var client = await Session.LoginAsync(TestUsers.Operator, TestUsers.Password);
         var jobId = await client.StartAsync("local-orders-import", Parameter("Variables", "sourceFilePath", "orders.csv"));
         var details = await client.WaitForEndAsync(jobId);
         details.Text("status").Should().Be("Completed", $"{details}\n{Server.Output}");

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OpenQA.Selenium;
@@ -10,7 +9,7 @@ namespace Scheduler.Web.Tests;
 
 /// <summary>
 /// The Run form and the Schedules page as a person uses them, in headless Chromium against the service running as
-/// its own process on a real port. Each test keeps a screenshot of what the browser showed (see <see cref="HeadlessChrome.ScreenshotFolder"/>).
+/// its own process on a real port. Each test keeps a screenshot of what the browser showed (see <see cref="DashboardBrowser.ScreenshotFolder"/>).
 /// </summary>
 public sealed class RunFormBrowserTests(RunFormBrowserTests.Fixture fixture) : IClassFixture<RunFormBrowserTests.Fixture>
 {
@@ -23,7 +22,7 @@ public sealed class RunFormBrowserTests(RunFormBrowserTests.Fixture fixture) : I
 
         Browser.FindElement(By.Id("run-not-allowed")).Text.Should().Contain("Only Operators and Admins can run workflows");
         Browser.FindElements(By.Id("run-form")).Should().BeEmpty();
-        Browser.SaveScreenshot("run-form-viewer");
+        fixture.Session.SaveScreenshot("run-form-viewer");
     }
 
     [Fact]
@@ -43,8 +42,8 @@ public sealed class RunFormBrowserTests(RunFormBrowserTests.Fixture fixture) : I
         Browser.FindElement(By.Id("run-Variables.apiToken")).GetAttribute("value").Should().BeEmpty("a secret is never sent back to the page");
         Browser.PageSource.Should().NotContain("Secret-Token-Value-3");
         Browser.FindElements(By.CssSelector(".field-problems")).Should().ContainSingle();
-        Browser.SaveScreenshot("run-form-problems");
-        ((ITakesScreenshot)Browser.FindElement(By.Id("run-form"))).SaveScreenshot("run-form-problems-form");
+        fixture.Session.SaveScreenshot("run-form-problems");
+        fixture.Session.SaveScreenshot("run-form-problems-form", Browser.FindElement(By.Id("run-form")));
     }
 
     [Fact]
@@ -58,7 +57,7 @@ public sealed class RunFormBrowserTests(RunFormBrowserTests.Fixture fixture) : I
         var steps = Wait().Until(browser => browser.FindElements(By.Id("workflow-steps")).FirstOrDefault());
         new Uri(Browser.Url).AbsolutePath.Should().MatchRegex("^/hangfire/jobs/details/[0-9]+$");
         steps.Text.Should().StartWith($"Workflow steps of {fixture.Workflow}");
-        Browser.SaveScreenshot("run-form-job");
+        fixture.Session.SaveScreenshot("run-form-job");
     }
 
     [Fact]
@@ -78,7 +77,7 @@ public sealed class RunFormBrowserTests(RunFormBrowserTests.Fixture fixture) : I
         row.FindElement(By.CssSelector(".next-run-local")).Text.Should().Be($"{newYork:yyyy-MM-dd} 09:00:00 {newYork:zzz} America/New_York");
         row.FindElement(By.CssSelector(".next-run-utc")).Text.Should().Be($"{nextRun.UtcDateTime:yyyy-MM-dd HH:mm:ss} +00:00");
         Browser.FindElement(By.CssSelector("ul.navbar-nav li.active a")).Text.Should().Be("Schedules");
-        Browser.SaveScreenshot("schedules");
+        fixture.Session.SaveScreenshot("schedules");
         row.FindElement(By.CssSelector("a.run-link")).Click();
         new Uri(Browser.Url).AbsolutePath.Should().Be(fixture.FormPath);
     }
@@ -114,54 +113,35 @@ public sealed class RunFormBrowserTests(RunFormBrowserTests.Fixture fixture) : I
 
     private WebDriverWait Wait() => new(Browser, TimeSpan.FromSeconds(30));
 
-    /// <summary>One service (in-memory storage, the local samples) and one browser for every test of the class.</summary>
+    /// <summary>One service (in-memory storage, the local samples and the Run form's workflow) and one browser for every test of the class.</summary>
     public sealed class Fixture : IAsyncLifetime
     {
-        private readonly string _folder = Directory.CreateTempSubdirectory("scheduler-run-form-").FullName;
-
         public string Workflow { get; } = DefinitionsClient.UniqueName("run-form");
 
         public string FormPath => $"/hangfire/workflows/{Workflow}/run";
 
-        // Set in InitializeAsync; null only when it failed before them.
-        public RunningServer Server { get; private set; } = null!;
+        // Set in InitializeAsync; null only when it failed before it.
+        public DashboardBrowser Session { get; private set; } = null!;
 
-        public ChromeDriver Browser { get; private set; } = null!;
+        public RunningServer Server => Session.Server;
+
+        public ChromeDriver Browser => Session.Browser;
 
         public async Task InitializeAsync()
         {
-            var environment = TestUsers.Environment();
-            environment["Auth__AdminPassword"] = SchedulerApp.AdminPassword;
-            environment["Scheduler__DefinitionsPath"] = SchedulerApp.RepositoryFolder("samples");
-            environment["Scheduler__WorkingDirectory"] = Path.Combine(_folder, "jobs");
-            environment["Connections__SampleFiles__Type"] = "Local";
-            environment["Connections__SampleFiles__Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data"));
-            Server = await RunningServer.StartAsync(environment);
+            Session = await DashboardBrowser.StartAsync();
             using var admin = await AdminAsync();
             await admin.PutWorkflowAsync(RunFormTests.Fixture.RunFormWorkflow(Workflow));
-            Browser = HeadlessChrome.Start(_folder);
         }
 
-        public async Task<HttpClient> AdminAsync()
-        {
-            var client = new HttpClient { BaseAddress = Server.Address };
-            var login = await client.PostAsJsonAsync("/api/account/login", new { user = "admin", password = SchedulerApp.AdminPassword });
-            login.EnsureSuccessStatusCode();
-            var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return client;
-        }
+        public Task<HttpClient> AdminAsync() => Session.LoginAsync("admin", SchedulerApp.AdminPassword);
 
         public async Task DisposeAsync()
         {
-            Browser?.Quit();
-            Browser?.Dispose();
-            if (Server is not null)
+            if (Session is not null)
             {
-                await Server.DisposeAsync();
+                await Session.DisposeAsync();
             }
-
-            Directory.Delete(_folder, recursive: true);
         }
     }
 }
