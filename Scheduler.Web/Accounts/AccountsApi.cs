@@ -56,6 +56,7 @@ internal static class AccountsApi
                 return TypedResults.Ok(new LoginResponse(token, "Bearer", (long)lifetime.TotalSeconds, user.Name, user.Roles));
             })
             .Accepts<LoginRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("Login");
 

@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Scheduler.Web.Accounts;
 using Scheduler.Web.Hosting;
+using Scheduler.Web.Http;
 
 namespace Scheduler.Web.Dashboard;
 
@@ -56,6 +58,7 @@ internal static class DashboardSetup
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder routes)
     {
         WorkflowStepsRenderer.Register();
+        OperatorPages.Register();
         routes.MapLoginPage();
 
         // The policy replaces Hangfire's default filter, which lets in only requests from this machine.
@@ -65,7 +68,7 @@ internal static class DashboardSetup
             AppPath = LoginPage.LoginPath,
             DisplayStorageConnectionString = false,
             IsReadOnlyFunc = context => !CanAct(context.GetHttpContext().User),
-        });
+        }).WithMetadata(new RequestSizeLimitAttribute(RequestLimits.DashboardFormBytes));
         return routes;
     }
 

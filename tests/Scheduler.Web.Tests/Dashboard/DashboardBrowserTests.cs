@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
@@ -15,48 +12,24 @@ namespace Scheduler.Web.Tests.Dashboard;
 /// </summary>
 public sealed class DashboardBrowserTests : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private const string ChromeDriver = "/usr/bin/chromedriver";
+    // Set in InitializeAsync; null only when it failed before it.
+    private DashboardBrowser Session { get; set; } = null!;
 
-    private readonly string _profile = Directory.CreateTempSubdirectory("scheduler-chromium-").FullName;
+    private RunningServer Server => Session.Server;
 
-    // Set in InitializeAsync; null only when it failed before them.
-    private RunningServer Server { get; set; } = null!;
+    private ChromeDriver Browser => Session.Browser;
 
-    private ChromeDriver Browser { get; set; } = null!;
-
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => Session = await DashboardBrowser.StartAsync(new Dictionary<string, string>
     {
-        File.Exists(Chromium).Should().BeTrue("Debian's chromium and chromium-driver are needed (scripts/install-test-prerequisites.sh installs them)");
-        var environment = TestUsers.Environment();
-        environment["ConnectionStrings__Scheduler"] = await PostgresServer.Shared.CreateDatabaseAsync("dashboard");
-        environment["Auth__AdminPassword"] = SchedulerApp.AdminPassword;
-        environment["Scheduler__DefinitionsPath"] = SchedulerApp.RepositoryFolder("samples");
-        environment["Scheduler__WorkingDirectory"] = Path.Combine(_profile, "jobs");
-        environment["Connections__SampleFiles__Type"] = "Local";
-        environment["Connections__SampleFiles__Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data"));
-        Server = await RunningServer.StartAsync(environment);
-
-        var options = new ChromeOptions { BinaryLocation = Chromium };
-        options.AddArguments(
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--window-size=1280,1024", $"--user-data-dir={Path.Combine(_profile, "profile")}");
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriver)!, Path.GetFileName(ChromeDriver));
-        service.SuppressInitialDiagnosticInformation = true;
-        Browser = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
-    }
+        ["ConnectionStrings__Scheduler"] = await PostgresServer.Shared.CreateDatabaseAsync("dashboard"),
+    });
 
     public async Task DisposeAsync()
     {
-        Browser?.Quit();
-        Browser?.Dispose();
-        if (Server is not null)
+        if (Session is not null)
         {
-            await Server.DisposeAsync();
+            await Session.DisposeAsync();
         }
-
-        Directory.Delete(_profile, recursive: true);
     }
 
     [Fact]
@@ -80,6 +53,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Browser.FindElement(By.CssSelector("tr[data-step='RunDataflow1'] [data-output='rowsWritten']")).Text.Should().Be("20");
         Browser.FindElement(By.CssSelector("tr[data-step='RunDataflow1'] [data-output='rowsRejected']")).Text.Should().Be("2");
         Browser.PageSource.Should().Contain("Succeeded", "Hangfire's own history is on the same page");
+        Session.SaveScreenshot("job-page-steps");
         Browser.FindElements(By.CssSelector($"[data-ajax$='/jobs/actions/requeue/{jobId}']")).Should().BeEmpty("a Viewer gets the dashboard read-only");
     }
 
@@ -87,11 +61,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
     private async Task<string> RunSampleJobAsync()
     {
-        using var client = new HttpClient { BaseAddress = Server.Address };
-        var login = await client.PostAsJsonAsync("/api/account/login", new { user = TestUsers.Operator, password = TestUsers.Password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var client = await Session.LoginAsync(TestUsers.Operator, TestUsers.Password);
         var jobId = await client.StartAsync("local-orders-import", Parameter("Variables", "sourceFilePath", "orders.csv"));
         var details = await client.WaitForEndAsync(jobId);
         details.Text("status").Should().Be("Completed", $"{details}\n{Server.Output}");
