@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 using Scheduler.Web.Accounts;
+using Scheduler.Web.Dashboard.WorkflowViews;
 using Scheduler.Web.Hosting;
 
 namespace Scheduler.Web.Dashboard;
@@ -56,6 +57,7 @@ public static class DashboardSetup
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder routes)
     {
         WorkflowStepsRenderer.Register();
+        DashboardViews.Register();
         routes.MapLoginPage();
 
         // The policy replaces Hangfire's default filter, which lets in only requests from this machine.
