@@ -15,9 +15,6 @@ namespace Scheduler.Web.Tests;
 /// </summary>
 public sealed class DashboardBrowserTests : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private const string ChromeDriver = "/usr/bin/chromedriver";
-
     private readonly string _profile = Directory.CreateTempSubdirectory("scheduler-chromium-").FullName;
 
     // Set in InitializeAsync; null only when it failed before them.
@@ -27,7 +24,6 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        File.Exists(Chromium).Should().BeTrue("Debian's chromium and chromium-driver are needed (scripts/install-test-prerequisites.sh installs them)");
         var environment = TestUsers.Environment();
         environment["ConnectionStrings__Scheduler"] = await PostgresServer.Shared.CreateDatabaseAsync("dashboard");
         environment["Auth__AdminPassword"] = SchedulerApp.AdminPassword;
@@ -36,15 +32,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         environment["Connections__SampleFiles__Type"] = "Local";
         environment["Connections__SampleFiles__Path"] = SchedulerApp.RepositoryFolder(Path.Combine("samples", "data"));
         Server = await RunningServer.StartAsync(environment);
-
-        var options = new ChromeOptions { BinaryLocation = Chromium };
-        options.AddArguments(
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--window-size=1280,1024", $"--user-data-dir={Path.Combine(_profile, "profile")}");
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriver)!, Path.GetFileName(ChromeDriver));
-        service.SuppressInitialDiagnosticInformation = true;
-        Browser = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        Browser = HeadlessChrome.Start(Path.Combine(_profile, "profile"));
     }
 
     public async Task DisposeAsync()

@@ -15,12 +15,14 @@ internal sealed record GanttRow(string Name, StepStatus Status, DateTimeOffset? 
 /// </summary>
 internal static class GanttSvg
 {
-    private const int LabelWidth = 200;
-    private const int ChartWidth = 620;
+    private const int LabelWidth = 170;
+    private const int ChartWidth = 560;
     private const int NoteWidth = 170;
     private const int RowHeight = 24;
     private const int Top = 26;
     private const int MaxNameCharacters = 26;
+
+    private static readonly int[] RoundSteps = [1, 2, 5, 10];
 
     public static string Render(IReadOnlyList<GanttRow> rows, DateTimeOffset now)
     {
@@ -32,11 +34,12 @@ internal static class GanttSvg
         var height = Top + (Math.Max(1, rows.Count) * RowHeight) + 8;
         var svg = new StringBuilder(1024 + (rows.Count * 500));
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"workflow-gantt\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Timeline of the steps\" font-family=\"sans-serif\" font-size=\"12\">");
-        for (var tick = 0; tick <= 4; tick++)
+        var step = TickStep(span);
+        for (var tick = 0.0; tick <= span + (step / 1000); tick += step)
         {
-            var x = LabelWidth + (ChartWidth * tick / 4.0);
+            var x = LabelWidth + (ChartWidth * tick / span);
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{N(x)}\" y1=\"{Top - 6}\" x2=\"{N(x)}\" y2=\"{height - 4}\" stroke=\"#e5e5e5\"/>")
-                .Append(CultureInfo.InvariantCulture, $"<text class=\"gantt-tick\" x=\"{N(x)}\" y=\"{Top - 10}\" text-anchor=\"middle\" fill=\"#777777\">{Seconds(span * tick / 4)}</text>");
+                .Append(CultureInfo.InvariantCulture, $"<text class=\"gantt-tick\" x=\"{N(x)}\" y=\"{Top - 10}\" text-anchor=\"middle\" fill=\"#777777\">{Seconds(tick)}</text>");
         }
 
         for (var i = 0; i < rows.Count; i++)
@@ -80,6 +83,14 @@ internal static class GanttSvg
         }
 
         svg.Append("</g>");
+    }
+
+    /// <summary>A round step (1, 2 or 5 times a power of ten) that puts three to five ticks on the axis.</summary>
+    private static double TickStep(double span)
+    {
+        var rough = span / 4;
+        var power = Math.Pow(10, Math.Floor(Math.Log10(rough)));
+        return RoundSteps.Select(m => m * power).First(step => step >= rough);
     }
 
     private static string Seconds(double seconds) => seconds < 60

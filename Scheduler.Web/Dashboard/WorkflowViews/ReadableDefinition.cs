@@ -18,32 +18,36 @@ internal static class ReadableDefinition
 
     public static IReadOnlyList<string> Lines(string document)
     {
-        JsonNode? root;
         try
         {
-            root = JsonNode.Parse(document);
+            var root = JsonNode.Parse(document);
+            if (root is JsonObject workflow && Member(workflow, "variables") is JsonArray variables)
+            {
+                foreach (var variable in variables.OfType<JsonObject>())
+                {
+                    MaskDefault(variable);
+                }
+            }
+
+            return root?.ToJsonString(Indented).Split('\n') ?? ["null"];
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
-            // Stored versions are JSON; this only keeps a damaged row (or a member written twice) from taking the page down.
+            // Stored versions are JSON; this only keeps a damaged row, or a member written twice (which JsonNode reads
+            // lazily, so the error can come from any line above), from taking the page down or showing a secret.
             return ["(this version is not valid JSON)"];
         }
+    }
 
-        if (root is JsonObject workflow && Member(workflow, "variables") is JsonArray variables)
+    private static void MaskDefault(JsonObject variable)
+    {
+        if (variable.Any(p => p.Key.Equals("secret", StringComparison.OrdinalIgnoreCase) && p.Value?.GetValueKind() != JsonValueKind.False))
         {
-            foreach (var variable in variables.OfType<JsonObject>())
+            foreach (var name in variable.Select(p => p.Key).Where(k => k.Equals("default", StringComparison.OrdinalIgnoreCase)).ToList())
             {
-                if (Member(variable, "secret") is { } secret && secret.GetValueKind() != JsonValueKind.False)
-                {
-                    foreach (var name in variable.Select(p => p.Key).Where(k => k.Equals("default", StringComparison.OrdinalIgnoreCase)).ToList())
-                    {
-                        variable[name] = Mask;
-                    }
-                }
+                variable[name] = Mask;
             }
         }
-
-        return root?.ToJsonString(Indented).Split('\n') ?? ["null"];
     }
 
     private static JsonNode? Member(JsonObject node, string name) =>
