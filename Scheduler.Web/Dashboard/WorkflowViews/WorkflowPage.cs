@@ -35,22 +35,25 @@ internal sealed class WorkflowPage(string name) : RazorPage
             return $"<h1 class=\"page-header\">{E(name)}</h1><p class=\"alert alert-warning\">There is no workflow named '{E(name)}'.</p>";
         }
 
+        // The catalog has checked the latest version already; checking it again would compile every Decision's expression.
         var catalog = services.GetRequiredService<WorkflowCatalog>();
         await catalog.RefreshAsync(cancellationToken);
-        var loaded = catalog.Load(document);
+        var valid = catalog.TryGet(latest.Name, out var checkedWorkflow);
+        var draft = valid ? null : WorkflowDefinitionLoader.Load(document);
+        var problems = valid ? [] : catalog.ProblemsOf(latest.Name) ?? draft!.Problems;
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<h1 class=\"page-header\" id=\"workflow-name\">{E(latest.Name)}</h1>")
             .Append(CultureInfo.InvariantCulture, $"<p>Version <span id=\"workflow-version\">{latest.Version}</span>, saved {WorkflowStepsRenderer.Time(latest.CreatedAt)}")
             .Append(latest.CreatedBy is { } by ? $" by {E(by)}" : "")
-            .Append(loaded.IsValid ? ". <span class=\"label label-success\" id=\"workflow-valid\">valid</span></p>" : ". <span class=\"label label-danger\" id=\"workflow-valid\">invalid</span></p>");
-        if (!loaded.IsValid)
+            .Append(valid ? ". <span class=\"label label-success\" id=\"workflow-valid\">valid</span></p>" : ". <span class=\"label label-danger\" id=\"workflow-valid\">invalid</span></p>");
+        if (!valid)
         {
             html.Append("<div class=\"alert alert-danger workflow-problems\"><p>This workflow cannot run:</p><ul>")
-                .AppendJoin("", loaded.Problems.Select(p => $"<li><code>{E(p.Path)}</code> {E(p.Message)}</li>"))
+                .AppendJoin("", problems.Select(p => $"<li><code>{E(p.Path)}</code> {E(p.Message)}</li>"))
                 .Append("</ul></div>");
         }
 
-        if (loaded.Draft is { } workflow)
+        if ((valid ? checkedWorkflow : draft!.Draft) is { } workflow)
         {
             var tasks = services.GetRequiredService<TaskRegistry>();
             if (workflow.Description is { Length: > 0 } description)
