@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Scheduler.Web.Accounts;
+using Scheduler.Web.Dashboard.WorkflowViews;
 using Scheduler.Web.Hosting;
 using Scheduler.Web.Http;
 
@@ -59,6 +60,7 @@ internal static class DashboardSetup
     {
         WorkflowStepsRenderer.Register();
         OperatorPages.Register();
+        DashboardViews.Register();
         routes.MapLoginPage();
 
         // The policy replaces Hangfire's default filter, which lets in only requests from this machine.

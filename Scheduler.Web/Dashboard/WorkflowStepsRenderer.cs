@@ -3,6 +3,8 @@ using System.Net;
 using System.Text;
 using Hangfire;
 using Hangfire.Dashboard;
+using Scheduler.Web.Dashboard.WorkflowViews;
+using Scheduler.Web.Hosting;
 using Scheduler.Web.Jobs;
 using Scheduler.Web.Jobs.Execution;
 using Scheduler.Workflows.Runs;
@@ -11,8 +13,9 @@ namespace Scheduler.Web.Dashboard;
 
 /// <summary>
 /// Adds the workflow's steps (status, times, outputs such as row counts, errors) and the job's log to Hangfire's job
-/// page, read through the same queries as the API, so secret values are masked here too. Every value is
-/// HTML-encoded: paths, parameters and errors come from users and files.
+/// page, inside <see cref="JobWorkflowView"/> with the graph, the timeline and the files, read through the same queries
+/// as the API, so secret values are masked here too. Every value is HTML-encoded: paths, parameters and errors come
+/// from users and files.
 /// </summary>
 internal static class WorkflowStepsRenderer
 {
@@ -39,17 +42,17 @@ internal static class WorkflowStepsRenderer
         }
 
         var http = page.Page.Context.GetHttpContext();
-        var queries = http.RequestServices.GetRequiredService<JobQueries>();
+        var view = ActivatorUtilities.CreateInstance<JobWorkflowView>(http.RequestServices);
 
         // Hangfire renders its pages synchronously; there is no async hook to await in.
-        var found = queries.GetDetailsAndLogAsync(page.JobId, http.RequestAborted).GetAwaiter().GetResult();
-        return new NonEscapedString(found is var (details, log) ? Steps(details) + Log(page.JobId, log.Lines) : NoRecord());
+        var found = view.RenderAsync(page.JobId, page.Page.Url.To, http.RequestAborted).GetAwaiter().GetResult();
+        return new NonEscapedString(found ?? NoRecord());
     }
 
     private static string NoRecord() =>
         "<h3>Workflow steps</h3><p class=\"text-muted\">This job has no step record (yet).</p>";
 
-    private static string Steps(JobDetailsResponse run)
+    internal static string Steps(JobDetailsResponse run)
     {
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<h3 id=\"workflow-steps\">Workflow steps of {E(run.Workflow)}: {E(run.Status)}</h3>");
@@ -73,7 +76,7 @@ internal static class WorkflowStepsRenderer
         return html.Append("</tbody></table></div>").ToString();
     }
 
-    private static string Log(string jobId, IReadOnlyList<JobLogLine> lines)
+    internal static string Log(string jobId, IReadOnlyList<JobLogLine> lines)
     {
         var html = new StringBuilder("<h3 id=\"workflow-log\">Job log</h3>");
         if (lines.Count > MaxLogLines)
@@ -99,7 +102,7 @@ internal static class WorkflowStepsRenderer
         ? string.Join(", ", texts)
         : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
 
-    private static string Time(DateTimeOffset? time) =>
+    internal static string Time(DateTimeOffset? time) =>
         time is { } t ? E(t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)) : "";
 
     private static string Duration(double? seconds) =>

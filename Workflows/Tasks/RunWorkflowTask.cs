@@ -20,6 +20,12 @@ public sealed class RunWorkflowTask : IWorkflowTask
 
     public IReadOnlyList<TaskOutput> Outputs { get; } = [];
 
+    /// <summary>The workflow a RunWorkflow task runs, when it names one; null for any other task.</summary>
+    public static string? ChildOf(TaskDefinition task) =>
+        string.Equals(task.Type, "RunWorkflow", StringComparison.OrdinalIgnoreCase) && task.LiteralInputs().TryGetValue(WorkflowInput, out var name)
+            ? name
+            : null;
+
     public IReadOnlyList<TaskInput> InputsFor(IReadOnlyDictionary<string, string> literalInputs, Func<string, WorkflowDefinition?> workflows) =>
         Child(literalInputs, workflows) is { } child
             ? [.. Inputs, .. child.Variables.Select(v => new TaskInput(v.Name, v.Type, v.Required && v.Default is null, v.Description ?? ""))]
@@ -78,9 +84,9 @@ public sealed class RunWorkflowTask : IWorkflowTask
             return null;
         }
 
-        foreach (var task in workflow.Tasks.Where(t => string.Equals(t.Type, "RunWorkflow", StringComparison.OrdinalIgnoreCase)))
+        foreach (var task in workflow.Tasks)
         {
-            if (task.LiteralInputs().TryGetValue(WorkflowInput, out var next) && PathBackTo(target, next, workflows, seen) is { } rest)
+            if (ChildOf(task) is { } next && PathBackTo(target, next, workflows, seen) is { } rest)
             {
                 return [from, .. rest];
             }

@@ -51,6 +51,7 @@ public sealed class SecretLeakTests(SecretLeakTests.Fixture fixture) : IClassFix
             "/hangfire", "/hangfire/jobs/enqueued", "/hangfire/jobs/processing", "/hangfire/jobs/scheduled", "/hangfire/jobs/succeeded",
             "/hangfire/jobs/failed", "/hangfire/jobs/deleted", "/hangfire/jobs/awaiting", "/hangfire/recurring", "/hangfire/retries",
             "/hangfire/schedules", $"/hangfire/workflows/{fixture.Workflow}/run",
+            "/hangfire/workflows", $"/hangfire/workflows/{fixture.Workflow}", $"/hangfire/workflow-jobs/{jobId}/live",
         })
         {
             seen.Append(await Read(viewer, path));

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+using Hangfire.Dashboard;
+using Hangfire.Dashboard.Pages;
+using static Scheduler.Web.Dashboard.Graph.SvgText;
+
+namespace Scheduler.Web.Dashboard.WorkflowViews;
+
+/// <summary>The Workflows page: every workflow with its version, validity, last job and next scheduled run.</summary>
+internal sealed class WorkflowsPage : RazorPage
+{
+    public override void Execute()
+    {
+        Layout = new LayoutPage("Workflows");
+        var http = Context.GetHttpContext();
+        var overview = ActivatorUtilities.CreateInstance<WorkflowOverview>(http.RequestServices);
+
+        // Hangfire renders its pages synchronously; there is no async hook to await in.
+        var workflows = overview.ListAsync(http.RequestAborted).GetAwaiter().GetResult();
+        var html = new StringBuilder("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Workflows</h1>");
+        if (workflows.Count == 0)
+        {
+            html.Append("<p class=\"text-muted\">No workflow is stored yet.</p>");
+        }
+        else
+        {
+            html.Append("<div class=\"table-responsive\"><table class=\"table table-striped workflows\"><thead><tr>")
+                .Append("<th>Workflow</th><th>Version</th><th>Valid</th><th>Last run</th><th>Next scheduled run (UTC)</th></tr></thead><tbody>");
+            foreach (var (definition, last, next) in workflows)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr class=\"workflow\" data-workflow=\"{E(definition.Name)}\">")
+                    .Append(CultureInfo.InvariantCulture, $"<td><a class=\"workflow-link\" href=\"{E(Url.To($"{DashboardViews.WorkflowsPath}/{Uri.EscapeDataString(definition.Name)}"))}\">{E(definition.Name)}</a></td>")
+                    .Append(CultureInfo.InvariantCulture, $"<td>{definition.Version}</td>")
+                    .Append(definition.Valid
+                        ? "<td class=\"workflow-valid\"><span class=\"label label-success\">valid</span></td>"
+                        : $"<td class=\"workflow-valid\"><span class=\"label label-danger\">invalid</span> {definition.Problems.Count} problem(s)</td>")
+                    .Append(last is null
+                        ? "<td class=\"workflow-last-run text-muted\">never</td>"
+                        : $"<td class=\"workflow-last-run\"><a href=\"{E(Url.JobDetails(last.JobId))}\">{E(last.Status.ToString())}</a> {WorkflowStepsRenderer.Time(last.FinishedAt ?? last.StartedAt ?? last.CreatedAt)}</td>")
+                    .Append(next is null
+                        ? "<td class=\"workflow-next-run text-muted\">not scheduled</td>"
+                        : $"<td class=\"workflow-next-run\">{WorkflowStepsRenderer.Time(next.NextRun)} ({E(next.Id)})</td>")
+                    .Append("</tr>");
+            }
+
+            html.Append("</tbody></table></div>");
+        }
+
+        WriteLiteral(html.Append("</div></div>").ToString());
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net;
+using System.Text;
+
+namespace Scheduler.Web.Tests.Dashboard.WorkflowViews;
+
+/// <summary>A workflow's dashboard page over HTTP, in-process: what it shows of a secret, its versions and their diff.</summary>
+public sealed class WorkflowPageTests
+{
+    private const string Secret = "Hunter2-default-password";
+
+    [Fact]
+    public async Task A_workflow_page_hides_a_secret_default_and_diffs_two_versions_with_it_masked()
+    {
+        await using var app = new SchedulerApp(TestUsers.Settings(new Dictionary<string, string?> { ["Scheduler:WorkerCount"] = "0" }));
+        using var admin = await app.LoginAsync();
+        foreach (var folder in new[] { "in/a", "in/<b>" })
+        {
+            var saved = await admin.PutAsync("/api/workflows/secret-page", new StringContent(
+                "{\"name\":\"secret-page\",\"variables\":[{\"name\":\"password\",\"type\":\"string\",\"secret\":true,\"default\":\"" + Secret + "\"},"
+                + "{\"name\":\"folder\",\"type\":\"string\",\"default\":\"" + folder + "\"}],"
+                + "\"tasks\":[{\"name\":\"Check\",\"type\":\"Decision\",\"inputs\":{\"expression\":\"Variables.folder != Variables.password\"}}]}",
+                Encoding.UTF8,
+                "application/json"));
+            saved.StatusCode.Should().Be(HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
+        }
+
+        using var viewer = await app.SignedInAsync(TestUsers.Viewer, TestUsers.Password);
+        var page = await viewer.GetStringAsync("/hangfire/workflows/secret-page");
+
+        page.Should().NotContain(Secret);
+        page.Should().Contain("data-variable=\"password\"").And.Contain("(hidden)");
+        page.Should().Contain("Changes from version 1 to version 2")
+            .And.Contain("<span class=\"diff-removed\">-       &quot;default&quot;: &quot;in/a&quot;</span>")
+            .And.Contain("<span class=\"diff-added\">+       &quot;default&quot;: &quot;in/&lt;b&gt;&quot;</span>");
+        page.Should().Contain("data-task=\"Check\"", "the graph is drawn");
+
+        var bad = await viewer.GetAsync("/hangfire/workflows/secret-page?from=x1&to=1");
+        bad.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await bad.Content.ReadAsStringAsync()).Should().Contain("&#39;from&#39; must be a version number, not &#39;x1&#39;");
+        (await viewer.GetAsync("/hangfire/workflows/no-such-workflow")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+}
