@@ -115,7 +115,7 @@ public static class WorkflowDefinitionLoader
     private static List<TaskDefinition> ReadTasks(List<TaskDocument?> documents, List<DefinitionProblem> problems)
     {
         var tasks = new List<TaskDefinition>();
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { WorkflowObjects.Variables };
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { WorkflowObjects.Variables, WorkflowObjects.Context };
         for (var i = 0; i < documents.Count; i++)
         {
             var path = $"$.tasks[{i}]";
@@ -133,9 +133,12 @@ public static class WorkflowDefinitionLoader
 
             if (!names.Add(task.Name!))
             {
-                problems.Add(new($"{path}.name", string.Equals(task.Name, WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase)
-                    ? $"'{WorkflowObjects.Variables}' is reserved for the workflow's variables"
-                    : $"the task name '{task.Name}' is used twice"));
+                problems.Add(new($"{path}.name", task.Name!.ToUpperInvariant() switch
+                {
+                    "VARIABLES" => $"'{WorkflowObjects.Variables}' is reserved for the workflow's variables",
+                    "CONTEXT" => $"'{WorkflowObjects.Context}' is reserved for the job's context values",
+                    _ => $"the task name '{task.Name}' is used twice",
+                }));
                 continue;
             }
 

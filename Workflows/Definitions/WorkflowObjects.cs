@@ -5,4 +5,7 @@ public static class WorkflowObjects
 {
     /// <summary>The object that holds the workflow's input variables, as in <c>${Variables.sourceFilePath}</c>.</summary>
     public const string Variables = "Variables";
+
+    /// <summary>The object that holds what the job knows about itself, as in <c>${Context.JobId}</c> (see <see cref="Scheduler.Dataflows.RunContext"/>).</summary>
+    public const string Context = Scheduler.Dataflows.RunContext.Object;
 }
