@@ -1,13 +1,24 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Scheduler.Web.Accounts;
 using Scheduler.Web.Http;
+using Npgsql;
 using Scheduler.Web.Jobs;
+using Scheduler.Workflows.Triggers;
 
 namespace Scheduler.Web.Schedules;
 
 public static class SchedulesApi
 {
-    public static IServiceCollection AddSchedules(this IServiceCollection services) => services.AddSingleton<RecurringSchedules>();
+    public static IServiceCollection AddSchedules(this IServiceCollection services)
+    {
+        services.AddSingleton<RecurringSchedules>();
+        services.AddSingleton<IFileDropLedger>(sp => sp.GetService<NpgsqlDataSource>() is { } database
+            ? new PostgreSqlFileDropLedger(database)
+            : new InMemoryFileDropLedger());
+        services.AddSingleton<FileDropWatcher>();
+        services.AddTransient<FileDropPollJob>();
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapSchedules(this IEndpointRouteBuilder routes)
     {
@@ -50,10 +61,13 @@ public static class SchedulesApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteSchedule");
 
-        group.MapPost("/{id}/trigger", Results<Accepted<JobAccepted>, ProblemHttpResult> (string id, RecurringSchedules schedules) =>
-                schedules.Trigger(id) is { } jobId
-                    ? TypedResults.Accepted($"/api/jobs/{jobId}", new JobAccepted(jobId, "Queued"))
-                    : UnknownSchedule(id))
+        group.MapPost("/{id}/trigger", Results<Accepted<JobAccepted>, Accepted<SchedulePollAccepted>, ProblemHttpResult> (string id, RecurringSchedules schedules) =>
+                schedules.Trigger(id) switch
+                {
+                    { IsPoll: true } => TypedResults.Accepted($"/api/schedules/{id}", new SchedulePollAccepted(id, "Polling")),
+                    { JobId: var jobId } => TypedResults.Accepted($"/api/jobs/{jobId}", new JobAccepted(jobId, "Queued")),
+                    null => UnknownSchedule(id),
+                })
             .RequireAuthorization(Roles.CanOperate)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("TriggerSchedule");
