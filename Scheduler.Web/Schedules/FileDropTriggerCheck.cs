@@ -51,8 +51,8 @@ public static class FileDropTriggerCheck
         return problems.Count == before ? (trigger with { Type = FileDropTrigger.FileDropped, PollInterval = seconds }, cron!) : null;
     }
 
-    /// <summary>The cron of a file-drop schedule is its poll interval's: a cron or time zone given with a trigger is a problem (null returned).</summary>
-    public static string? NoCron(ScheduleRequest request, ProblemList problems)
+    /// <summary>The cron of a file-drop schedule is its poll's (<paramref name="pollCron"/>, returned): a cron or time zone given with a trigger is a problem.</summary>
+    public static string? RefuseCron(ScheduleRequest request, ProblemList problems, string? pollCron)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Cron is not null)
@@ -65,7 +65,7 @@ public static class FileDropTriggerCheck
             problems.Add("timeZone", "a file-drop schedule has no time zone: it polls every pollInterval seconds");
         }
 
-        return null;
+        return pollCron;
     }
 
     /// <summary>

@@ -16,8 +16,9 @@ public sealed record ScheduleSave(ScheduleResponse? Schedule, bool Created, IRea
 /// <summary>
 /// Schedules are Hangfire recurring jobs under their own ids, so that they show on the dashboard's recurring jobs
 /// page and run on any worker node: a cron schedule's job runs the workflow, a file-drop schedule's job polls its
-/// folder (<see cref="FileDropPollJob"/>). This lists both kinds. Hangfire has no pause: a paused schedule keeps its recurring job, and with it its
-/// history, under a cron that never fires, and the schedule's own cron and state are kept in the recurring job's hash.
+/// folder (<see cref="FileDropPollJob"/>); this lists both kinds. Hangfire has no pause: a paused schedule keeps its
+/// recurring job, and with it its history, under a cron that never fires, and the schedule's own cron and state are
+/// kept in the recurring job's hash.
 /// </summary>
 public sealed partial class RecurringSchedules(
     RunRequestChecker checker,
@@ -46,7 +47,7 @@ public sealed partial class RecurringSchedules(
         problems.AddRange(FileDropTriggerCheck.PathVariableProblems(request.Trigger, request.Parameters, check.Problems));
         var (cron, zone) = request.Trigger is null
             ? (ScheduleTiming.CheckCron(request.Cron, problems), ScheduleTiming.CheckTimeZone(request.TimeZone, problems))
-            : (FileDropTriggerCheck.NoCron(request, problems) ?? fileDrop?.PollCron, TimeZoneInfo.Utc);
+            : (FileDropTriggerCheck.RefuseCron(request, problems, fileDrop?.PollCron), TimeZoneInfo.Utc);
         if (problems.Count > 0)
         {
             return new(null, Created: false, problems.ToDictionary());
