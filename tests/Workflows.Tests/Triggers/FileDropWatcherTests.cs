@@ -149,6 +149,33 @@ public sealed class FileDropWatcherTests(FileDropDatabase database) : IClassFixt
         next.Select(s => s.Path).Should().Equal($"in/{FileDropLimits.MaxFilesPerPoll:000}.csv");
     }
 
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task Every_protocol_starts_a_dropped_file_once_and_the_file_written_again_once_more(string name)
+    {
+        using var localServer = new TempFolder();
+        var server = TransferServers.Get(name, localServer.Path);
+        var folder = FtpTestFiles.UniqueFolder();
+        var watcher = new FileDropWatcher(
+            Durable(), new RemoteFilesFactory(), new ConnectionCatalog(new Dictionary<string, ConnectionSettings> { [name] = server.Settings }), _time);
+        var watch = new FileDropWatch(_schedule, name, $"{folder}/*.csv", Interval);
+        server.Write($"{folder}/a.csv", [1, 2, 3]);
+        server.Write($"{folder}/a.txt", [1]);
+
+        var first = await PollAsync(watcher, watch);
+        var second = await PollAsync(watcher, watch);
+        server.Write($"{folder}/a.csv", [1, 2, 3, 4]);
+        var rewritten = await PollAsync(watcher, watch);
+        var again = await PollAsync(watcher, watch);
+
+        first.Should().BeEmpty();
+        second.Select(s => s.Path).Should().Equal($"{folder}/a.csv");
+        rewritten.Should().BeEmpty("the new content is seen once so far");
+        again.Select(s => s.Path).Should().Equal($"{folder}/a.csv");
+    }
+
+    public static TheoryData<string> Servers => TransferServers.All;
+
     private PostgreSqlFileDropLedger Durable() => new(database.DataSource);
 
     private FileDropWatcher Watcher(IFileDropLedger ledger) => new(
@@ -168,9 +195,9 @@ public sealed class FileDropWatcherTests(FileDropDatabase database) : IClassFixt
     }
 
     /// <summary>Polls, then moves the clock on by one interval, as the schedule would.</summary>
-    private async Task<IReadOnlyList<FileDropStart>> PollAsync(FileDropWatcher watcher)
+    private async Task<IReadOnlyList<FileDropStart>> PollAsync(FileDropWatcher watcher, FileDropWatch? watch = null)
     {
-        var started = await watcher.PollAsync(Watch(), StartAsync, CancellationToken.None);
+        var started = await watcher.PollAsync(watch ?? Watch(), StartAsync, CancellationToken.None);
         _time.Advance(Interval);
         return started;
     }
