@@ -24,7 +24,7 @@ public static class FileDropLimits
     /// </summary>
     public static TimeSpan AbandonedClaim { get; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long a started file is remembered after it left the folder, so that a listing that misses it once does not start it again.</summary>
+    /// <summary>How long a started file is remembered after a poll last listed it, so that a listing that misses it once does not start it again.</summary>
     public static TimeSpan StartedMemory { get; } = TimeSpan.FromDays(1);
 
     /// <summary>How long a file must be seen unchanged before it is started: half the poll interval, so the second poll that finds it starts it.</summary>

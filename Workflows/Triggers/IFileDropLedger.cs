@@ -9,7 +9,7 @@ public interface IFileDropLedger
     /// <summary>
     /// Records the files one poll listed and returns those that are due: unchanged since a poll at least
     /// <paramref name="stableFor"/> earlier, and never started. A file that changed since (still being written) is a
-    /// new identity and waits; identities no longer listed are forgotten (started ones after a day).
+    /// new identity and waits; identities no longer listed are forgotten (started ones a day after they were last listed).
     /// </summary>
     Task<IReadOnlyList<DroppedFile>> ObserveAsync(
         string scheduleId, IReadOnlyList<DroppedFile> listed, DateTimeOffset now, TimeSpan stableFor, CancellationToken cancellationToken);

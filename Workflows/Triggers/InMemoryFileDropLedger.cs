@@ -13,12 +13,17 @@ public sealed class InMemoryFileDropLedger : IFileDropLedger
         {
             foreach (var file in listed)
             {
-                _entries.TryAdd((scheduleId, file), new Entry { FirstSeen = now });
+                if (!_entries.TryGetValue((scheduleId, file), out var entry))
+                {
+                    _entries[(scheduleId, file)] = entry = new Entry { FirstSeen = now };
+                }
+
+                entry.LastSeen = now;
             }
 
             var current = listed.ToHashSet();
             foreach (var key in _entries.Where(e => e.Key.Schedule == scheduleId && !current.Contains(e.Key.File)
-                && (e.Value.ClaimedAt is null || e.Value.ClaimedAt < now - FileDropLimits.StartedMemory)).Select(e => e.Key).ToList())
+                && (e.Value.ClaimedAt is null || e.Value.LastSeen < now - FileDropLimits.StartedMemory)).Select(e => e.Key).ToList())
             {
                 _entries.Remove(key);
             }
@@ -93,6 +98,8 @@ public sealed class InMemoryFileDropLedger : IFileDropLedger
     private sealed class Entry
     {
         public DateTimeOffset FirstSeen { get; init; }
+
+        public DateTimeOffset LastSeen { get; set; }
 
         public DateTimeOffset? ClaimedAt { get; set; }
 

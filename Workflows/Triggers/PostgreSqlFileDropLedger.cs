@@ -47,7 +47,7 @@ public sealed class PostgreSqlFileDropLedger(NpgsqlDataSource dataSource) : IFil
                     DELETE FROM scheduler.file_drops d WHERE d.schedule_id = $1
                       AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::bigint[], $4::text[]) AS l(path, size, modified)
                                       WHERE l.path = d.path AND l.size = d.size AND l.modified = d.modified)
-                      AND (d.claimed_at IS NULL OR d.claimed_at < $5 - $6::interval)
+                      AND (d.claimed_at IS NULL OR d.last_seen < $5 - $6::interval)
                     """, FileDropLimits.StartedMemory),
                 Listed("""
                     SELECT d.path, d.size, d.modified FROM scheduler.file_drops d

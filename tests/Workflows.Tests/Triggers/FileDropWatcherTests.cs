@@ -118,6 +118,36 @@ public sealed class FileDropWatcherTests(FileDropDatabase database) : IClassFixt
         _started.Should().Equal("in/a.csv", "in/a.csv");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_started_file_that_leaves_and_comes_back_unchanged_is_started_again_only_after_a_day(bool durable)
+    {
+        var watcher = Watcher(durable ? Durable() : new InMemoryFileDropLedger());
+        var path = Drop("in/a.csv", "x");
+        await PollAsync(watcher);
+        await PollAsync(watcher);
+        var saved = Path.Combine(_folder.Path, "saved.csv");
+        File.Move(path, saved);
+        await PollAsync(watcher);
+
+        File.Copy(saved, path);
+        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(saved));
+        await PollAsync(watcher);
+        var withinADay = await PollAsync(watcher);
+        File.Move(path, saved, overwrite: true);
+        await PollAsync(watcher);
+        _time.Advance(FileDropLimits.StartedMemory);
+        await PollAsync(watcher);
+        File.Copy(saved, path);
+        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(saved));
+        await PollAsync(watcher);
+        var afterADay = await PollAsync(watcher);
+
+        withinADay.Should().BeEmpty("a listing that missed the file for a while must not start it again");
+        afterADay.Should().ContainSingle();
+    }
+
     [Fact]
     public async Task A_job_that_could_not_be_made_leaves_the_file_for_the_next_poll()
     {
