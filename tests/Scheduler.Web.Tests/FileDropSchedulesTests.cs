@@ -57,6 +57,23 @@ public sealed class FileDropSchedulesTests(DropsApp drops) : IClassFixture<Drops
     }
 
     [Fact]
+    public async Task A_retry_knows_the_job_it_runs_again()
+    {
+        var failed = await _client.WaitForEndAsync(
+            await _client.StartAsync("dropped-orders-import", Parameter("Variables", "sourceFilePath", "retry/orders.csv")));
+        Directory.CreateDirectory(Path.Combine(_drops, "retry"));
+        File.Copy(SchedulerApp.RepositoryFolder(Path.Combine("samples", "data", "orders.csv")), Path.Combine(_drops, "retry", "orders.csv"));
+
+        var retried = await _client.PostAsync($"/api/jobs/{failed.Text("jobId")}/retry", null);
+        var details = await _client.WaitForEndAsync((await retried.Content.ReadFromJsonAsync<JsonElement>()).Text("jobId")!);
+
+        failed.Text("status").Should().Be("Failed", "the file was not there yet");
+        details.Text("status").Should().Be("Completed", details.ToString());
+        details.GetProperty("outputs").GetProperty("retryOf").GetString().Should().Be(failed.Text("jobId"));
+        details.GetProperty("outputs").GetProperty("triggeredBy").GetString().Should().Be("admin");
+    }
+
+    [Fact]
     public async Task A_bad_trigger_is_a_400_that_names_every_problem_and_saves_nothing()
     {
         var id = NewId();
