@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using static Scheduler.Web.Tests.JobsClient;
 
 namespace Scheduler.Web.Tests;
@@ -71,6 +72,30 @@ public sealed class FileDropSchedulesTests(DropsApp drops) : IClassFixture<Drops
         details.Text("status").Should().Be("Completed", details.ToString());
         details.GetProperty("outputs").GetProperty("retryOf").GetString().Should().Be(failed.Text("jobId"));
         details.GetProperty("outputs").GetProperty("triggeredBy").GetString().Should().Be("admin");
+    }
+
+    [Fact]
+    public async Task A_secret_parameter_of_a_file_drop_schedule_is_masked_and_reaches_the_jobs_its_files_start()
+    {
+        var name = DefinitionsClient.UniqueName("dropped-secret");
+        var workflow = DefinitionsClient.SampleWorkflow("dropped-orders-import", name);
+        workflow["variables"]!.AsArray().Add(new JsonObject { ["name"] = "token", ["type"] = "string", ["required"] = true, ["secret"] = true });
+        await _client.PutWorkflowAsync(workflow);
+        Directory.CreateDirectory(Path.Combine(_drops, "secret"));
+        File.Copy(SchedulerApp.RepositoryFolder(Path.Combine("samples", "data", "orders.csv")), Path.Combine(_drops, "secret", "orders.csv"));
+        var id = NewId();
+
+        var saved = await _client.PutAsJsonAsync($"/api/schedules/{id}", new
+        {
+            workflow = name,
+            trigger = new { type = "FileDropped", connection = "Drops", path = "secret/*.csv", pollInterval = 15, variable = "sourceFilePath" },
+            parameters = new[] { Parameter("Variables", "token", "s3cret-value") },
+        });
+        var jobId = await TriggerUntilAJobStartsAsync(id);
+
+        saved.StatusCode.Should().Be(HttpStatusCode.Created);
+        (await saved.Content.ReadAsStringAsync()).Should().Contain("***").And.NotContain("s3cret-value");
+        (await _client.WaitForEndAsync(jobId)).Text("status").Should().Be("Completed", "the job revealed the schedule's secret for binding");
     }
 
     [Fact]
