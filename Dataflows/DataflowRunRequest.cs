@@ -10,6 +10,9 @@ public sealed record DataflowRunRequest(DataflowDefinition Definition, string In
     /// <summary>When set, a database destination loads this identity at most once (see <see cref="LoadIdentity"/>).</summary>
     public LoadIdentity? Load { get; init; }
 
+    /// <summary>The job the dataflow runs in, whose values expressions read as <c>Context.member</c>.</summary>
+    public RunContext Context { get; init; } = RunContext.None;
+
     /// <summary>Where the run logs instead of the runner's own logger: one that masks a job's secret values in paths.</summary>
     public ILogger? Logger { get; init; }
 }

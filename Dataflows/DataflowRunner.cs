@@ -34,7 +34,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         var definition = request.Definition;
         var started = Stopwatch.GetTimestamp();
         var log = request.Logger ?? logger;
-        var plan = DataflowPlan.Create(definition);
+        var plan = DataflowPlan.Create(definition, request.Context);
         var workingDirectory = Path.GetFullPath(request.WorkingDirectory);
         var inputPath = Path.GetFullPath(request.InputFilePath, workingDirectory);
         Directory.CreateDirectory(workingDirectory);

@@ -50,6 +50,10 @@ done
 ftp_port=$(free_port)
 mkdir -p "$work/ftp/in"
 cp samples/data/orders.csv "$work/ftp/in/orders.csv"
+
+# A folder for the file-drop schedule: the orders file is dropped into it before the service starts.
+mkdir -p "$work/drops/in"
+cp samples/data/orders.csv "$work/drops/in/orders.csv"
 /usr/bin/python3 -m pyftpdlib -i 127.0.0.1 -p "$ftp_port" -d "$work/ftp" -u etl -P etl-secret >"$work/ftp.log" 2>&1 &
 pids+=($!)
 
@@ -64,6 +68,7 @@ password="postman-$(date +%s)-secret"
   export Auth__AdminPassword="$password" Scheduler__DefinitionsPath="$root/samples" Scheduler__WorkingDirectory="$work/jobs"
   export Connections__OrdersFtp__Type=Ftp Connections__OrdersFtp__Host=127.0.0.1 Connections__OrdersFtp__Port="$ftp_port" \
          Connections__OrdersFtp__Username=etl Connections__OrdersFtp__Password=etl-secret
+  export Connections__Drops__Type=Local Connections__Drops__Path="$work/drops"
   export Connections__Warehouse__Type=PostgreSql Connections__Warehouse__ConnectionString="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=warehouse"
   exec dotnet run --no-build --no-launch-profile
 ) >"$work/service.log" 2>&1 &

@@ -26,19 +26,20 @@ internal sealed class DataflowPlan
     public int RowWidth { get; }
 
     /// <summary>Every problem of the definition's transforms and destination columns, with JSON paths.</summary>
-    public static IReadOnlyList<DefinitionProblem> Check(DataflowDefinition definition) => Build(definition, out _);
+    public static IReadOnlyList<DefinitionProblem> Check(DataflowDefinition definition) => Build(definition, RunContext.None, out _);
 
+    /// <param name="context">The job's values that expressions read as <c>Context.member</c>.</param>
     /// <exception cref="DataflowException">The definition has problems; the message lists them all.</exception>
-    public static DataflowPlan Create(DataflowDefinition definition)
+    public static DataflowPlan Create(DataflowDefinition definition, RunContext context)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var problems = Build(definition, out var plan);
+        var problems = Build(definition, context, out var plan);
         return problems.Count == 0
             ? plan!
             : throw new DataflowException($"Dataflow '{definition.Name}' is not valid: {string.Join("; ", problems)}");
     }
 
-    private static List<DefinitionProblem> Build(DataflowDefinition definition, out DataflowPlan? plan)
+    private static List<DefinitionProblem> Build(DataflowDefinition definition, RunContext context, out DataflowPlan? plan)
     {
         var problems = new List<DefinitionProblem>();
         var columns = definition.Source.Columns.ToList();
@@ -46,7 +47,7 @@ internal sealed class DataflowPlan
         var transforms = new List<IRowTransform>();
         for (var i = 0; i < definition.Transforms.Count; i++)
         {
-            var builder = new TransformBuilder(definition.Transforms[i], $"$.transforms[{i}]", columns, problems);
+            var builder = new TransformBuilder(definition.Transforms[i], $"$.transforms[{i}]", columns, context, problems);
             if (builder.Build(width) is { } transform)
             {
                 transforms.Add(transform);
@@ -82,7 +83,8 @@ internal sealed class DataflowPlan
     }
 
     /// <summary>Compiles one transform against the current columns and updates them to what the transform outputs.</summary>
-    private sealed class TransformBuilder(TransformDefinition transform, string path, List<ColumnDefinition> columns, List<DefinitionProblem> problems)
+    private sealed class TransformBuilder(
+        TransformDefinition transform, string path, List<ColumnDefinition> columns, RunContext context, List<DefinitionProblem> problems)
     {
         public IRowTransform? Build(int width) => transform.Type switch
         {
@@ -251,8 +253,12 @@ internal sealed class DataflowPlan
         {
             try
             {
-                var parameters = columns.Select(c => new ExpressionParameter(c.Name, ColumnClrTypes.Of(c))).ToArray();
-                return ExpressionCompiler.Parse(expression, parameters, expected);
+                // The job's Context values follow the row's columns; they are the same for every row.
+                var parameters = columns.Select(c => new ExpressionParameter(c.Name, ColumnClrTypes.Of(c)))
+                    .Concat(RunContext.Members.Select(m => new ExpressionParameter($"{RunContext.Object}.{m.Name}", m.Type)))
+                    .ToArray();
+                return ExpressionCompiler.Parse(expression, parameters, expected)
+                    .WithConstants(columns.Count, [.. context.Values.Select(v => v.Value)]);
             }
             catch (ExpressionException exception)
             {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -40,7 +41,7 @@ internal sealed class RunFormPage : IDashboardDispatcher
         var fields = RunForm.Fields(workflow, http.RequestServices.GetRequiredService<TaskRegistry>());
         if (!HttpMethods.IsPost(http.Request.Method))
         {
-            var body = context.IsReadOnly ? ReadOnly(workflow, fields) : Form(context, workflow, fields, null, new Dictionary<string, IReadOnlyList<string>>(), Guid.NewGuid().ToString("N"));
+            var body = context.IsReadOnly ? ReadOnly(workflow, fields) : Form(context, workflow, fields, null, FrozenDictionary<string, IReadOnlyList<string>>.Empty, Guid.NewGuid().ToString("N"));
             await RenderAsync(context, StatusCodes.Status200OK, name, body);
             return;
         }
@@ -60,7 +61,7 @@ internal sealed class RunFormPage : IDashboardDispatcher
         var form = await http.Request.ReadFormAsync(cancellationToken);
         var runKey = Guid.TryParseExact(form[RunKeyField].ToString(), "N", out var key) ? key.ToString("N") : Guid.NewGuid().ToString("N");
         var (request, sources) = RunForm.Request(workflow.Name, fields, form);
-        var launch = await http.RequestServices.GetRequiredService<JobLauncher>().LaunchAsync(request, $"dashboard-run:{runKey}", cancellationToken);
+        var launch = await http.RequestServices.GetRequiredService<JobLauncher>().LaunchAsync(request, $"dashboard-run:{runKey}", http.User.Identity?.Name, cancellationToken);
         if (launch.JobId is { } jobId)
         {
             http.Response.StatusCode = StatusCodes.Status303SeeOther;

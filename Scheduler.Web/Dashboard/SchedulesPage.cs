@@ -63,9 +63,14 @@ internal sealed class SchedulesPage : IDashboardDispatcher
             ? $"<a href=\"{E(urls.JobDetails(jobId))}\">{E(jobId)}</a> {E(schedule.LastJobStatus ?? "")}"
             : "";
         return $"<tr class=\"schedule\" data-schedule=\"{E(schedule.Id)}\"><td>{E(schedule.Id)}</td><td>{workflow}</td>" +
-            $"<td><code style=\"white-space: nowrap\">{E(schedule.Cron)}</code></td><td class=\"next-run-local\">{local}</td><td class=\"next-run-utc\">{utc}</td>" +
+            $"<td><code style=\"white-space: nowrap\">{E(When(schedule))}</code></td><td class=\"next-run-local\">{local}</td><td class=\"next-run-utc\">{utc}</td>" +
             $"<td>{lastJob}</td><td>{E(schedule.Error ?? "")}</td></tr>";
     }
+
+    // A file-drop schedule has no cron of its own: what starts its jobs is a new file in its folder.
+    private static string When(ScheduleResponse schedule) => schedule.Trigger is { } trigger
+        ? $"{FileDropTrigger.FileDropped}: {trigger.Path} on {trigger.Connection}, polled every {trigger.PollInterval} s"
+        : schedule.Cron ?? "";
 
     private static string Time(DateTimeOffset time) => E(time.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture));
 

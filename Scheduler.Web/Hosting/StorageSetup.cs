@@ -5,13 +5,14 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Triggers;
 
 namespace Scheduler.Web.Hosting;
 
 /// <summary>
 /// Chooses where everything lives, once: PostgreSQL when <c>ConnectionStrings:Scheduler</c> is set (Hangfire's tables,
 /// the definitions, so that every node sees the same ones, and the service's own job records, logs, idempotency keys
-/// and secret values), memory otherwise, so that the service runs on a bare machine for a first look.
+/// secret values and the files that file-drop schedules started), memory otherwise, so that the service runs on a bare machine for a first look.
 /// </summary>
 internal static class StorageSetup
 {
@@ -39,6 +40,7 @@ internal static class StorageSetup
             services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
             services.AddSingleton<PostgreSqlSecretValues>();
             services.AddSingleton<ISecretValues>(sp => sp.GetRequiredService<PostgreSqlSecretValues>());
+            services.AddSingleton<IFileDropLedger, PostgreSqlFileDropLedger>();
         }
         else
         {
@@ -47,6 +49,7 @@ internal static class StorageSetup
             services.AddSingleton<IJobLog, InMemoryJobLog>();
             services.AddSingleton<IIdempotencyKeys, InMemoryIdempotencyKeys>();
             services.AddSingleton<ISecretValues, InMemorySecretValues>();
+            services.AddSingleton<IFileDropLedger, InMemoryFileDropLedger>();
         }
 
         services.AddHostedService<StorageStartup>();

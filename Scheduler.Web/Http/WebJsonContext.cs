@@ -24,6 +24,7 @@ namespace Scheduler.Web.Http;
 [JsonSerializable(typeof(DefinitionValidation))]
 [JsonSerializable(typeof(ScheduleRequest))]
 [JsonSerializable(typeof(ScheduleResponse))]
+[JsonSerializable(typeof(SchedulePollAccepted))]
 [JsonSerializable(typeof(IReadOnlyList<ScheduleResponse>))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(int))]

@@ -70,7 +70,7 @@ internal sealed class JobControl(JobQueries queries, JobLauncher launcher, IBack
         return new(JobControlOutcome.WrongState, now.Status.ToString(), $"The job {jobId} {what} ({now.Status}); only a queued or running job can be cancelled.");
     }
 
-    public async Task<JobControlResult> RetryAsync(string jobId, CancellationToken cancellationToken)
+    public async Task<JobControlResult> RetryAsync(string jobId, string? by, CancellationToken cancellationToken)
     {
         if (await queries.FindAsync(jobId, cancellationToken) is not { } found)
         {
@@ -82,7 +82,7 @@ internal sealed class JobControl(JobQueries queries, JobLauncher launcher, IBack
             return new(JobControlOutcome.WrongState, found.Status.ToString(), $"The job {jobId} is {found.Status}; only a failed or cancelled job can be retried.");
         }
 
-        var launch = await launcher.RetryAsync(found.Run, cancellationToken);
+        var launch = await launcher.RetryAsync(found.Run, by, cancellationToken);
         return launch.JobId is null
             ? new(JobControlOutcome.Refused, found.Status.ToString(), null, launch)
             : new(JobControlOutcome.Done, RunStatus.Queued.ToString(), null, launch);

@@ -31,13 +31,13 @@ public sealed class JobLauncher(
     ParameterBinder binder,
     JobSecrets secrets,
     IIdempotencyKeys keys,
-    IBackgroundJobClient jobs,
+    IBackgroundJobClientV2 jobs,
     IJobRunStore runs)
 {
     // How long a repeated request waits for the first one with its key to make its job.
     private static readonly TimeSpan PendingKeyWait = TimeSpan.FromSeconds(5);
 
-    public async Task<JobLaunch> LaunchAsync(RunJobRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<JobLaunch> LaunchAsync(RunJobRequest request, string? idempotencyKey, string? user, CancellationToken cancellationToken)
     {
         var check = await checker.CheckAsync(request.Workflow, request.Parameters, cancellationToken);
         if (!check.IsValid)
@@ -47,7 +47,7 @@ public sealed class JobLauncher(
 
         if (idempotencyKey is null)
         {
-            return Made(await EnqueueAsync(check.Workflow!, check.Given, null, cancellationToken));
+            return Made(await EnqueueAsync(check.Workflow!, check.Given, user, null, cancellationToken));
         }
 
         var hash = RequestHash(request);
@@ -59,7 +59,7 @@ public sealed class JobLauncher(
 
         try
         {
-            var jobId = await EnqueueAsync(check.Workflow!, check.Given, null, cancellationToken);
+            var jobId = await EnqueueAsync(check.Workflow!, check.Given, user, null, cancellationToken);
             await keys.CompleteAsync(idempotencyKey, jobId, CancellationToken.None);
             return Made(jobId);
         }
@@ -71,7 +71,7 @@ public sealed class JobLauncher(
     }
 
     /// <summary>Runs a job's workflow again with the same parameters (secret ones included), as a new job linked to it.</summary>
-    public async Task<JobLaunch> RetryAsync(JobRun previous, CancellationToken cancellationToken)
+    public async Task<JobLaunch> RetryAsync(JobRun previous, string? user, CancellationToken cancellationToken)
     {
         await workflows.RefreshAsync(cancellationToken);
         if (!workflows.TryGet(previous.Workflow, out var workflow))
@@ -102,14 +102,14 @@ public sealed class JobLauncher(
         }
 
         // The same secret values, kept anew for the new job: each job uses only its own.
-        return Made(await EnqueueAsync(workflow, revealed.Parameters, previous.JobId, cancellationToken));
+        return Made(await EnqueueAsync(workflow, revealed.Parameters, user, previous.JobId, cancellationToken));
     }
 
     private async Task<string> EnqueueAsync(
-        WorkflowDefinition workflow, IReadOnlyList<ParameterAssignment> given, string? retryOf, CancellationToken cancellationToken)
+        WorkflowDefinition workflow, IReadOnlyList<ParameterAssignment> given, string? user, string? retryOf, CancellationToken cancellationToken)
     {
         var parameters = await secrets.ProtectAsync(workflow, given, owner: null, cancellationToken);
-        var jobId = jobs.Create(WorkflowJob.Call(workflow.Name, parameters), new EnqueuedState());
+        var jobId = jobs.Create(WorkflowJob.Call(workflow.Name, parameters), new EnqueuedState(), JobTrigger.ByUser(user, retryOf));
         await secrets.ClaimAsync(parameters, jobId, CancellationToken.None);
         await runs.AnnotateAsync(jobId, workflows.VersionOf(workflow.Name), retryOf, CancellationToken.None);
         return jobId;

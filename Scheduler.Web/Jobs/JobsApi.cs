@@ -28,7 +28,7 @@ internal static class JobsApi
                     return JsonBody.Invalid(IdempotencyKeyHeader, "the key is longer than 200 characters");
                 }
 
-                var launch = await launcher.LaunchAsync(body!, key.Length > 0 ? key : null, cancellationToken);
+                var launch = await launcher.LaunchAsync(body!, key.Length > 0 ? key : null, request.HttpContext.User.Identity?.Name, cancellationToken);
                 if (launch.Conflict is { } conflict)
                 {
                     return TypedResults.Problem(title: "Idempotency-Key conflict", detail: conflict, statusCode: StatusCodes.Status409Conflict);
@@ -105,8 +105,8 @@ internal static class JobsApi
             .WithName("CancelJob");
 
         group.MapPost("/{id}/retry", async Task<Results<Accepted<JobAccepted>, ValidationProblem, ProblemHttpResult>> (
-                string id, JobControl control, CancellationToken cancellationToken) =>
-                await control.RetryAsync(id, cancellationToken) switch
+                string id, ClaimsPrincipal user, JobControl control, CancellationToken cancellationToken) =>
+                await control.RetryAsync(id, user.Identity?.Name, cancellationToken) switch
                 {
                     { Outcome: JobControlOutcome.Done, Launch.JobId: { } jobId } => TypedResults.Accepted($"/api/jobs/{jobId}", new JobAccepted(jobId, "Queued")),
                     { Outcome: JobControlOutcome.UnknownJob } => UnknownJob(id),

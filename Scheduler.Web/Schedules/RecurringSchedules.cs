@@ -4,7 +4,9 @@ using Hangfire.Storage;
 using Scheduler.Web.Http;
 using Scheduler.Web.Jobs;
 using Scheduler.Web.Jobs.Execution;
+using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Triggers;
 
 namespace Scheduler.Web.Schedules;
 
@@ -13,15 +15,19 @@ internal sealed record ScheduleSave(ScheduleResponse? Schedule, bool Created, IR
 
 /// <summary>
 /// Schedules are Hangfire recurring jobs under their own ids, so that they show on the dashboard's recurring jobs
-/// page and run on any worker node. Hangfire has no pause: a paused schedule keeps its recurring job, and with it its
-/// history, under a cron that never fires, and the schedule's own cron and state are kept in the recurring job's hash.
+/// page and run on any worker node: a cron schedule's job runs the workflow, a file-drop schedule's job polls its
+/// folder (<see cref="FileDropPollJob"/>); this lists both kinds. Hangfire has no pause: a paused schedule keeps its
+/// recurring job, and with it its history, under a cron that never fires, and the schedule's own cron and state are
+/// kept in the recurring job's hash.
 /// </summary>
 internal sealed partial class RecurringSchedules(
     RunRequestChecker checker,
     JobSecrets secrets,
     IRecurringJobManagerV2 recurringJobs,
     JobStorage storage,
-    JobQueries jobs)
+    JobQueries jobs,
+    ConnectionCatalog connections,
+    IFileDropLedger fileDrops)
 {
     // Hangfire keeps a recurring job in the hash "recurring-job:{id}" and writes only its own fields, so ours stay.
     private const string HashPrefix = "recurring-job:";
@@ -36,10 +42,12 @@ internal sealed partial class RecurringSchedules(
             problems.Add("id", $"'{id}' is not a valid schedule id: use 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
 
-        var check = await checker.CheckAsync(request.Workflow, request.Parameters, cancellationToken);
-        problems.AddRange(check.Problems);
-        var cron = ScheduleTiming.CheckCron(request.Cron, problems);
-        var zone = ScheduleTiming.CheckTimeZone(request.TimeZone, problems);
+        var fileDrop = request.Trigger is { } trigger ? FileDropTriggerCheck.Check(trigger, connections, problems) : null;
+        var check = await checker.CheckAsync(request.Workflow, FileDropTriggerCheck.WithPathVariable(request.Trigger, request.Parameters), cancellationToken);
+        problems.AddRange(FileDropTriggerCheck.PathVariableProblems(request.Trigger, request.Parameters, check.Problems));
+        var (cron, zone) = request.Trigger is null
+            ? (ScheduleTiming.CheckCron(request.Cron, problems), ScheduleTiming.CheckTimeZone(request.TimeZone, problems))
+            : (FileDropTriggerCheck.RefuseCron(request, problems, fileDrop?.PollCron), TimeZoneInfo.Utc);
         if (problems.Count > 0)
         {
             return new(null, Created: false, problems.ToDictionary());
@@ -53,10 +61,13 @@ internal sealed partial class RecurringSchedules(
             await secrets.ReleaseScheduleAsync(id, cancellationToken);
         }
 
-        var parameters = await secrets.ProtectAsync(check.Workflow!, check.Given, SecretOwner.Schedule(id), cancellationToken);
+        var given = request.Trigger?.Variable is null ? check.Given : check.Given.SkipLast(1).ToList();
+        var parameters = await secrets.ProtectAsync(check.Workflow!, given, SecretOwner.Schedule(id), cancellationToken);
         var enabled = request.Enabled ?? true;
-        recurringJobs.AddOrUpdate(
-            id, WorkflowJob.Call(check.Workflow!.Name, parameters), enabled ? cron! : Cron.Never(), new RecurringJobOptions { TimeZone = zone });
+        var job = fileDrop is { } watched
+            ? FileDropPollJob.Call(id, check.Workflow!.Name, parameters, watched.Trigger)
+            : WorkflowJob.Call(check.Workflow!.Name, parameters);
+        recurringJobs.AddOrUpdate(id, job, enabled ? cron! : Cron.Never(), new RecurringJobOptions { TimeZone = zone });
         using (var connection = storage.GetConnection())
         {
             connection.SetRangeInHash(HashPrefix + id, [new(CronField, cron!), new(EnabledField, enabled ? "true" : "false")]);
@@ -100,11 +111,16 @@ internal sealed partial class RecurringSchedules(
 
         recurringJobs.RemoveIfExists(id);
         await secrets.ReleaseScheduleAsync(id, cancellationToken);
+        await fileDrops.ForgetAsync(id, cancellationToken);
         return true;
     }
 
-    /// <summary>Runs the schedule now, paused or not, and returns the new job's id; null for an unknown schedule.</summary>
-    public string? Trigger(string id) => IsValidId(id) && Read(id) is not null ? recurringJobs.TriggerJob(id) : null;
+    /// <summary>
+    /// Runs the schedule now, paused or not, and returns the new job's id, which for a file-drop schedule is a poll
+    /// of its folder (<c>IsPoll</c>); null for an unknown schedule.
+    /// </summary>
+    public (string JobId, bool IsPoll)? Trigger(string id) =>
+        IsValidId(id) && Read(id) is { } found ? (recurringJobs.TriggerJob(id), FileDropPollJob.TryRead(found.Job.Job, out _, out _, out _)) : null;
 
     private static bool IsValidId(string id) => ScheduleId().IsMatch(id);
 
@@ -122,6 +138,17 @@ internal sealed partial class RecurringSchedules(
 
     private async Task<ScheduleResponse> DescribeAsync(RecurringJobDto job, Dictionary<string, string> fields, CancellationToken cancellationToken)
     {
+        if (FileDropPollJob.TryRead(job.Job, out var watched, out var watchedWith, out var trigger))
+        {
+            // Its own last run is a poll; what a reader wants is the last job a file started.
+            var last = await fileDrops.LastStartAsync(job.Id, cancellationToken);
+            var lastStatus = last is null ? null : (await jobs.GetStatusAsync(last.JobId, cancellationToken))?.Status;
+            return new ScheduleResponse(
+                job.Id, watched, null, TimeZoneInfo.Utc.Id, IsEnabled(fields), JobSecrets.Masked(watchedWith), Utc(job.NextExecution),
+                last?.StartedAt, last?.JobId, lastStatus, job.Error ?? job.LoadException?.Message)
+            { Trigger = trigger };
+        }
+
         WorkflowJob.TryRead(job.Job, out var workflow, out var parameters);
         var lastJobStatus = job.LastJobId is { } lastJobId ? (await jobs.GetStatusAsync(lastJobId, cancellationToken))?.Status : null;
         return new ScheduleResponse(
@@ -129,7 +156,7 @@ internal sealed partial class RecurringSchedules(
             workflow,
             fields[CronField],
             job.TimeZoneId ?? TimeZoneInfo.Utc.Id,
-            !string.Equals(fields.GetValueOrDefault(EnabledField), "false", StringComparison.Ordinal),
+            IsEnabled(fields),
             JobSecrets.Masked(parameters),
             Utc(job.NextExecution),
             Utc(job.LastExecution),
@@ -137,6 +164,8 @@ internal sealed partial class RecurringSchedules(
             lastJobStatus,
             job.Error ?? job.LoadException?.Message);
     }
+
+    private static bool IsEnabled(Dictionary<string, string> fields) => !string.Equals(fields.GetValueOrDefault(EnabledField), "false", StringComparison.Ordinal);
 
     private static DateTimeOffset? Utc(DateTime? value) =>
         value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;

@@ -5,16 +5,34 @@ namespace Scheduler.Web.Schedules;
 
 /// <summary>
 /// The body of <c>PUT /api/schedules/{id}</c>: <c>{"workflow":"orders-import","cron":"0 2 * * *","timeZone":"Europe/Berlin",
-/// "parameters":[...],"enabled":true}</c>. The time zone defaults to UTC, enabled to true.
+/// "parameters":[...],"enabled":true}</c>. The time zone defaults to UTC, enabled to true. A file-drop schedule gives a
+/// <see cref="Trigger"/> instead of the cron and time zone.
 /// </summary>
 internal sealed record ScheduleRequest(
-    string? Workflow, string? Cron, string? TimeZone, IReadOnlyList<RunJobParameter?>? Parameters, bool? Enabled);
+    string? Workflow, string? Cron, string? TimeZone, IReadOnlyList<RunJobParameter?>? Parameters, bool? Enabled)
+{
+    public FileDropTrigger? Trigger { get; init; }
+}
 
-/// <summary>A schedule as saved, with what Hangfire knows of its runs.</summary>
+/// <summary>
+/// A file-drop trigger: <c>{"type":"FileDropped","connection":"Drops","path":"in/*.csv","pollInterval":30,
+/// "variable":"sourceFilePath"}</c>. Every new file matching the path on the connection (Local, FTP, FTPS, SFTP)
+/// starts one job; <see cref="PollInterval"/> is in seconds; <see cref="Variable"/>, when given, names the
+/// workflow's string variable that receives the file's path.
+/// </summary>
+public sealed record FileDropTrigger(string? Type, string? Connection, string? Path, int? PollInterval, string? Variable)
+{
+    public const string FileDropped = "FileDropped";
+}
+
+/// <summary>The answer to triggering a file-drop schedule: its folder is polled at once, and the jobs it starts show in the schedule.</summary>
+internal sealed record SchedulePollAccepted(string ScheduleId, string Status);
+
+/// <summary>A schedule as saved, with what Hangfire knows of its runs; a file-drop schedule has a trigger and no cron.</summary>
 internal sealed record ScheduleResponse(
     string Id,
     string Workflow,
-    string Cron,
+    string? Cron,
     string TimeZone,
     bool Enabled,
     IReadOnlyList<ParameterAssignment> Parameters,
@@ -22,4 +40,7 @@ internal sealed record ScheduleResponse(
     DateTimeOffset? LastRun,
     string? LastJobId,
     string? LastJobStatus,
-    string? Error);
+    string? Error)
+{
+    public FileDropTrigger? Trigger { get; init; }
+}

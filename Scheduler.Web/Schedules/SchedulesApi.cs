@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Scheduler.Web.Accounts;
 using Scheduler.Web.Http;
 using Scheduler.Web.Jobs;
+using Scheduler.Workflows.Triggers;
 
 namespace Scheduler.Web.Schedules;
 
@@ -48,10 +49,13 @@ internal static class SchedulesApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteSchedule");
 
-        group.MapPost("/{id}/trigger", Results<Accepted<JobAccepted>, ProblemHttpResult> (string id, RecurringSchedules schedules) =>
-                schedules.Trigger(id) is { } jobId
-                    ? TypedResults.Accepted($"/api/jobs/{jobId}", new JobAccepted(jobId, "Queued"))
-                    : UnknownSchedule(id))
+        group.MapPost("/{id}/trigger", Results<Accepted<JobAccepted>, Accepted<SchedulePollAccepted>, ProblemHttpResult> (string id, RecurringSchedules schedules) =>
+                schedules.Trigger(id) switch
+                {
+                    { IsPoll: true } => TypedResults.Accepted($"/api/schedules/{id}", new SchedulePollAccepted(id, "Polling")),
+                    { JobId: var jobId } => TypedResults.Accepted($"/api/jobs/{jobId}", new JobAccepted(jobId, "Queued")),
+                    null => UnknownSchedule(id),
+                })
             .RequireAuthorization(Roles.CanOperate)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("TriggerSchedule");

@@ -1,7 +1,12 @@
+using Scheduler.Workflows.Triggers;
+
 namespace Scheduler.Web.Schedules;
 
 internal static class SchedulesSetup
 {
-    /// <summary>Schedules as Hangfire recurring jobs.</summary>
-    public static IServiceCollection AddSchedules(this IServiceCollection services) => services.AddSingleton<RecurringSchedules>();
+    /// <summary>Schedules as Hangfire recurring jobs: cron schedules run a workflow, file-drop schedules poll a folder.</summary>
+    public static IServiceCollection AddSchedules(this IServiceCollection services) => services
+        .AddSingleton<RecurringSchedules>()
+        .AddSingleton<FileDropWatcher>()
+        .AddTransient<FileDropPollJob>();
 }

@@ -1,3 +1,4 @@
+using Scheduler.Dataflows;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Engine;
@@ -10,6 +11,9 @@ internal sealed class ValidationScope(
     WorkflowDefinition workflow, TaskRegistry tasks, Func<string, WorkflowDefinition?> workflows, ConnectionCatalog? connections)
 {
     private static readonly string[] JobMembers = ["status", "error"];
+    /// <summary>The job's context values by member name, with the types a definition sees them as.</summary>
+    private static readonly Dictionary<string, ScalarType> ContextTypes = RunContext.Members.ToDictionary(
+        m => m.Name, m => m.Type == typeof(DateTimeOffset) ? ScalarType.DateTime : ScalarType.String, StringComparer.OrdinalIgnoreCase);
 
     private readonly Dictionary<string, VariableDefinition> _variables =
         workflow.Variables.ToDictionary(v => v.Name, StringComparer.OrdinalIgnoreCase);
@@ -26,6 +30,11 @@ internal sealed class ValidationScope(
     public IReadOnlyDictionary<string, ScalarType> VisibleTo(TaskDefinition task, TaskGraph graph)
     {
         var visible = workflow.Variables.ToDictionary(v => $"{WorkflowObjects.Variables}.{v.Name}", v => v.Type, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, type) in ContextTypes)
+        {
+            visible[$"{WorkflowObjects.Context}.{name}"] = type;
+        }
+
         foreach (var upstream in graph.UpstreamOf(task.Name))
         {
             foreach (var output in OutputsOf(workflow.Tasks.First(t => string.Equals(t.Name, upstream, StringComparison.OrdinalIgnoreCase))))
@@ -127,14 +136,21 @@ internal sealed class ValidationScope(
 
             referencedType = ScalarType.String;
         }
+        else if (string.Equals(reference.Object, WorkflowObjects.Context, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!ContextTypes.TryGetValue(reference.Member, out referencedType))
+            {
+                return $"{reference} is not a context value; valid: {string.Join(", ", ContextTypes.Keys)}";
+            }
+        }
         else
         {
             var source = workflow.Tasks.FirstOrDefault(t => string.Equals(t.Name, reference.Object, StringComparison.OrdinalIgnoreCase));
             if (source is null)
             {
                 return AfterGraph
-                    ? $"{reference} names no task of the graph and is not {WorkflowObjects.Variables} or {WorkflowObjects.Job}"
-                    : $"{reference} names no task and is not {WorkflowObjects.Variables}";
+                    ? $"{reference} names no task of the graph and is not {WorkflowObjects.Variables}, {WorkflowObjects.Context} or {WorkflowObjects.Job}"
+                    : $"{reference} names no task and is not {WorkflowObjects.Variables} or {WorkflowObjects.Context}";
             }
 
             if (source == task)

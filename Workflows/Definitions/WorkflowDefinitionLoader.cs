@@ -46,7 +46,7 @@ public static class WorkflowDefinitionLoader
         }
 
         var variables = ReadVariables(document.Variables ?? [], problems);
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { WorkflowObjects.Variables, WorkflowObjects.Job };
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { WorkflowObjects.Variables, WorkflowObjects.Job, WorkflowObjects.Context };
         var tasks = ReadTasks(document.Tasks ?? [], "$.tasks", names, problems);
         if ((document.Tasks ?? []).Count == 0)
         {
@@ -174,6 +174,7 @@ public static class WorkflowDefinitionLoader
                 {
                     var name when name.Equals(WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase) => $"'{WorkflowObjects.Variables}' is reserved for the workflow's variables",
                     var name when name.Equals(WorkflowObjects.Job, StringComparison.OrdinalIgnoreCase) => $"'{WorkflowObjects.Job}' is reserved for the job as its notifications read it (${{Job.status}})",
+                    var name when name.Equals(WorkflowObjects.Context, StringComparison.OrdinalIgnoreCase) => $"'{WorkflowObjects.Context}' is reserved for the job's context values",
                     _ => $"the task name '{task.Name}' is used twice",
                 }));
                 continue;

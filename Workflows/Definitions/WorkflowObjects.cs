@@ -11,4 +11,7 @@ public static class WorkflowObjects
     /// Failed) and <c>${Job.error}</c> (why it failed, empty when it did not).
     /// </summary>
     public const string Job = "Job";
+
+    /// <summary>The object that holds what the job knows about itself, as in <c>${Context.JobId}</c> (see <see cref="Scheduler.Dataflows.RunContext"/>).</summary>
+    public const string Context = Scheduler.Dataflows.RunContext.Object;
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Scheduler.Dataflows;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Runs;
@@ -15,13 +16,14 @@ internal sealed record GraphResult(RunStatus Status, string? Error, IReadOnlyDic
 /// timeout, failed attempts are retried with backoff, and the whole run has a timeout of its own. Also runs the
 /// workflows that its RunWorkflow tasks start, as nested runs inside the same job.
 /// </summary>
-internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition workflow, BoundParameters parameters, string directory, string stepPrefix)
+internal sealed class GraphRun(
+    GraphRunSettings settings, WorkflowDefinition workflow, BoundParameters parameters, string directory, string stepPrefix, RunContext runContext)
     : IChildWorkflowRunner
 {
     private const int MaxNesting = 8;
 
     private readonly TaskGraph _graph = TaskGraph.Build(workflow, settings.Tasks.ReadsFrom);
-    private readonly VisibleValues _visible = new(parameters.Variables);
+    private readonly VisibleValues _visible = new(parameters.Variables, runContext);
 
     public IReadOnlyList<TaskDefinition> Order => _graph.Order;
 
@@ -121,7 +123,8 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
         }
 
         var bound = new BoundParameters(values, new Dictionary<string, IReadOnlyDictionary<string, object?>>());
-        var nested = new GraphRun(settings, child, bound, childDirectory, $"{stepPrefix}{child.Name}/");
+        // A child workflow runs inside its parent's job: the same job, trigger and start, under its own workflow name.
+        var nested = new GraphRun(settings, child, bound, childDirectory, $"{stepPrefix}{child.Name}/", runContext with { Workflow = child.Name });
         var result = await nested.RunAsync((_, _) => Task.CompletedTask, nested.PendingSteps, cancellationToken);
         return new(result.Status == RunStatus.Completed, result.Error, result.Outputs);
     }
@@ -245,6 +248,7 @@ internal sealed class GraphRun(GraphRunSettings settings, WorkflowDefinition wor
                 Attempt = number,
                 Redactor = settings.Redactor,
                 Timeout = task.Timeout,
+                RunContext = runContext,
             };
             return (await type.RunAsync(context, attempt.Token), null);
         }

@@ -1,3 +1,4 @@
+using Scheduler.Dataflows;
 using Microsoft.Extensions.Logging;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Definitions;
@@ -11,7 +12,7 @@ namespace Scheduler.Workflows.Engine;
 /// the graph's tasks saw at the end, and <c>${Job.status}</c> and <c>${Job.error}</c>. Their steps are recorded after
 /// the graph's; a notification that fails is a Failed step and a line in the job's log, never the job's outcome.
 /// </summary>
-internal sealed class NotificationRun(GraphRunSettings settings, WorkflowDefinition workflow, BoundParameters parameters, string directory)
+internal sealed class NotificationRun(GraphRunSettings settings, WorkflowDefinition workflow, BoundParameters parameters, string directory, RunContext context)
 {
     private readonly IReadOnlyList<(string List, int Index, TaskDefinition Task)> _notifications = [.. workflow.Notifications.All];
 
@@ -55,7 +56,7 @@ internal sealed class NotificationRun(GraphRunSettings settings, WorkflowDefinit
             Timeout = null,
             Notifications = WorkflowNotifications.None,
         };
-        var run = new GraphRun(settings, notifications, parameters, directory, stepPrefix: "");
+        var run = new GraphRun(settings, notifications, parameters, directory, stepPrefix: "", context);
         run.See(seen);
         run.See(new Dictionary<string, object?>
         {

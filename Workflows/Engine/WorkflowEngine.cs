@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Scheduler.Dataflows;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Runs;
 using Scheduler.Workflows.Tasks;
@@ -32,8 +33,10 @@ public sealed class WorkflowEngine(
             time,
             new RedactingLogger(logger, redactor),
             redactor);
-        var run = new GraphRun(settings, request.Workflow, request.Parameters, request.JobDirectory, stepPrefix: "");
-        var notifications = new NotificationRun(settings, request.Workflow, request.Parameters, request.JobDirectory);
+        var now = time.GetUtcNow();
+        var context = request.Context ?? new RunContext(request.JobId, request.Workflow.Name, now);
+        var run = new GraphRun(settings, request.Workflow, request.Parameters, request.JobDirectory, stepPrefix: "", context);
+        var notifications = new NotificationRun(settings, request.Workflow, request.Parameters, request.JobDirectory, context);
         var graphSteps = run.PendingSteps.Count;
         List<StepRun> steps = [.. run.PendingSteps, .. notifications.PendingSteps];
         if (request.Resume && await store.FindAsync(request.JobId, cancellationToken) is { } previous)
@@ -42,7 +45,6 @@ public sealed class WorkflowEngine(
                 && done.Name == step.Name && done.Type == step.Type ? done : step)];
         }
 
-        var now = time.GetUtcNow();
         await store.StartAsync(
             new JobRun(request.JobId, request.Workflow.Name, RunStatus.Running, now, now, null, request.Assignments, null, steps),
             cancellationToken);

@@ -1,3 +1,4 @@
+using Scheduler.Dataflows;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Runs;
@@ -20,6 +21,9 @@ public sealed record WorkflowRunRequest(
     /// kept with their outputs and not run again; the run goes on from the steps that had not finished.
     /// </summary>
     public bool Resume { get; init; }
+
+    /// <summary>What the job knows about itself (<c>${Context.JobId}</c>); null: the job id and workflow, started now.</summary>
+    public RunContext? Context { get; init; }
 }
 
 /// <summary>How a job ended; <paramref name="Error"/> names the failed step and why.</summary>

@@ -113,6 +113,7 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
         {
             Load = new LoadIdentity(context.JobId, context.StepKey, FileKey(context, files[index])) { Attempt = context.Attempt },
             Logger = logger,
+            Context = context.RunContext,
         };
         try
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Scheduler.Dataflows;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Workflows.Tasks;
@@ -46,6 +47,9 @@ public sealed record TaskRunContext(
 
     /// <summary>The job's secret values, for a task that logs through a logger of its own rather than <see cref="Logger"/>.</summary>
     public SecretRedactor Redactor { get; init; } = new();
+
+    /// <summary>What the job knows about itself, for a task that hands it on (a dataflow's expressions read it).</summary>
+    public RunContext RunContext { get; init; } = RunContext.None;
 
     public string GetString(string input) =>
         Inputs.TryGetValue(input, out var value) && value is not null

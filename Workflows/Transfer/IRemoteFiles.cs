@@ -36,4 +36,12 @@ public interface IRemoteFiles : IAsyncDisposable
 }
 
 /// <summary>A file in a remote folder listing: its name (no folder) and size in bytes.</summary>
-public sealed record RemoteFileEntry(string Name, long Size);
+public sealed record RemoteFileEntry(string Name, long Size)
+{
+    /// <summary>
+    /// The file's modification time as the server writes it (an MLSD <c>modify</c> fact, the date columns of a LIST
+    /// line, an ISO time for SFTP and Local), empty when it gives none: compared, never parsed, so that a server's
+    /// format and clock cannot make a changed file look unchanged.
+    /// </summary>
+    public string Modified { get; init; } = "";
+}

@@ -80,7 +80,12 @@ public sealed class WorkflowJob(
         {
             var resume = context.GetJobParameter<int>(InfrastructureRetry.AttemptsParameter) > 0;
             result = await engine.RunAsync(
-                new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory) { Redactor = redactor, Resume = resume },
+                new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory)
+                {
+                    Redactor = redactor,
+                    Resume = resume,
+                    Context = JobTrigger.Read(context, workflow, time.GetUtcNow()),
+                },
                 cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException && !InfrastructureFailure.IsDatabaseUnavailable(e))

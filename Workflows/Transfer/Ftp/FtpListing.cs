@@ -21,6 +21,7 @@ internal static class FtpListing
 
         string? type = null;
         long size = 0;
+        var modified = "";
         foreach (var fact in line[..space].Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
             var equals = fact.IndexOf('=', StringComparison.Ordinal);
@@ -39,9 +40,13 @@ internal static class FtpListing
             {
                 _ = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out size);
             }
+            else if (name.Equals("modify", StringComparison.OrdinalIgnoreCase))
+            {
+                modified = value;
+            }
         }
 
-        return string.Equals(type, "file", StringComparison.OrdinalIgnoreCase) ? new RemoteFileEntry(line[(space + 1)..], size) : null;
+        return string.Equals(type, "file", StringComparison.OrdinalIgnoreCase) ? new RemoteFileEntry(line[(space + 1)..], size) { Modified = modified } : null;
     }
 
     /// <summary><c>-rw-r--r--    1 1000     1000           10 Nov 28 05:00 orders.csv</c>: a file when the mode starts with '-'.</summary>
@@ -60,6 +65,6 @@ internal static class FtpListing
         }
 
         // The split keeps the rest of the line in the last field, so names with spaces survive.
-        return new RemoteFileEntry(fields[8], size);
+        return new RemoteFileEntry(fields[8], size) { Modified = $"{fields[5]} {fields[6]} {fields[7]}" };
     }
 }

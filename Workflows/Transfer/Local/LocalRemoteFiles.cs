@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Scheduler.Workflows.Transfer.Local;
 
 /// <summary>
@@ -89,7 +91,7 @@ internal sealed class LocalRemoteFiles : IRemoteFiles
         IReadOnlyList<RemoteFileEntry> entries = directory.Exists
             ? directory.EnumerateFiles()
                 .Where(file => LocalFolder.PathInside(_root, file.FullName) is not null)
-                .Select(file => new RemoteFileEntry(file.Name, file.Length))
+                .Select(file => new RemoteFileEntry(file.Name, file.Length) { Modified = file.LastWriteTimeUtc.ToString("O", CultureInfo.InvariantCulture) })
                 .ToList()
             : [];
         return Task.FromResult(entries);

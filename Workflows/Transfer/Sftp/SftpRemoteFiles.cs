@@ -134,7 +134,7 @@ internal sealed class SftpRemoteFiles : IRemoteFiles
                 {
                     if (file.IsRegularFile)
                     {
-                        entries.Add(new RemoteFileEntry(file.Name, file.Length));
+                        entries.Add(new RemoteFileEntry(file.Name, file.Length) { Modified = file.LastWriteTimeUtc.ToString("O", CultureInfo.InvariantCulture) });
                     }
                 }
             }

@@ -22,7 +22,7 @@ public sealed class TransformDefinitionTests
             """, """{ "type": "PostgreSql", "connection": "c", "table": "t", "mode": "Upsert", "keyColumns": ["amount"] }""");
 
         result.Problems.Select(p => p.ToString()).Should().Equal(
-            "$.transforms[0].expression: Unknown name 'amont' at position 0 of 'amont > 10'. Known names: id, amount, note.",
+            "$.transforms[0].expression: Unknown name 'amont' at position 0 of 'amont > 10'. Known names: id, amount, note, Context.JobId, Context.Workflow, Context.StartedAt, Context.TriggeredBy, Context.ScheduleId, Context.RetryOf, Context.DroppedFilePath.",
             "$.transforms[1].expression: 'amount + 1' is a decimal?, not a bool",
             "$.transforms[2].expression: 'note * 2' does not compile at position 8: Invalid Operation.",
             "$.transforms[3].columns: unknown column 'nope'; columns: id, amount, note",

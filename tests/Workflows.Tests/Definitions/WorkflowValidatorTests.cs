@@ -125,7 +125,7 @@ public sealed class WorkflowValidatorTests
             "tasks": [ { "name": "A", "type": "Produce", "inputs": { "text": "${Download.localPath}" } } ]
             """);
 
-        problems.Should().Equal(new DefinitionProblem("$.tasks[0].inputs.text", "${Download.localPath} names no task and is not Variables"));
+        problems.Should().Equal(new DefinitionProblem("$.tasks[0].inputs.text", "${Download.localPath} names no task and is not Variables or Context"));
     }
 
     [Fact]

@@ -1,0 +1,55 @@
+using Hangfire.Server;
+using Scheduler.Dataflows;
+
+namespace Scheduler.Web.Jobs;
+
+/// <summary>
+/// Who or what made a job, kept as Hangfire job parameters from the moment the job is created (the job's arguments
+/// stay the workflow and its parameters), and read back by the worker as the job's <see cref="RunContext"/>.
+/// </summary>
+public static class JobTrigger
+{
+    /// <summary>Hangfire's own parameter on the jobs a recurring job makes; a file-drop schedule sets it too.</summary>
+    public const string ScheduleIdParameter = "RecurringJobId";
+
+    private const string TriggeredByParameter = "Scheduler.TriggeredBy";
+    private const string RetryOfParameter = "Scheduler.RetryOf";
+    private const string DroppedFilePathParameter = "Scheduler.DroppedFilePath";
+
+    /// <summary>The parameters of a job that a user asked for (a run or a retry of <paramref name="retryOf"/>).</summary>
+    public static Dictionary<string, object> ByUser(string? user, string? retryOf)
+    {
+        var parameters = new Dictionary<string, object>(StringComparer.Ordinal) { [TriggeredByParameter] = user ?? "" };
+        if (retryOf is not null)
+        {
+            parameters[RetryOfParameter] = retryOf;
+        }
+
+        return parameters;
+    }
+
+    /// <summary>The parameters of a job that a file-drop schedule started for the file at <paramref name="path"/>.</summary>
+    public static Dictionary<string, object> ByFile(string scheduleId, string path) => new(StringComparer.Ordinal)
+    {
+        [ScheduleIdParameter] = scheduleId,
+        [TriggeredByParameter] = $"file:{path}",
+        [DroppedFilePathParameter] = path,
+    };
+
+    /// <summary>The context of the job being performed: a job without a trigger of its own and made by a schedule says <c>schedule:{id}</c>.</summary>
+    public static RunContext Read(PerformContext context, string workflow, DateTimeOffset startedAt)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var scheduleId = context.GetJobParameter<string>(ScheduleIdParameter) ?? "";
+        var triggeredBy = context.GetJobParameter<string>(TriggeredByParameter) is { Length: > 0 } by
+            ? by
+            : scheduleId.Length > 0 ? $"schedule:{scheduleId}" : "";
+        return new RunContext(context.BackgroundJob.Id, workflow, startedAt)
+        {
+            TriggeredBy = triggeredBy,
+            ScheduleId = scheduleId,
+            RetryOf = context.GetJobParameter<string>(RetryOfParameter) ?? "",
+            DroppedFilePath = context.GetJobParameter<string>(DroppedFilePathParameter) ?? "",
+        };
+    }
+}
