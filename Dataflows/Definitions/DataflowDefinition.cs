@@ -57,6 +57,7 @@ public sealed record DestinationDefinition
 public enum SourceType
 {
     Csv,
+    PostgreSql,
 }
 
 public enum DestinationType

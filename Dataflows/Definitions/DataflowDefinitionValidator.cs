@@ -49,6 +49,14 @@ internal static class DataflowDefinitionValidator
             return;
         }
 
+        // The allowed properties depend on the type, so the type is read before the object is checked.
+        var type = JsonObjectView.Open(element, document.PathOf("source"), null, [], "the source")?.OptionalEnum<SourceType>("type");
+        if (type == SourceType.PostgreSql)
+        {
+            QuerySourceValidator.Validate(element, document);
+            return;
+        }
+
         var source = JsonObjectView.Open(element, document.PathOf("source"), SourceProperties, document.Problems, "the source");
         if (source is null)
         {
@@ -106,9 +114,9 @@ internal static class DataflowDefinitionValidator
         }
     }
 
-    private static void ValidateColumns(JsonObjectView source)
+    internal static void ValidateColumns(JsonObjectView source, bool required = true)
     {
-        if (!source.TryGetArray("columns", required: true, "columns", out var columns))
+        if (!source.TryGetArray("columns", required, "columns", out var columns))
         {
             return;
         }

@@ -8,7 +8,7 @@ using Scheduler.Dataflows.Rejections;
 namespace Scheduler.Dataflows.Sources;
 
 /// <summary>Reads a delimited file as a stream of records and types each record by the source's column definitions.</summary>
-internal sealed class CsvRowSource : IDisposable
+internal sealed class CsvRowSource : IRowSource, IRecordTyper
 {
     /// <summary>Guards against an unclosed quote making the reader buffer the rest of a large file as one record.</summary>
     private const int MaxRecordBytes = 16 * 1024 * 1024;
@@ -40,6 +40,10 @@ internal sealed class CsvRowSource : IDisposable
         var culture = source.Culture is null ? null : CultureInfo.GetCultureInfo(source.Culture);
         _parsers = [.. source.Columns.Select(c => new ColumnValueParser(c, culture, source.NullValues))];
     }
+
+    public string Description => _path;
+
+    public IReadOnlyList<ColumnDefinition> Columns => _source.Columns;
 
     public static CsvRowSource Open(SourceDefinition source, string path)
     {
@@ -99,10 +103,7 @@ internal sealed class CsvRowSource : IDisposable
         }
     }
 
-    /// <summary>
-    /// Maps the remaining records with <paramref name="map"/> and returns the results in input order. Records are typed
-    /// on <see cref="ParsingThreads"/> threads at once, so <paramref name="map"/> must be safe to call concurrently.
-    /// </summary>
+    /// <summary>Maps the remaining records with <paramref name="map"/>, on <see cref="ParsingThreads"/> threads at once, and returns the results in input order.</summary>
     public IEnumerable<T> ReadRecords<T>(Func<SourceRecord, T> map)
     {
         using var records = _reader.ParallelEnumerate(reader => map(new SourceRecord(this, reader)), ParsingThreads).GetEnumerator();
@@ -141,6 +142,12 @@ internal sealed class CsvRowSource : IDisposable
     /// <summary>A rejection of the record, with its line and raw text.</summary>
     internal RowRejection Reject(CsvReader record, string? column, string reason) =>
         new(LineNumber(record), column, reason, Encoding.UTF8.GetString(record.RawRecord));
+
+    long IRecordTyper.LineNumber(object record) => LineNumber((CsvReader)record);
+
+    RowRejection? IRecordTyper.Parse(object record, object?[] values) => Parse((CsvReader)record, values);
+
+    RowRejection IRecordTyper.Reject(object record, string? column, string reason) => Reject((CsvReader)record, column, reason);
 
     public void Dispose() => _reader.Dispose();
 
