@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using Npgsql;
 using Scheduler.Dataflows.Definitions;
@@ -7,9 +6,7 @@ namespace Scheduler.Dataflows.Sources;
 
 /// <summary>
 /// Reads the rows of a query on a PostgreSql connection. The query's parameters are bound (never written into its
-/// text), its rows are read in Npgsql's binary format, typed and transformed on a thread of their own while the
-/// dataflow writes the earlier ones, and at most <see cref="BufferedBatches"/> batches wait in between: memory does
-/// not grow with the result.
+/// text) and its rows are read one by one in Npgsql's binary format, so memory does not grow with the result.
 /// </summary>
 /// <remarks>
 /// Not <c>COPY (query) TO STDOUT (FORMAT BINARY)</c>: a COPY cannot take parameters, and on the same query and
@@ -17,8 +14,6 @@ namespace Scheduler.Dataflows.Sources;
 /// </remarks>
 internal sealed class PostgreSqlRowSource : IRowSource
 {
-    private const int BatchRows = 512;
-    private const int BufferedBatches = 8;
     private const int ReadBufferBytes = 256 * 1024;
 
     private readonly NpgsqlConnection _connection;
@@ -27,7 +22,7 @@ internal sealed class PostgreSqlRowSource : IRowSource
     private readonly PostgreSqlResultColumns _result;
     private readonly ValueRecordTyper _typer;
     private readonly CancellationToken _cancellationToken;
-    private readonly CancellationTokenSource _stopped = new();
+    private bool _finished;
 
     private PostgreSqlRowSource(
         NpgsqlConnection connection, NpgsqlCommand command, NpgsqlDataReader reader, PostgreSqlResultColumns result, SourceDefinition source, CancellationToken cancellationToken)
@@ -101,80 +96,49 @@ internal sealed class PostgreSqlRowSource : IRowSource
     }
 
     /// <summary>
-    /// Reads and maps (types, transforms) the rows on a thread of its own, while the caller writes the results of
-    /// earlier batches: on two cores that keeps ahead of psql's <c>\copy</c> of the same query.
+    /// Reads and maps the rows on the caller's thread. Sync reads, one after the other: a reader thread of its own
+    /// handing batches to the writer cost more CPU and was slower on two busy cores (docs/measurements.md).
     /// </summary>
     public IEnumerable<T> ReadRecords<T>(Func<SourceRecord, T> map)
     {
-        using var batches = new BlockingCollection<T[]>(BufferedBatches);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, _stopped.Token);
-        var reading = Task.Factory.StartNew(() => ReadBatches(batches, map, linked.Token), linked.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        try
+        // The token reaches the server as a cancel request for the running query.
+        using var cancel = _cancellationToken.Register(_command.Cancel);
+        long row = 0;
+        while (ReadRow(row))
         {
-            foreach (var batch in batches.GetConsumingEnumerable(_cancellationToken))
-            {
-                foreach (var result in batch)
-                {
-                    yield return result;
-                }
-            }
+            row++;
+            yield return map(new SourceRecord(_typer, new ValueRecord(row, _result.Read(_reader, row), null)));
+        }
 
-            reading.GetAwaiter().GetResult();
-        }
-        finally
-        {
-            if (!reading.IsCompleted)
-            {
-                // Stopped early (too many rejections, a failed write): the server stops sending instead of the reader draining the rest.
-                _stopped.Cancel();
-                try
-                {
-                    reading.Wait(CancellationToken.None);
-                }
-                catch (AggregateException)
-                {
-                }
-            }
-        }
+        _finished = true;
     }
 
     public void Dispose()
     {
-        _stopped.Cancel();
+        if (!_finished)
+        {
+            // Stopped early (too many rejections, a failed write): the server stops the query instead of the reader draining the rest.
+            _command.Cancel();
+        }
+
         _reader.Dispose();
         _command.Dispose();
         _connection.Dispose();
-        _stopped.Dispose();
     }
 
-    /// <summary>Reads and maps the rows in batches. Sync reads: on this path they cost less CPU than async ones.</summary>
-    private void ReadBatches<T>(BlockingCollection<T[]> batches, Func<SourceRecord, T> map, CancellationToken cancellationToken)
+    private bool ReadRow(long rowsRead)
     {
-        using var cancel = cancellationToken.Register(() => _command.Cancel());
-        long row = 0;
         try
         {
-            var batch = new List<T>(BatchRows);
-            while (_reader.Read())
-            {
-                row++;
-                batch.Add(map(new SourceRecord(_typer, new ValueRecord(row, _result.Read(_reader, row), null))));
-                if (batch.Count == BatchRows)
-                {
-                    batches.Add([.. batch], cancellationToken);
-                    batch.Clear();
-                }
-            }
-
-            batches.Add([.. batch], cancellationToken);
+            return _reader.Read();
         }
-        catch (Exception exception) when (exception is NpgsqlException && !cancellationToken.IsCancellationRequested)
+        catch (NpgsqlException exception) when (_cancellationToken.IsCancellationRequested)
         {
-            throw new DataflowException($"The query of the source failed after {row} rows: {Describe(exception)}", exception);
+            throw new OperationCanceledException("The run was cancelled; the query was cancelled on the server.", exception, _cancellationToken);
         }
-        finally
+        catch (NpgsqlException exception)
         {
-            batches.CompleteAdding();
+            throw new DataflowException($"The query of the source failed after {rowsRead} rows: {Describe(exception)}", exception);
         }
     }
 

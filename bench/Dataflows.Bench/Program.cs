@@ -10,6 +10,7 @@ using Scheduler.Dataflows.Definitions;
 //   generate FILE ROWS
 //   compare FILE CONNECTION_STRING ROUNDS      psql \copy and the dataflow, alternating, into the same table
 //   memory FILE CONNECTION_STRING              one dataflow load, then the process's peak resident memory
+//   create-table-sql                           the benchmark table's CREATE statement, for psql
 //   export CONNECTION_STRING DIRECTORY ROUNDS   psql \copy (query) to a CSV file and the PostgreSql source to a CsvFile, alternating
 //   export-memory CONNECTION_STRING DIRECTORY ROWS   one export of the query's first ROWS rows, then the peak resident memory
 var invariant = CultureInfo.InvariantCulture;
@@ -29,6 +30,9 @@ switch (args)
         Console.WriteLine(FormattableString.Invariant(
             $"memory: {result.RowsRead} rows, peak resident {PeakResidentMiB()} MiB; {GC.GetTotalAllocatedBytes() >> 20} MiB allocated, {GC.CollectionCount(0)} collections, GC heap committed {gc.TotalCommittedBytes >> 20} MiB"));
         return 0;
+    case ["create-table-sql"]:
+        Console.WriteLine(Definitions.CreateTableSql);
+        return 0;
     case ["export", var connectionString, var directory, var rounds]:
         await CompareExport(connectionString, directory, int.Parse(rounds, invariant));
         return 0;
@@ -38,7 +42,7 @@ switch (args)
             $"export memory: {exported.RowsWritten} rows, peak resident {PeakResidentMiB()} MiB; {GC.GetTotalAllocatedBytes() >> 20} MiB allocated, {GC.CollectionCount(0)} collections"));
         return 0;
     default:
-        Console.Error.WriteLine("usage: generate FILE ROWS | compare FILE CONNECTION_STRING ROUNDS | memory FILE CONNECTION_STRING | export CONNECTION_STRING DIRECTORY ROUNDS | export-memory CONNECTION_STRING DIRECTORY ROWS");
+        Console.Error.WriteLine("usage: generate FILE ROWS | create-table-sql | compare FILE CONNECTION_STRING ROUNDS | memory FILE CONNECTION_STRING | export CONNECTION_STRING DIRECTORY ROUNDS | export-memory CONNECTION_STRING DIRECTORY ROWS");
         return 2;
 }
 
