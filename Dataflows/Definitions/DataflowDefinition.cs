@@ -58,6 +58,7 @@ public enum SourceType
 {
     Csv,
     PostgreSql,
+    JsonLines,
 }
 
 public enum DestinationType

@@ -19,6 +19,9 @@ internal static class DataflowDefinitionValidator
         "extraFields", "missingFields", "columns",
     ];
 
+    /// <summary>A JSON Lines file is UTF-8 and has no delimiters, quotes or header to configure.</summary>
+    private static readonly string[] JsonLinesProperties = ["type", "culture", "nullValues", "columns"];
+
     private static readonly string[] ColumnProperties = ["name", "type", "required", "minLength", "maxLength", "emptyAsNull", "format"];
 
     /// <summary>PostgreSQL truncates longer identifiers, which would make two names silently the same.</summary>
@@ -57,7 +60,9 @@ internal static class DataflowDefinitionValidator
             return;
         }
 
-        var source = JsonObjectView.Open(element, document.PathOf("source"), SourceProperties, document.Problems, "the source");
+        var source = type == SourceType.JsonLines
+            ? JsonObjectView.Open(element, document.PathOf("source"), JsonLinesProperties, document.Problems, "a JsonLines source")
+            : JsonObjectView.Open(element, document.PathOf("source"), SourceProperties, document.Problems, "the source");
         if (source is null)
         {
             return;

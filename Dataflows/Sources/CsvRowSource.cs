@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using CsvHelper;
 using Scheduler.Dataflows.Definitions;
@@ -12,8 +11,6 @@ internal sealed class CsvRowSource : IRowSource, IRecordTyper
 {
     /// <summary>Guards against an unclosed quote making the reader buffer the rest of a large file as one record.</summary>
     private const int MaxRecordBytes = 16 * 1024 * 1024;
-
-    private const int FileBufferBytes = 1 << 20;
 
     /// <summary>
     /// Typing (numbers, timestamps, strings) and transforms take most of the loader's CPU; on two threads the loader keeps
@@ -48,11 +45,6 @@ internal sealed class CsvRowSource : IRowSource, IRecordTyper
     public static CsvRowSource Open(SourceDefinition source, string path)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (!File.Exists(path))
-        {
-            throw new DataflowException($"The input file '{path}' does not exist.");
-        }
-
         if (!SourceEncodings.TryGet(source.Encoding, out var encoding))
         {
             throw new DataflowException($"Unknown encoding '{source.Encoding}'; valid: {string.Join(", ", SourceEncodings.Names)}.");
@@ -187,21 +179,16 @@ internal sealed class CsvRowSource : IRowSource, IRecordTyper
             Encoding = SourceEncodings.IsUtf8(encoding) ? null : encoding,
         };
 
-        Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferBytes, FileOptions.SequentialScan);
+        var stream = SourceFiles.OpenRead(path);
         try
         {
-            if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-            {
-                stream = new BufferedStream(new GZipStream(stream, CompressionMode.Decompress), FileBufferBytes);
-            }
-
             if (source.SkipLines == 0)
             {
                 return CsvReader.Create(stream, options, leaveOpen: false);
             }
 
             // Lines are skipped as text, so that a skipped title line with an odd quote cannot confuse the CSV parser.
-            var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, FileBufferBytes);
+            var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, SourceFiles.BufferBytes);
             for (var i = 0; i < source.SkipLines && text.ReadLine() is not null; i++)
             {
             }

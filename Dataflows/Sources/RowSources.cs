@@ -9,9 +9,10 @@ internal static class RowSources
         source.Type switch
         {
             SourceType.PostgreSql => await PostgreSqlRowSource.OpenAsync(source, request.Parameters, connections, cancellationToken).ConfigureAwait(false),
-            _ => CsvRowSource.Open(source, inputPath ?? throw new DataflowException($"The {source.Type} source needs an input file.")),
+            SourceType.JsonLines => JsonLinesRowSource.Open(source, InputFile(source, inputPath)),
+            _ => CsvRowSource.Open(source, InputFile(source, inputPath)),
         };
 
-    /// <summary>Whether the source reads a file (and a run names it) rather than a query.</summary>
-    public static bool ReadsFile(SourceDefinition source) => source.Type != SourceType.PostgreSql;
+    private static string InputFile(SourceDefinition source, string? inputPath) =>
+        inputPath ?? throw new DataflowException($"The {source.Type} source needs an input file.");
 }

@@ -6,4 +6,8 @@ namespace Scheduler.Dataflows.Sources;
 /// </summary>
 /// <param name="Line">The 1-based line (or row) of the record, as rejections report it.</param>
 /// <param name="Raw">The record as it is in the input; null to show the fields as a CSV line.</param>
-internal sealed record ValueRecord(long Line, object?[] Fields, string? Raw);
+internal sealed record ValueRecord(long Line, object?[] Fields, string? Raw)
+{
+    /// <summary>Why the record as a whole cannot be read (a line that is not a JSON object), when it cannot.</summary>
+    public string? Problem { get; init; }
+}

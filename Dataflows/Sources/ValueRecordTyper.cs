@@ -21,6 +21,11 @@ internal sealed class ValueRecordTyper : IRecordTyper
 
     public RowRejection? Parse(object record, object?[] values)
     {
+        if (((ValueRecord)record).Problem is { } problem)
+        {
+            return Reject(record, null, problem);
+        }
+
         var fields = ((ValueRecord)record).Fields;
         for (var i = 0; i < _parsers.Length; i++)
         {
