@@ -9,14 +9,14 @@ using Scheduler.Dataflows.Transforms;
 namespace Scheduler.Dataflows;
 
 /// <summary>
-/// Runs a dataflow: streams the input file record by record, types it, passes it through the transforms, rejects
+/// Runs a dataflow: streams the input file (or a query's result) record by record, types it, passes it through the transforms, rejects
 /// the rows that do not fit and loads the others, in file order. Memory does not grow with the file: only the
 /// records of the batches being typed are held (the source types them on several threads).
 /// </summary>
 public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<DataflowRunner> logger)
 {
     private static readonly Action<ILogger, string, string, string, Exception?> LogStarted = LoggerMessage.Define<string, string, string>(
-        LogLevel.Information, new EventId(1, "DataflowStarted"), "Dataflow {Dataflow} started: {InputFile} into {Destination}");
+        LogLevel.Information, new EventId(1, "DataflowStarted"), "Dataflow {Dataflow} started: {Source} into {Destination}");
 
     private static readonly Action<ILogger, string, long, long, long, long, long, Exception?> LogFinished = LoggerMessage.Define<string, long, long, long, long, long>(
         LogLevel.Information,
@@ -34,9 +34,8 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         var definition = request.Definition;
         var started = Stopwatch.GetTimestamp();
         var log = request.Logger ?? logger;
-        var plan = DataflowPlan.Create(definition, request.Context);
         var workingDirectory = Path.GetFullPath(request.WorkingDirectory);
-        var inputPath = Path.GetFullPath(request.InputFilePath, workingDirectory);
+        var inputPath = request.InputFilePath is { } input ? Path.GetFullPath(input, workingDirectory) : null;
         Directory.CreateDirectory(workingDirectory);
         if (request.Load is { } load && definition.Destination.Type == DestinationType.PostgreSql
             && await PostgreSqlDestination.FindEarlierLoadAsync(definition.Destination, connections, load, cancellationToken).ConfigureAwait(false) is { } earlier)
@@ -46,10 +45,13 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
             return earlier with { RejectedRowsPath = earlier.RowsRejected > 0 && File.Exists(rejected) ? rejected : null };
         }
 
-        using var source = CsvRowSource.Open(definition.Source, inputPath);
+        using var source = await RowSources.OpenAsync(definition.Source, request, inputPath, connections, cancellationToken).ConfigureAwait(false);
+
+        // After the source is open: a query source without declared columns has its result's.
+        var plan = DataflowPlan.Create(definition with { Source = definition.Source with { Columns = source.Columns } }, request.Context);
         await using var destination = await OpenDestinationAsync(definition.Destination, plan.OutputColumns, workingDirectory, request.Load, cancellationToken).ConfigureAwait(false);
         using var rejections = new RejectedRowsWriter(Path.Combine(workingDirectory, RejectedRowsWriter.FileName));
-        LogStarted(log, definition.Name, inputPath, destination.Description, null);
+        LogStarted(log, definition.Name, source.Description, destination.Description, null);
 
         var transforms = plan.Transforms.ToArray();
         var rowWidth = plan.RowWidth;

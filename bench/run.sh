@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Dataflow load benchmark: psql \copy against the dataflow, same file, same typed and logged table, alternating.
-#   bash bench/run.sh [ROWS] [ROUNDS]        defaults: 3000000 rows, 3 rounds
+# Dataflow benchmarks against psql, alternating, same data:
+#   load:   psql \copy of a CSV file against the dataflow, into the same typed and logged table;
+#   export: psql \copy (query) to a CSV file against a dataflow from a PostgreSql source to a CsvFile, same query.
+#   bash bench/run.sh [ROWS] [ROUNDS] [load|export|all]        defaults: 3000000 rows, 3 rounds, all
 # Starts its own PostgreSQL cluster with fsync on (initdb/pg_ctl as the postgres user, 127.0.0.1, a high port) and
 # stops it at the end. Never part of the test suite. Peak memory is measured for ROWS and ROWS/10, with the runtime's
 # default GC settings and with the GC's gen0 budget capped (see "Speed and memory" in docs/dataflows.md).
@@ -8,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-3000000}
 rounds=${2:-3}
+what=${3:-all}
 work=$(mktemp -d /tmp/scheduler-bench.XXXXXX)
 port=${BENCH_PG_PORT:-55432}
 chown postgres "$work"
@@ -24,9 +27,24 @@ $bench generate "$work/orders.csv" "$rows"
 $bench generate "$work/orders-small.csv" $((rows / 10))
 psql -h 127.0.0.1 -p "$port" -U postgres -d bench -Atc "SELECT 'PostgreSQL ' || version() || ', fsync=' || current_setting('fsync')"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-$bench compare "$work/orders.csv" "$connection" "$rounds"
-$bench memory "$work/orders.csv" "$connection"
-$bench memory "$work/orders-small.csv" "$connection"
-echo "with DOTNET_GCGen0MaxBudget=0x1000000 (16 MiB):"
-DOTNET_GCGen0MaxBudget=0x1000000 $bench memory "$work/orders.csv" "$connection"
-DOTNET_GCGen0MaxBudget=0x1000000 $bench memory "$work/orders-small.csv" "$connection"
+if [ "$what" != export ]; then
+  $bench compare "$work/orders.csv" "$connection" "$rounds"
+  $bench memory "$work/orders.csv" "$connection"
+  $bench memory "$work/orders-small.csv" "$connection"
+  echo "with DOTNET_GCGen0MaxBudget=0x1000000 (16 MiB):"
+  DOTNET_GCGen0MaxBudget=0x1000000 $bench memory "$work/orders.csv" "$connection"
+  DOTNET_GCGen0MaxBudget=0x1000000 $bench memory "$work/orders-small.csv" "$connection"
+fi
+
+if [ "$what" != load ]; then
+  # The table the export reads: the generated file, as psql loads it.
+  psql -h 127.0.0.1 -p "$port" -U postgres -d bench -q -v ON_ERROR_STOP=1 -c "$($bench create-table-sql)" \
+    -c "\\copy orders FROM '$work/orders.csv' WITH (FORMAT csv, HEADER true)" -c "VACUUM ANALYZE orders"
+  echo "export: $(psql -h 127.0.0.1 -p "$port" -U postgres -d bench -Atc 'SELECT count(*) FROM orders') rows; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  $bench export "$connection" "$work" "$rounds"
+  $bench export-memory "$connection" "$work" "$rows"
+  $bench export-memory "$connection" "$work" $((rows / 10))
+  echo "with DOTNET_GCGen0MaxBudget=0x1000000 (16 MiB):"
+  DOTNET_GCGen0MaxBudget=0x1000000 $bench export-memory "$connection" "$work" "$rows"
+  DOTNET_GCGen0MaxBudget=0x1000000 $bench export-memory "$connection" "$work" $((rows / 10))
+fi

@@ -32,6 +32,12 @@ public sealed record ColumnDefinition
 
     /// <summary>Exact .NET format of a date, timestamp or timestampWithOffset column, such as <c>dd/MM/yyyy</c>; ISO 8601 when absent.</summary>
     public string? Format { get; init; }
+
+    /// <summary>FixedWidth: the 1-based character position where the field starts.</summary>
+    public int? Start { get; init; }
+
+    /// <summary>FixedWidth: the field's width in characters.</summary>
+    public int? Length { get; init; }
 }
 
 public sealed record DestinationDefinition
@@ -57,6 +63,9 @@ public sealed record DestinationDefinition
 public enum SourceType
 {
     Csv,
+    PostgreSql,
+    JsonLines,
+    FixedWidth,
 }
 
 public enum DestinationType

@@ -19,7 +19,14 @@ internal static class DataflowDefinitionValidator
         "extraFields", "missingFields", "columns",
     ];
 
+    /// <summary>A JSON Lines file is UTF-8 and has no delimiters, quotes or header to configure.</summary>
+    private static readonly string[] JsonLinesProperties = ["type", "culture", "nullValues", "columns"];
+
     private static readonly string[] ColumnProperties = ["name", "type", "required", "minLength", "maxLength", "emptyAsNull", "format"];
+    private static readonly string[] FixedWidthColumnProperties = [.. ColumnProperties, "start", "length"];
+
+    /// <summary>A fixed-width file has no delimiters or quotes; its lines are split on line-break bytes.</summary>
+    private static readonly string[] FixedWidthProperties = ["type", "encoding", "skipLines", "culture", "trim", "nullValues", "comment", "columns"];
 
     /// <summary>PostgreSQL truncates longer identifiers, which would make two names silently the same.</summary>
     internal const int MaxIdentifierBytes = 63;
@@ -49,7 +56,20 @@ internal static class DataflowDefinitionValidator
             return;
         }
 
-        var source = JsonObjectView.Open(element, document.PathOf("source"), SourceProperties, document.Problems, "the source");
+        // The allowed properties depend on the type, so the type is read before the object is checked.
+        var type = JsonObjectView.Open(element, document.PathOf("source"), null, [], "the source")?.OptionalEnum<SourceType>("type");
+        if (type == SourceType.PostgreSql)
+        {
+            QuerySourceValidator.Validate(element, document);
+            return;
+        }
+
+        var source = type switch
+        {
+            SourceType.JsonLines => JsonObjectView.Open(element, document.PathOf("source"), JsonLinesProperties, document.Problems, "a JsonLines source"),
+            SourceType.FixedWidth => JsonObjectView.Open(element, document.PathOf("source"), FixedWidthProperties, document.Problems, "a FixedWidth source"),
+            _ => JsonObjectView.Open(element, document.PathOf("source"), SourceProperties, document.Problems, "the source"),
+        };
         if (source is null)
         {
             return;
@@ -63,9 +83,14 @@ internal static class DataflowDefinitionValidator
         source.OptionalEnum<FieldCountHandling>("extraFields");
         source.OptionalEnum<FieldCountHandling>("missingFields");
         ValidateCharacters(source);
-        if (source.OptionalText("encoding") is { } encoding && !SourceEncodings.TryGet(encoding, out _))
+        var encoding = source.OptionalText("encoding");
+        if (encoding is not null && !SourceEncodings.TryGet(encoding, out _))
         {
             source.Problem("encoding", $"unknown encoding '{encoding}'; valid: {string.Join(", ", SourceEncodings.Names)}");
+        }
+        else if (type == SourceType.FixedWidth && encoding is not null && SourceEncodings.TryGet(encoding, out var known) && !FixedWidthRowSource.ReadsEncoding(known))
+        {
+            source.Problem("encoding", $"a FixedWidth source reads utf-8 or latin1, not '{encoding}'");
         }
 
         if (source.OptionalText("culture") is { } culture && !IsCulture(culture))
@@ -73,7 +98,7 @@ internal static class DataflowDefinitionValidator
             source.Problem("culture", $"unknown culture '{culture}'; use a name such as en-US, de-DE or fr-FR");
         }
 
-        ValidateColumns(source);
+        ValidateColumns(source, fixedWidth: type == SourceType.FixedWidth);
     }
 
     private static void ValidateCharacters(JsonObjectView source)
@@ -106,9 +131,9 @@ internal static class DataflowDefinitionValidator
         }
     }
 
-    private static void ValidateColumns(JsonObjectView source)
+    internal static void ValidateColumns(JsonObjectView source, bool required = true, bool fixedWidth = false)
     {
-        if (!source.TryGetArray("columns", required: true, "columns", out var columns))
+        if (!source.TryGetArray("columns", required, "columns", out var columns))
         {
             return;
         }
@@ -123,10 +148,15 @@ internal static class DataflowDefinitionValidator
         var index = 0;
         foreach (var columnElement in columns.EnumerateArray())
         {
-            var column = JsonObjectView.Open(columnElement, $"{columnsPath}[{index}]", ColumnProperties, source.Problems, "a column");
+            var column = JsonObjectView.Open(columnElement, $"{columnsPath}[{index}]", fixedWidth ? FixedWidthColumnProperties : ColumnProperties, source.Problems, "a column");
             if (column is not null)
             {
                 ValidateColumn(column, names, index);
+            }
+
+            if (column is not null && fixedWidth)
+            {
+                ValidatePosition(column);
             }
 
             index++;
@@ -172,6 +202,22 @@ internal static class DataflowDefinitionValidator
             {
                 column.Problem("format", $"'{format}' is not a valid date and time format");
             }
+        }
+    }
+
+    /// <summary>A FixedWidth column's characters must lie within the longest line a source reads.</summary>
+    private static void ValidatePosition(JsonObjectView column)
+    {
+        var start = column.OptionalWholeNumber("start", minimum: 1);
+        var length = column.OptionalWholeNumber("length", minimum: 1);
+        foreach (var missing in new[] { ("start", start), ("length", length) }.Where(p => p.Item2 is null && !column.Has(p.Item1)))
+        {
+            column.Problem(missing.Item1, "is required for a FixedWidth column");
+        }
+
+        if ((long?)start + length - 1 > LineReader.MaxLineBytes)
+        {
+            column.Problem("length", $"the field ends at character {(long)start!.Value + length!.Value - 1}, past the longest line read ({LineReader.MaxLineBytes})");
         }
     }
 

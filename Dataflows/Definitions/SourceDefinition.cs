@@ -1,9 +1,21 @@
 namespace Scheduler.Dataflows.Definitions;
 
-/// <summary>A delimited text file and how to read it. A file whose name ends in <c>.gz</c> is decompressed on the fly.</summary>
+/// <summary>
+/// Where rows come from: a delimited text file and how to read it (a file whose name ends in <c>.gz</c> is
+/// decompressed on the fly), or a query on a PostgreSql connection.
+/// </summary>
 public sealed record SourceDefinition
 {
     public SourceType Type { get; init; } = SourceType.Csv;
+
+    /// <summary>PostgreSql: the name of a connection the host knows (never a connection string).</summary>
+    public string? Connection { get; init; }
+
+    /// <summary>PostgreSql: one SELECT (or VALUES, or a statement with RETURNING); values come in as <c>@name</c> parameters.</summary>
+    public string? Query { get; init; }
+
+    /// <summary>PostgreSql: the query's parameters, each a value the run gives (a RunDataflow task's input of that name).</summary>
+    public IReadOnlyList<QueryParameterDefinition> Parameters { get => field ?? []; init; }
 
     /// <summary>Without a header, fields are taken by position in the order of <see cref="Columns"/>.</summary>
     /// <remarks>
@@ -42,7 +54,15 @@ public sealed record SourceDefinition
     public FieldCountHandling ExtraFields { get; init; } = FieldCountHandling.Reject;
     public FieldCountHandling MissingFields { get; init; } = FieldCountHandling.Reject;
 
-    public required IReadOnlyList<ColumnDefinition> Columns { get; init; }
+    /// <summary>The columns read and their types; a PostgreSql source without them takes the query's result columns and types.</summary>
+    public IReadOnlyList<ColumnDefinition> Columns { get => field ?? []; init; }
+}
+
+/// <summary>A value a query reads as <c>@name</c>, bound as a parameter and never written into the SQL.</summary>
+public sealed record QueryParameterDefinition
+{
+    public required string Name { get; init; }
+    public ColumnType Type { get; init; } = ColumnType.String;
 }
 
 /// <summary>What a record with more (or fewer) trailing fields than expected does.</summary>

@@ -8,13 +8,17 @@ namespace Scheduler.Dataflows.Destinations;
 internal sealed class CsvFileDestination : FileDestination
 {
     private readonly CsvWriter _writer;
-    private readonly string[] _fields;
+    private const string DateFormat = "yyyy-MM-dd";
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF";
+    private const string TimestampWithOffsetFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz";
+
+    private readonly int _fieldCount;
 
     private CsvFileDestination(TemporaryOutputFile file, CsvWriter writer, int fieldCount)
         : base(file, writer)
     {
         _writer = writer;
-        _fields = new string[fieldCount];
+        _fieldCount = fieldCount;
     }
 
     public override string Description => $"CSV file {File.TargetPath}";
@@ -29,12 +33,40 @@ internal sealed class CsvFileDestination : FileDestination
 
     protected override void Write(object?[] values)
     {
-        for (var i = 0; i < _fields.Length; i++)
+        // Numbers, dates and timestamps are formatted straight into the writer's buffer: a string per value took a
+        // large share of an export's CPU. The text is the same as Format's.
+        for (var i = 0; i < _fieldCount; i++)
         {
-            _fields[i] = Format(values[i]);
+            switch (values[i])
+            {
+                case string text:
+                    _writer.WriteField(text);
+                    break;
+                case int number:
+                    _writer.WriteField(number, default, CultureInfo.InvariantCulture);
+                    break;
+                case long number:
+                    _writer.WriteField(number, default, CultureInfo.InvariantCulture);
+                    break;
+                case decimal number:
+                    _writer.WriteField(number, default, CultureInfo.InvariantCulture);
+                    break;
+                case DateOnly date:
+                    _writer.WriteField(date, DateFormat, CultureInfo.InvariantCulture);
+                    break;
+                case DateTime timestamp:
+                    _writer.WriteField(timestamp, TimestampFormat, CultureInfo.InvariantCulture);
+                    break;
+                case DateTimeOffset instant:
+                    _writer.WriteField(instant, TimestampWithOffsetFormat, CultureInfo.InvariantCulture);
+                    break;
+                case var other:
+                    _writer.WriteField(Format(other));
+                    break;
+            }
         }
 
-        _writer.WriteRecord(_fields);
+        _writer.EndRecord();
     }
 
     /// <summary>Invariant text that the CSV source reads back as the same value (timestamps keep their offset).</summary>
@@ -43,9 +75,9 @@ internal sealed class CsvFileDestination : FileDestination
         null => "",
         string text => text,
         bool flag => flag ? "true" : "false",
-        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime timestamp => timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
-        DateTimeOffset instant => instant.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture),
+        DateOnly date => date.ToString(DateFormat, CultureInfo.InvariantCulture),
+        DateTime timestamp => timestamp.ToString(TimestampFormat, CultureInfo.InvariantCulture),
+        DateTimeOffset instant => instant.ToString(TimestampWithOffsetFormat, CultureInfo.InvariantCulture),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

@@ -18,6 +18,7 @@ internal sealed class ColumnValueParser
     private readonly CultureInfo _culture;
     private readonly NumberStyles _numberStyles;
     private readonly byte[][] _nullValues;
+    private readonly HashSet<string> _nullTexts;
 
     /// <param name="culture">Null for the invariant culture, where ISO 8601 dates and timestamps take the fast path.</param>
     public ColumnValueParser(ColumnDefinition column, CultureInfo? culture, IReadOnlyList<string> nullValues)
@@ -27,22 +28,16 @@ internal sealed class ColumnValueParser
         // Thousands separators are only unambiguous once a culture says what they are.
         _numberStyles = culture is null ? NumberStyles.Float : NumberStyles.Float | NumberStyles.AllowThousands;
         _nullValues = [.. nullValues.Select(Encoding.UTF8.GetBytes)];
+        _nullTexts = [.. nullValues];
     }
 
     /// <summary>Parses field <paramref name="index"/> of the record; returns null on success, else the reason the value is rejected.</summary>
     public string? TryParse(CsvReader record, int index, out object? value)
     {
         var utf8 = record.GetSpan(index);
-        value = null;
         if (utf8.IsEmpty || IsNullValue(utf8))
         {
-            if (_column.Type == ColumnType.String && !_column.EmptyAsNull && utf8.IsEmpty)
-            {
-                value = "";
-                return CheckLength("", 0);
-            }
-
-            return _column.Required ? "a value is required" : null;
+            return Empty(utf8.IsEmpty, out value);
         }
 
         if (_column.Type == ColumnType.String)
@@ -54,6 +49,61 @@ internal sealed class ColumnValueParser
             return CheckLength(text, CountCharacters(utf8));
         }
 
+        return TryParseValue(utf8, out value);
+    }
+
+    /// <summary>Parses a field a source read as text (a JSON string, a fixed-width field, a text cell), as <see cref="TryParse"/> does.</summary>
+    public string? TryParseText(string text, out object? value)
+    {
+        if (text.Length == 0 || _nullTexts.Contains(text))
+        {
+            return Empty(text.Length == 0, out value);
+        }
+
+        if (_column.Type == ColumnType.String)
+        {
+            value = text;
+            return _column.MinLength is null && _column.MaxLength is null ? null : CheckLength(text, text.EnumerateRunes().Count());
+        }
+
+        return TryParseValue(Encoding.UTF8.GetBytes(text), out value);
+    }
+
+    /// <summary>
+    /// Converts a value a source read already typed (a query's column, a JSON number, a spreadsheet cell) to the
+    /// column's type, refusing what would change it (a fraction into an int, a time of day into a date).
+    /// </summary>
+    public string? TryConvert(object field, out object? value)
+    {
+        if (field is string text)
+        {
+            return TryParseText(text, out value);
+        }
+
+        if (_column.Type == ColumnType.String)
+        {
+            return TryParseText(TypedValueConversion.Text(field), out value);
+        }
+
+        return TypedValueConversion.TryConvert(field, _column.Type, out value)
+            ? null
+            : $"'{Shorten(TypedValueConversion.Text(field))}' is not {Expected()}";
+    }
+
+    private string? Empty(bool isEmpty, out object? value)
+    {
+        value = null;
+        if (_column.Type == ColumnType.String && !_column.EmptyAsNull && isEmpty)
+        {
+            value = "";
+            return CheckLength("", 0);
+        }
+
+        return _column.Required ? "a value is required" : null;
+    }
+
+    private string? TryParseValue(ReadOnlySpan<byte> utf8, out object? value)
+    {
         var trimmed = utf8.Trim(" \t"u8);
         value = _column.Type switch
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using CsvHelper;
 using Scheduler.Dataflows.Definitions;
@@ -8,12 +7,10 @@ using Scheduler.Dataflows.Rejections;
 namespace Scheduler.Dataflows.Sources;
 
 /// <summary>Reads a delimited file as a stream of records and types each record by the source's column definitions.</summary>
-internal sealed class CsvRowSource : IDisposable
+internal sealed class CsvRowSource : IRowSource, IRecordTyper
 {
     /// <summary>Guards against an unclosed quote making the reader buffer the rest of a large file as one record.</summary>
     private const int MaxRecordBytes = 16 * 1024 * 1024;
-
-    private const int FileBufferBytes = 1 << 20;
 
     /// <summary>
     /// Typing (numbers, timestamps, strings) and transforms take most of the loader's CPU; on two threads the loader keeps
@@ -41,14 +38,13 @@ internal sealed class CsvRowSource : IDisposable
         _parsers = [.. source.Columns.Select(c => new ColumnValueParser(c, culture, source.NullValues))];
     }
 
+    public string Description => _path;
+
+    public IReadOnlyList<ColumnDefinition> Columns => _source.Columns;
+
     public static CsvRowSource Open(SourceDefinition source, string path)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (!File.Exists(path))
-        {
-            throw new DataflowException($"The input file '{path}' does not exist.");
-        }
-
         if (!SourceEncodings.TryGet(source.Encoding, out var encoding))
         {
             throw new DataflowException($"Unknown encoding '{source.Encoding}'; valid: {string.Join(", ", SourceEncodings.Names)}.");
@@ -99,10 +95,7 @@ internal sealed class CsvRowSource : IDisposable
         }
     }
 
-    /// <summary>
-    /// Maps the remaining records with <paramref name="map"/> and returns the results in input order. Records are typed
-    /// on <see cref="ParsingThreads"/> threads at once, so <paramref name="map"/> must be safe to call concurrently.
-    /// </summary>
+    /// <summary>Maps the remaining records with <paramref name="map"/>, on <see cref="ParsingThreads"/> threads at once, and returns the results in input order.</summary>
     public IEnumerable<T> ReadRecords<T>(Func<SourceRecord, T> map)
     {
         using var records = _reader.ParallelEnumerate(reader => map(new SourceRecord(this, reader)), ParsingThreads).GetEnumerator();
@@ -142,6 +135,12 @@ internal sealed class CsvRowSource : IDisposable
     internal RowRejection Reject(CsvReader record, string? column, string reason) =>
         new(LineNumber(record), column, reason, Encoding.UTF8.GetString(record.RawRecord));
 
+    long IRecordTyper.LineNumber(object record) => LineNumber((CsvReader)record);
+
+    RowRejection? IRecordTyper.Parse(object record, object?[] values) => Parse((CsvReader)record, values);
+
+    RowRejection IRecordTyper.Reject(object record, string? column, string reason) => Reject((CsvReader)record, column, reason);
+
     public void Dispose() => _reader.Dispose();
 
     private bool MoveNext<T>(IEnumerator<T> records)
@@ -180,21 +179,16 @@ internal sealed class CsvRowSource : IDisposable
             Encoding = SourceEncodings.IsUtf8(encoding) ? null : encoding,
         };
 
-        Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferBytes, FileOptions.SequentialScan);
+        var stream = SourceFiles.OpenRead(path);
         try
         {
-            if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-            {
-                stream = new BufferedStream(new GZipStream(stream, CompressionMode.Decompress), FileBufferBytes);
-            }
-
             if (source.SkipLines == 0)
             {
                 return CsvReader.Create(stream, options, leaveOpen: false);
             }
 
             // Lines are skipped as text, so that a skipped title line with an odd quote cannot confuse the CSV parser.
-            var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, FileBufferBytes);
+            var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, SourceFiles.BufferBytes);
             for (var i = 0; i < source.SkipLines && text.ReadLine() is not null; i++)
             {
             }

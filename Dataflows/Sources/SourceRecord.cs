@@ -1,17 +1,26 @@
-using CsvHelper;
 using Scheduler.Dataflows.Rejections;
 
 namespace Scheduler.Dataflows.Sources;
 
-/// <summary>One record of a <see cref="CsvRowSource"/>, valid only during the call that is given it.</summary>
-internal readonly struct SourceRecord(CsvRowSource source, CsvReader record)
+/// <summary>One record of a source, valid only during the call that is given it.</summary>
+internal readonly struct SourceRecord(IRecordTyper typer, object record)
 {
-    /// <summary>The 1-based physical line where the record starts.</summary>
-    public long LineNumber => source.LineNumber(record);
+    /// <summary>The 1-based physical line where the record starts (for a query, the row's number).</summary>
+    public long LineNumber => typer.LineNumber(record);
 
     /// <summary>Fills <paramref name="values"/> (one per defined column) from the record, or says why it is rejected.</summary>
-    public RowRejection? Parse(object?[] values) => source.Parse(record, values);
+    public RowRejection? Parse(object?[] values) => typer.Parse(record, values);
 
     /// <summary>A rejection of the record, with its line and raw text.</summary>
-    public RowRejection Reject(string? column, string reason) => source.Reject(record, column, reason);
+    public RowRejection Reject(string? column, string reason) => typer.Reject(record, column, reason);
+}
+
+/// <summary>How a source types the records it hands out; a record is the source's own object (a CSV reader on it, a row of values).</summary>
+internal interface IRecordTyper
+{
+    long LineNumber(object record);
+
+    RowRejection? Parse(object record, object?[] values);
+
+    RowRejection Reject(object record, string? column, string reason);
 }

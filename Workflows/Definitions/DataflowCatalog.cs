@@ -15,7 +15,7 @@ public sealed class DataflowCatalog : IDisposable
 
     /// <param name="store">Where the definitions are.</param>
     /// <param name="logger">Says which definitions were loaded and which are invalid.</param>
-    /// <param name="connections">The connections of this node, which a destination must name (null: not checked).</param>
+    /// <param name="connections">The connections of this node, which a PostgreSql source or destination must name (null: not checked).</param>
     public DataflowCatalog(IDefinitionStore store, ILogger<DataflowCatalog> logger, ConnectionCatalog? connections = null)
     {
         _connections = connections;
@@ -37,7 +37,7 @@ public sealed class DataflowCatalog : IDisposable
 
     public void Dispose() => _cache.Dispose();
 
-    /// <summary>Reads a dataflow document: the definition, or every problem with its JSON path, the destination's connection included.</summary>
+    /// <summary>Reads a dataflow document: the definition, or every problem with its JSON path, the source's and destination's connections included.</summary>
     public DefinitionLoadResult<DataflowDefinition> Load(string json)
     {
         var result = DataflowDefinitionLoader.Load(json, "dataflow");
@@ -48,21 +48,25 @@ public sealed class DataflowCatalog : IDisposable
     // Read from the document itself, so that the connection is checked even when other problems keep it from binding.
     private IEnumerable<DefinitionProblem> ConnectionProblems(string json)
     {
-        if (_connections is not null && PostgreSqlConnectionOf(json) is { Length: > 0 } name && _connections.ProblemWith(name, [ConnectionCatalog.PostgreSql]) is { } problem)
+        foreach (var end in new[] { "source", "destination" })
         {
-            yield return new("$.destination.connection", problem);
+            if (_connections is not null && PostgreSqlConnectionOf(json, end) is { Length: > 0 } name && _connections.ProblemWith(name, [ConnectionCatalog.PostgreSql]) is { } problem)
+            {
+                yield return new($"$.{end}.connection", problem);
+            }
         }
     }
 
-    private static string? PostgreSqlConnectionOf(string json)
+    /// <param name="end">The source or the destination, when it is of type PostgreSql.</param>
+    private static string? PostgreSqlConnectionOf(string json, string end)
     {
         try
         {
             using var document = JsonDocument.Parse(json, DocumentOptions);
-            return Member(document.RootElement, "destination") is { ValueKind: JsonValueKind.Object } destination
-                && Member(destination, "type") is { ValueKind: JsonValueKind.String } type
+            return Member(document.RootElement, end) is { ValueKind: JsonValueKind.Object } found
+                && Member(found, "type") is { ValueKind: JsonValueKind.String } type
                 && string.Equals(type.GetString(), ConnectionCatalog.PostgreSql, StringComparison.OrdinalIgnoreCase)
-                && Member(destination, "connection") is { ValueKind: JsonValueKind.String } connection
+                && Member(found, "connection") is { ValueKind: JsonValueKind.String } connection
                     ? connection.GetString()
                     : null;
         }

@@ -10,11 +10,14 @@ namespace Scheduler.Workflows.Tasks;
 /// <summary>
 /// Runs a dataflow over a file, typically one an earlier task downloaded, and reports its row counts. Given several
 /// files (a wildcard download's <c>localPaths</c>), it runs the dataflow once per file, in order, each run
-/// all-or-nothing on its own, and reports the sums.
+/// all-or-nothing on its own, and reports the sums. A dataflow whose source is a query reads no file; its query
+/// parameters are inputs of the task.
 /// </summary>
 public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner runner, ILogger<DataflowRunner> runnerLogger) : IWorkflowTask
 {
     public string Type => "RunDataflow";
+
+    private const string QueryLoadKey = "(query)";
 
     public IReadOnlyList<TaskInput> Inputs { get; } =
     [
@@ -35,8 +38,19 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
         new("filesProcessed", ScalarType.Int, "How many input files the dataflow ran over"),
     ];
 
+    /// <summary>A dataflow whose source is a query has no input file, and an input per query parameter.</summary>
+    public IReadOnlyList<TaskInput> InputsFor(IReadOnlyDictionary<string, string> literalInputs, Func<string, WorkflowDefinition?> workflows) =>
+        QueryOf(literalInputs) is { } source
+            ? [.. Inputs.Where(i => i.Name != "filePath"), .. source.Parameters.Where(p => !IsOwnInput(p.Name)).Select(QueryParameterInput)]
+            : Inputs;
+
     public IEnumerable<string> Validate(IReadOnlyDictionary<string, string> literalInputs)
     {
+        foreach (var clash in QueryOf(literalInputs)?.Parameters.Where(p => IsOwnInput(p.Name)) ?? [])
+        {
+            yield return $"the dataflow's query parameter '{clash.Name}' has the name of an input of RunDataflow; rename it in the dataflow";
+        }
+
         if (!literalInputs.TryGetValue("dataflow", out var name))
         {
             yield break;
@@ -67,9 +81,13 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
                 : dataflow with { Destination = dataflow.Destination with { Table = table } };
         }
 
+        if (dataflow.Source.Type == SourceType.PostgreSql)
+        {
+            return OutputsOf([await RunQueryAsync(dataflow, context, cancellationToken)], files: 0);
+        }
+
         IReadOnlyList<string> files = [.. (context.Inputs.GetValueOrDefault("filePath") as IReadOnlyList<string> ?? []).Select(file => InsideJobFolder(context, file))];
-        long rowsRead = 0, rowsWritten = 0, rowsRejected = 0;
-        List<string> rejectedRowsPaths = [], outputPaths = [];
+        var results = new List<DataflowResult>();
         for (var i = 0; i < files.Count; i++)
         {
             var result = await RunOneAsync(dataflow, files, i, context, new RedactingLogger(runnerLogger, context.Redactor), cancellationToken);
@@ -82,25 +100,70 @@ public sealed class RunDataflowTask(DataflowCatalog dataflows, DataflowRunner ru
                 context.Logger.LogDataflowDone(name, files[i], result.RowsRead, result.RowsWritten, result.RowsRejected);
             }
 
-            rowsRead += result.RowsRead;
-            rowsWritten += result.RowsWritten;
-            rowsRejected += result.RowsRejected;
-            rejectedRowsPaths.AddRange(result.RejectedRowsPath is { } rejected ? [rejected] : []);
-            outputPaths.AddRange(result.OutputPath is { } output ? [output] : []);
+            results.Add(result);
         }
 
+        return OutputsOf(results, files.Count);
+    }
+
+    private static Dictionary<string, object?> OutputsOf(IReadOnlyList<DataflowResult> results, int files)
+    {
+        List<string> rejectedRowsPaths = [.. results.Select(r => r.RejectedRowsPath).OfType<string>()];
+        List<string> outputPaths = [.. results.Select(r => r.OutputPath).OfType<string>()];
         return new Dictionary<string, object?>
         {
-            ["rowsRead"] = rowsRead,
-            ["rowsWritten"] = rowsWritten,
-            ["rowsRejected"] = rowsRejected,
+            ["rowsRead"] = results.Sum(r => r.RowsRead),
+            ["rowsWritten"] = results.Sum(r => r.RowsWritten),
+            ["rowsRejected"] = results.Sum(r => r.RowsRejected),
             ["rejectedRowsPath"] = rejectedRowsPaths.FirstOrDefault(),
             ["outputPath"] = outputPaths.FirstOrDefault(),
             ["rejectedRowsPaths"] = rejectedRowsPaths,
             ["outputPaths"] = outputPaths,
-            ["filesProcessed"] = (long)files.Count,
+            ["filesProcessed"] = (long)files,
         };
     }
+
+    /// <summary>Runs a dataflow whose source is a query, with the task's inputs as the query's parameters.</summary>
+    private async Task<DataflowResult> RunQueryAsync(DataflowDefinition dataflow, TaskRunContext context, CancellationToken cancellationToken)
+    {
+        var request = new DataflowRunRequest(WithOutputInside(dataflow, context.JobDirectory), null, context.JobDirectory)
+        {
+            // A query has no file to name the load: the job and the step do, so a redelivered job does not load its rows twice.
+            Load = new LoadIdentity(context.JobId, context.StepKey, QueryLoadKey) { Attempt = context.Attempt },
+            Logger = new RedactingLogger(runnerLogger, context.Redactor),
+            Parameters = dataflow.Source.Parameters.ToDictionary(p => p.Name, p => context.Inputs.GetValueOrDefault(p.Name), StringComparer.OrdinalIgnoreCase),
+        };
+        try
+        {
+            var result = await runner.RunAsync(request, cancellationToken);
+            context.Logger.LogDataflowDone(dataflow.Name, QueryLoadKey, result.RowsRead, result.RowsWritten, result.RowsRejected);
+            return result;
+        }
+        catch (DataflowException e)
+        {
+            throw new TaskFailedException(context.Redactor.Mask(e.Message), e);
+        }
+    }
+
+    private SourceDefinition? QueryOf(IReadOnlyDictionary<string, string> literalInputs) =>
+        literalInputs.TryGetValue("dataflow", out var name) && dataflows.TryGet(name, out var dataflow) && dataflow.Source.Type == SourceType.PostgreSql
+            ? dataflow.Source
+            : null;
+
+    private bool IsOwnInput(string name) => Inputs.Any(i => string.Equals(i.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    private static TaskInput QueryParameterInput(QueryParameterDefinition parameter) => new(
+        parameter.Name,
+        parameter.Type switch
+        {
+            ColumnType.Int or ColumnType.Long => ScalarType.Int,
+            ColumnType.Decimal or ColumnType.Double => ScalarType.Decimal,
+            ColumnType.Bool => ScalarType.Bool,
+            ColumnType.Date or ColumnType.Timestamp or ColumnType.TimestampWithOffset => ScalarType.DateTime,
+            _ => ScalarType.String,
+        },
+        Required: false,
+        $"The dataflow's query parameter @{parameter.Name} ({ColumnTypeNames.Of(parameter.Type)})");
 
     private async Task<DataflowResult> RunOneAsync(
         DataflowDefinition dataflow, IReadOnlyList<string> files, int index, TaskRunContext context, ILogger logger, CancellationToken cancellationToken)

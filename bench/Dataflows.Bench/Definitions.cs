@@ -41,4 +41,21 @@ internal static class Definitions
             new TransformDefinition { Type = TransformType.Derive, Column = "amount", Expression = "amount * 1.2m" },
         ],
     };
+
+    /// <summary>The export's query: every column of the loaded table, limited by a bound parameter.</summary>
+    public const string ExportQuery = "SELECT id, customer, email, amount, quantity, created_at, country, active, note FROM orders LIMIT @rows";
+
+    /// <summary>The query's rows, typed from its result, into a CSV file: the export direction.</summary>
+    public static DataflowDefinition Export { get; } = new()
+    {
+        Name = "bench-export",
+        Source = new SourceDefinition
+        {
+            Type = SourceType.PostgreSql,
+            Connection = "bench",
+            Query = ExportQuery,
+            Parameters = [new QueryParameterDefinition { Name = "rows", Type = ColumnType.Long }],
+        },
+        Destination = new DestinationDefinition { Type = DestinationType.CsvFile, Path = "export.csv" },
+    };
 }

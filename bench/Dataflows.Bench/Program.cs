@@ -10,6 +10,9 @@ using Scheduler.Dataflows.Definitions;
 //   generate FILE ROWS
 //   compare FILE CONNECTION_STRING ROUNDS      psql \copy and the dataflow, alternating, into the same table
 //   memory FILE CONNECTION_STRING              one dataflow load, then the process's peak resident memory
+//   create-table-sql                           the benchmark table's CREATE statement, for psql
+//   export CONNECTION_STRING DIRECTORY ROUNDS   psql \copy (query) to a CSV file and the PostgreSql source to a CsvFile, alternating
+//   export-memory CONNECTION_STRING DIRECTORY ROWS   one export of the query's first ROWS rows, then the peak resident memory
 var invariant = CultureInfo.InvariantCulture;
 switch (args)
 {
@@ -27,8 +30,19 @@ switch (args)
         Console.WriteLine(FormattableString.Invariant(
             $"memory: {result.RowsRead} rows, peak resident {PeakResidentMiB()} MiB; {GC.GetTotalAllocatedBytes() >> 20} MiB allocated, {GC.CollectionCount(0)} collections, GC heap committed {gc.TotalCommittedBytes >> 20} MiB"));
         return 0;
+    case ["create-table-sql"]:
+        Console.WriteLine(Definitions.CreateTableSql);
+        return 0;
+    case ["export", var connectionString, var directory, var rounds]:
+        await CompareExport(connectionString, directory, int.Parse(rounds, invariant));
+        return 0;
+    case ["export-memory", var connectionString, var directory, var rows]:
+        var exported = await ExportAsync(connectionString, directory, long.Parse(rows, invariant));
+        Console.WriteLine(FormattableString.Invariant(
+            $"export memory: {exported.RowsWritten} rows, peak resident {PeakResidentMiB()} MiB; {GC.GetTotalAllocatedBytes() >> 20} MiB allocated, {GC.CollectionCount(0)} collections"));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: generate FILE ROWS | compare FILE CONNECTION_STRING ROUNDS | memory FILE CONNECTION_STRING");
+        Console.Error.WriteLine("usage: generate FILE ROWS | create-table-sql | compare FILE CONNECTION_STRING ROUNDS | memory FILE CONNECTION_STRING | export CONNECTION_STRING DIRECTORY ROUNDS | export-memory CONNECTION_STRING DIRECTORY ROWS");
         return 2;
 }
 
@@ -69,6 +83,59 @@ static async Task Compare(string file, string connectionString, int rounds)
         var median = Median(seconds);
         Console.WriteLine(FormattableString.Invariant($"{name,-28} median {median,6:F2} s  {InputRows(file) / median,10:N0} input rows/s  ratio {baseline / median:F2}"));
     }
+}
+
+static async Task CompareExport(string connectionString, string directory, int rounds)
+{
+    var rows = await ScalarAsync(connectionString, "SELECT count(*) FROM orders");
+    var timings = new Dictionary<string, List<double>> { ["psql \\copy (query) to csv"] = [], ["dataflow PostgreSql -> CsvFile"] = [] };
+    var names = timings.Keys.ToArray();
+    for (var round = 1; round <= rounds; round++)
+    {
+        foreach (var name in round % 2 == 1 ? names : names.Reverse())
+        {
+            var started = Stopwatch.GetTimestamp();
+            var processorTime = Environment.CpuUsage.TotalTime;
+            var file = name.StartsWith("psql", StringComparison.Ordinal)
+                ? await PsqlExportAsync(connectionString, directory)
+                : (await ExportAsync(connectionString, directory, long.MaxValue)).OutputPath!;
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var processorSeconds = (Environment.CpuUsage.TotalTime - processorTime).TotalSeconds;
+            timings[name].Add(seconds);
+            Console.WriteLine(FormattableString.Invariant(
+                $"round {round} {name,-32} {seconds,7:F2} s  {new FileInfo(file).Length >> 20,5} MiB written  {processorSeconds,5:F2} s CPU in this process  load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+        }
+    }
+
+    var baseline = Median(timings[names[0]]);
+    Console.WriteLine();
+    foreach (var (name, seconds) in timings)
+    {
+        var median = Median(seconds);
+        Console.WriteLine(FormattableString.Invariant($"{name,-32} median {median,6:F2} s  {rows / median,10:N0} rows/s  ratio {baseline / median:F2}"));
+    }
+}
+
+static async Task<DataflowResult> ExportAsync(string connectionString, string directory, long rows)
+{
+    var runner = new DataflowRunner(new BenchConnections(connectionString), NullLogger<DataflowRunner>.Instance);
+    var request = new DataflowRunRequest(Definitions.Export, null, directory) { Parameters = new Dictionary<string, object?> { ["rows"] = rows } };
+    return await runner.RunAsync(request, CancellationToken.None);
+}
+
+static async Task<string> PsqlExportAsync(string connectionString, string directory)
+{
+    var builder = new NpgsqlConnectionStringBuilder(connectionString);
+    var file = Path.Combine(directory, "psql-export.csv");
+    var copy = $"\\copy ({Definitions.ExportQuery.Replace("@rows", "ALL", StringComparison.Ordinal)}) TO '{file}' WITH (FORMAT csv, HEADER true)";
+    var start = new ProcessStartInfo("psql", ["-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, "-d", builder.Database!, "-v", "ON_ERROR_STOP=1", "-c", copy])
+    {
+        RedirectStandardOutput = true,
+    };
+    using var psql = Process.Start(start)!;
+    await psql.StandardOutput.ReadToEndAsync();
+    await psql.WaitForExitAsync();
+    return psql.ExitCode == 0 ? file : throw new InvalidOperationException($"psql exited with {psql.ExitCode}");
 }
 
 static long InputRows(string file) => Definitions.InputRows ??= CountRecords(file);

@@ -1,0 +1,161 @@
+using System.Data;
+using Npgsql;
+using Scheduler.Dataflows.Definitions;
+
+namespace Scheduler.Dataflows.Sources;
+
+/// <summary>
+/// Reads the rows of a query on a PostgreSql connection. The query's parameters are bound (never written into its
+/// text) and its rows are read one by one in Npgsql's binary format, so memory does not grow with the result.
+/// </summary>
+/// <remarks>
+/// Not <c>COPY (query) TO STDOUT (FORMAT BINARY)</c>: a COPY cannot take parameters, and on the same query and
+/// machine reading its rows was slower than a data reader's (docs/measurements.md).
+/// </remarks>
+internal sealed class PostgreSqlRowSource : IRowSource
+{
+    private const int ReadBufferBytes = 256 * 1024;
+
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlCommand _command;
+    private readonly NpgsqlDataReader _reader;
+    private readonly PostgreSqlResultColumns _result;
+    private readonly ValueRecordTyper _typer;
+    private readonly CancellationToken _cancellationToken;
+    private bool _finished;
+
+    private PostgreSqlRowSource(
+        NpgsqlConnection connection, NpgsqlCommand command, NpgsqlDataReader reader, PostgreSqlResultColumns result, SourceDefinition source, CancellationToken cancellationToken)
+    {
+        _connection = connection;
+        _command = command;
+        _reader = reader;
+        _result = result;
+        _typer = new ValueRecordTyper(source, result.Columns);
+        _cancellationToken = cancellationToken;
+        Description = $"the query of the {source.Type} source on connection '{source.Connection}'";
+    }
+
+    public string Description { get; }
+
+    public IReadOnlyList<ColumnDefinition> Columns => _result.Columns;
+
+    /// <param name="parameters">The values of the query's parameters by name; a missing one is null.</param>
+    public static async Task<PostgreSqlRowSource> OpenAsync(
+        SourceDefinition source, IReadOnlyDictionary<string, object?> parameters, IDatabaseConnections connections, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        NpgsqlConnection connection;
+        try
+        {
+            // The whole result comes through this buffer: a larger one than Npgsql's 8 KiB means far fewer reads from the socket.
+            var settings = new NpgsqlConnectionStringBuilder(connections.GetPostgreSqlConnectionString(source.Connection!));
+            settings.ReadBufferSize = Math.Max(settings.ReadBufferSize, ReadBufferBytes);
+            connection = new NpgsqlConnection(settings.ConnectionString);
+        }
+        catch (ArgumentException exception)
+        {
+            // The message of a bad connection string can quote it, password included.
+            throw new DataflowException($"The connection string of connection '{source.Connection}' is not valid.", exception);
+        }
+
+        NpgsqlCommand? command = null;
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+            // No command timeout (Npgsql's 30 s default would cut a long export short): the task's timeout and the
+            // job's cancel reach the query through the token, as a cancel request to the server.
+            command = new NpgsqlCommand(source.Query, connection) { CommandTimeout = 0 };
+            foreach (var parameter in source.Parameters)
+            {
+                command.Parameters.AddWithValue(parameter.Name, QueryParameterValues.Bind(parameter, parameters));
+            }
+
+            var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleResult, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return new PostgreSqlRowSource(connection, command, reader, PostgreSqlResultColumns.Match(reader, source.Columns), source, cancellationToken);
+            }
+            catch
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        catch (Exception exception) when (exception is NpgsqlException && !cancellationToken.IsCancellationRequested)
+        {
+            await DisposeAsync(connection, command).ConfigureAwait(false);
+            throw new DataflowException($"The query of the source failed: {Describe(exception)}", exception);
+        }
+        catch
+        {
+            await DisposeAsync(connection, command).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads and maps the rows on the caller's thread. Sync reads, one after the other: a reader thread of its own
+    /// handing batches to the writer cost more CPU and was slower on two busy cores (docs/measurements.md).
+    /// </summary>
+    public IEnumerable<T> ReadRecords<T>(Func<SourceRecord, T> map)
+    {
+        // The token reaches the server as a cancel request for the running query.
+        using var cancel = _cancellationToken.Register(_command.Cancel);
+        long row = 0;
+        while (ReadRow(row))
+        {
+            row++;
+            yield return map(new SourceRecord(_typer, new ValueRecord(row, _result.Read(_reader, row), null)));
+        }
+
+        _finished = true;
+    }
+
+    public void Dispose()
+    {
+        if (!_finished)
+        {
+            // Stopped early (too many rejections, a failed write): the server stops the query instead of the reader draining the rest.
+            _command.Cancel();
+        }
+
+        _reader.Dispose();
+        _command.Dispose();
+        _connection.Dispose();
+    }
+
+    private bool ReadRow(long rowsRead)
+    {
+        try
+        {
+            return _reader.Read();
+        }
+        catch (NpgsqlException exception) when (_cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The run was cancelled; the query was cancelled on the server.", exception, _cancellationToken);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw new DataflowException($"The query of the source failed after {rowsRead} rows: {Describe(exception)}", exception);
+        }
+    }
+
+    private static string Describe(Exception exception) => exception switch
+    {
+        PostgresException { Position: > 0 } postgres => $"{postgres.SqlState}: {postgres.MessageText} (at character {postgres.Position} of the query)",
+        PostgresException postgres => $"{postgres.SqlState}: {postgres.MessageText}",
+        _ => exception.Message,
+    };
+
+    private static async Task DisposeAsync(NpgsqlConnection connection, NpgsqlCommand? command)
+    {
+        if (command is not null)
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,128 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Scheduler.Dataflows;
+using Scheduler.Testing;
+using Scheduler.Workflows.Binding;
+using Scheduler.Workflows.Connections;
+using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Engine;
+using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Tasks;
+using Scheduler.Workflows.Tests.Definitions;
+using Scheduler.Workflows.Tests.Transfer;
+using Scheduler.Workflows.Transfer;
+
+namespace Scheduler.Workflows.Tests.Tasks;
+
+/// <summary>RunDataflow with a query source: the sample export against a real PostgreSQL and a real FTP server (vsftpd).</summary>
+public sealed class RunDataflowTaskTests : IAsyncLifetime, IDisposable
+{
+    private const string JobId = "export-1";
+    private readonly TempFolder _folder = new();
+    private readonly InMemoryJobRunStore _store = new();
+    private readonly InMemoryDefinitionStore _definitions = new(TimeProvider.System);
+    private string _connectionString = "";
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await PostgresServer.Shared.CreateDatabaseAsync("export");
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            CREATE TABLE orders (id int PRIMARY KEY, customer text NOT NULL, email text, amount numeric, created_at timestamptz, country varchar(2));
+            INSERT INTO orders VALUES
+              (1, 'Old Order', NULL, 1.00, '2026-01-15 08:00:00+00', 'DE'),
+              (2, 'Schmidt, Johann', 'js@example.de', 45.50, '2026-03-01 10:02:30+00', 'DE'),
+              (3, 'George Smith', NULL, 15.75, '2026-03-02 21:10:00+00', 'US');
+            """, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task The_sample_export_uploads_the_orders_of_its_query_to_the_partners_FTP_server()
+    {
+        var remoteFolder = FtpTestFiles.UniqueFolder();
+        VsftpdServer.Shared.WriteFile($"{remoteFolder}/placeholder", []);
+        using var dataflows = await DataflowsAsync(Sample("dataflows/orders-export.json"));
+        var workflow = TestTasks.Load(Sample("workflows/orders-export.json"));
+        new WorkflowValidator(Registry(dataflows), Connections()).Validate(workflow).Should().BeEmpty();
+        var engine = new WorkflowEngine(Registry(dataflows), TestTasks.Workflows(), _store, TimeProvider.System, NullLogger<WorkflowEngine>.Instance);
+        var parameters = new BoundParameters(
+            new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["since"] = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero),
+                ["remotePath"] = $"{remoteFolder}/orders-export.csv",
+            },
+            new Dictionary<string, IReadOnlyDictionary<string, object?>>());
+
+        var result = await engine.RunAsync(new WorkflowRunRequest(JobId, workflow, [], parameters, Path.Combine(_folder.Path, JobId)), CancellationToken.None);
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        var steps = (await _store.FindAsync(JobId, CancellationToken.None))!.Steps.ToDictionary(s => s.Name);
+        steps["Export"].Outputs["rowsWritten"].Should().Be(2L);
+        steps["Export"].Outputs["filesProcessed"].Should().Be(0L);
+        File.ReadAllLines(Path.Combine(VsftpdServer.Shared.RootPath, remoteFolder, "orders-export.csv")).Should().Equal(
+            "id,customer,email,amount,created_at,country",
+            "2,\"Schmidt, Johann\",js@example.de,45.50,2026-03-01T10:02:30+00:00,DE",
+            "3,George Smith,,15.75,2026-03-02T21:10:00+00:00,US");
+    }
+
+    [Fact]
+    public async Task A_query_dataflow_takes_its_parameters_as_inputs_and_no_file()
+    {
+        using var dataflows = await DataflowsAsync(Sample("dataflows/orders-export.json"));
+
+        var inputs = Registry(dataflows).Get("RunDataflow")!.InputsFor(new Dictionary<string, string> { ["dataflow"] = "orders-export" }, _ => null);
+
+        inputs.Select(i => i.Name).Should().Equal("dataflow", "table", "since");
+        inputs.Single(i => i.Name == "since").Type.Should().Be(ScalarType.DateTime);
+    }
+
+    [Theory]
+    [InlineData("NoSuchDb", "the connection 'NoSuchDb' is not configured")]
+    [InlineData("PartnerFtp", "the connection 'PartnerFtp' is a Ftp connection")]
+    public void A_query_source_on_a_connection_that_is_missing_or_not_PostgreSql_is_refused_at_its_path(string connection, string problem)
+    {
+        using var dataflows = new DataflowCatalog(_definitions, NullLogger<DataflowCatalog>.Instance, Connections());
+
+        var result = dataflows.Load(Sample("dataflows/orders-export.json").Replace("\"Warehouse\"", $"\"{connection}\"", StringComparison.Ordinal));
+
+        result.Problems.Should().ContainSingle().Which.Should().Match<Dataflows.Definitions.DefinitionProblem>(p => p.Path == "$.source.connection" && p.Message.Contains(problem));
+    }
+
+    private async Task<DataflowCatalog> DataflowsAsync(string document)
+    {
+        await _definitions.SaveAsync(DefinitionKind.Dataflow, "orders-export", document, null, onlyIfChanged: false, CancellationToken.None);
+        var catalog = new DataflowCatalog(_definitions, NullLogger<DataflowCatalog>.Instance, Connections());
+        await catalog.RefreshAsync(CancellationToken.None);
+        return catalog;
+    }
+
+    private TaskRegistry Registry(DataflowCatalog dataflows) => TestTasks.Registry(
+        new RunDataflowTask(dataflows, new DataflowRunner(Connections(), NullLogger<DataflowRunner>.Instance), NullLogger<DataflowRunner>.Instance),
+        new FileTransferTask(Connections(), new RemoteFilesFactory()));
+
+    private ConnectionCatalog Connections() => new(new Dictionary<string, ConnectionSettings>
+    {
+        ["Warehouse"] = new() { Type = "PostgreSql", ConnectionString = _connectionString },
+        ["PartnerFtp"] = TransferServers.VsftpdSettings(tls: false),
+    });
+
+    private static string Sample(string path)
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var file = Path.Combine(folder.FullName, "samples", path);
+            if (File.Exists(file))
+            {
+                return File.ReadAllText(file);
+            }
+        }
+
+        throw new FileNotFoundException($"samples/{path} not found");
+    }
+}
