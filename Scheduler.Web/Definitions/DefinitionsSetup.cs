@@ -1,6 +1,7 @@
 using Npgsql;
 using Scheduler.Web.Hosting;
 using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Storage;
 
 namespace Scheduler.Web.Definitions;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Scheduler.Web.Schedules;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Storage;
 
 namespace Scheduler.Web.Hosting;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Storage;
 
 namespace Scheduler.Web.Tests;
 

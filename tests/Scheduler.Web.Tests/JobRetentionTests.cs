@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Scheduler.Web.Hosting;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Storage;
 
 namespace Scheduler.Web.Tests;
 
