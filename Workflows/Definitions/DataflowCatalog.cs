@@ -40,7 +40,7 @@ public sealed class DataflowCatalog : IDisposable
     /// <summary>Reads a dataflow document: the definition, or every problem with its JSON path, the destination's connection included.</summary>
     public DefinitionLoadResult<DataflowDefinition> Load(string json)
     {
-        var result = DataflowDefinitionLoader.Load(json, "dataflow");
+        var result = DataflowDefinitionLoader.Load(json);
         var problems = result.Problems.Concat(ConnectionProblems(json)).ToList();
         return problems.Count == 0 ? new(result.Definition, []) : new(null, problems);
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Scheduler.Dataflows.Definitions;
 
 namespace Scheduler.Workflows.Definitions;
 
@@ -19,7 +20,7 @@ public sealed class DefinitionCache<T>(IDefinitionStore store, DefinitionKind ki
     /// <summary>Changes with every reload, so that what depends on these definitions knows to check itself again.</summary>
     public int Generation => Volatile.Read(ref _generation);
 
-    public IEnumerable<T> All => Volatile.Read(ref _entries).Values.Where(e => e.Definition is not null).Select(e => e.Definition!);
+    public IEnumerable<T> All => Volatile.Read(ref _entries).Values.Select(e => e.Definition).OfType<T>();
 
     public bool TryGet(string name, out T definition)
     {

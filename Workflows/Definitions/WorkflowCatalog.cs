@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Scheduler.Dataflows.Definitions;
 using Scheduler.Workflows.Validation;
 
 namespace Scheduler.Workflows.Definitions;

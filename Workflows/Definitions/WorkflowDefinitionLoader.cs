@@ -1,19 +1,7 @@
 using System.Text.Json;
+using Scheduler.Dataflows.Definitions;
 
 namespace Scheduler.Workflows.Definitions;
-
-/// <summary>The outcome of reading a definition: the definition, or every problem found in it.</summary>
-public sealed record DefinitionLoadResult<T>(T? Definition, IReadOnlyList<DefinitionProblem> Problems)
-    where T : class
-{
-    public bool IsValid => Definition is not null && Problems.Count == 0;
-
-    /// <summary>
-    /// What could be read of a document that has problems, so that what it means is checked too and every problem is
-    /// reported at once; it never runs.
-    /// </summary>
-    public T? Draft { get; init; }
-}
 
 /// <summary>
 /// Reads a workflow document into a <see cref="WorkflowDefinition"/>. Checks the shape only (names, types,
