@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Scheduler.Dataflows.Json;
 using Scheduler.Dataflows.Transforms;
 
 namespace Scheduler.Dataflows.Definitions;
@@ -6,23 +7,17 @@ namespace Scheduler.Dataflows.Definitions;
 /// <summary>Reads a dataflow definition from JSON. Bad input is reported as problems, never thrown.</summary>
 public static class DataflowDefinitionLoader
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new()
-    {
-        AllowTrailingCommas = true,
-        CommentHandling = JsonCommentHandling.Skip,
-    };
-
     public static DefinitionLoadResult<DataflowDefinition> Load(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            using var document = JsonDocument.Parse(json, DocumentOptions);
+            using var document = JsonDocument.Parse(json, LenientJson.DocumentOptions);
             return Bind(document);
         }
         catch (JsonException exception)
         {
-            return Malformed(exception);
+            return Failed("$", $"the JSON is malformed{JsonErrors.Describe(exception)}");
         }
     }
 
@@ -49,17 +44,8 @@ public static class DataflowDefinitionLoader
         catch (JsonException exception)
         {
             // The validator should have caught this; report it rather than throw, as for any other bad input.
-            return Failed(exception.Path ?? "$", $"cannot be read: {exception.Message}");
+            return Failed(exception.Path ?? "$", $"cannot be read{JsonErrors.Describe(exception)}");
         }
-    }
-
-    private static DefinitionLoadResult<DataflowDefinition> Malformed(JsonException exception)
-    {
-        // JsonException positions are 0-based; editors count from 1.
-        var line = (exception.LineNumber ?? 0) + 1;
-        var position = (exception.BytePositionInLine ?? 0) + 1;
-        var reason = exception.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0].TrimEnd();
-        return Failed("$", $"the JSON is malformed at line {line}, position {position}: {reason}");
     }
 
     private static DefinitionLoadResult<DataflowDefinition> Failed(string path, string message) => new(null, [new DefinitionProblem(path, message)]);

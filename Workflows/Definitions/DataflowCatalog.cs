@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Scheduler.Dataflows.Definitions;
+using Scheduler.Dataflows.Json;
 using Scheduler.Workflows.Connections;
 
 namespace Scheduler.Workflows.Definitions;
@@ -8,8 +9,6 @@ namespace Scheduler.Workflows.Definitions;
 /// <summary>The latest valid dataflows of the definition store, as every node sees them.</summary>
 public sealed class DataflowCatalog : IDisposable
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
-
     private readonly DefinitionCache<DataflowDefinition> _cache;
     private readonly ConnectionCatalog? _connections;
 
@@ -58,7 +57,7 @@ public sealed class DataflowCatalog : IDisposable
     {
         try
         {
-            using var document = JsonDocument.Parse(json, DocumentOptions);
+            using var document = JsonDocument.Parse(json, LenientJson.DocumentOptions);
             return Member(document.RootElement, "destination") is { ValueKind: JsonValueKind.Object } destination
                 && Member(destination, "type") is { ValueKind: JsonValueKind.String } type
                 && string.Equals(type.GetString(), ConnectionCatalog.PostgreSql, StringComparison.OrdinalIgnoreCase)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Scheduler.Dataflows.Definitions;
+using Scheduler.Dataflows.Json;
 
 namespace Scheduler.Workflows.Definitions;
 
@@ -18,8 +19,7 @@ public static class WorkflowDefinitionLoader
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $" (line {line + 1}, position {e.BytePositionInLine + 1})" : "";
-            return Failed($"{e.Path ?? "$"}", $"not valid JSON for a workflow{where}: {FirstSentence(e.Message)}");
+            return Failed(e.Path ?? "$", $"not valid JSON for a workflow{JsonErrors.Describe(e)}");
         }
 
         if (document is null)
@@ -297,10 +297,4 @@ public static class WorkflowDefinitionLoader
         !string.IsNullOrEmpty(name) && char.IsAsciiLetter(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static DefinitionLoadResult<WorkflowDefinition> Failed(string path, string message) => new(null, [new(path, message)]);
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message : message[..end];
-    }
 }
