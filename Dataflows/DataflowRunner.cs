@@ -15,19 +15,6 @@ namespace Scheduler.Dataflows;
 /// </summary>
 public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<DataflowRunner> logger)
 {
-    private static readonly Action<ILogger, string, string, string, Exception?> LogStarted = LoggerMessage.Define<string, string, string>(
-        LogLevel.Information, new EventId(1, "DataflowStarted"), "Dataflow {Dataflow} started: {InputFile} into {Destination}");
-
-    private static readonly Action<ILogger, string, long, long, long, long, long, Exception?> LogFinished = LoggerMessage.Define<string, long, long, long, long, long>(
-        LogLevel.Information,
-        new EventId(2, "DataflowFinished"),
-        "Dataflow {Dataflow} finished in {ElapsedMilliseconds} ms: {RowsRead} rows read, {RowsWritten} written, {RowsRejected} rejected, {RowsFiltered} filtered out");
-
-    private static readonly Action<ILogger, string, long, long, Exception?> LogTooManyRejected = LoggerMessage.Define<string, long, long>(
-        LogLevel.Warning,
-        new EventId(3, "DataflowTooManyRejected"),
-        "Dataflow {Dataflow} stopped after {ElapsedMilliseconds} ms: {RowsRejected} rows rejected, nothing loaded");
-
     public async Task<DataflowResult> RunAsync(DataflowRunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -49,7 +36,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         using var source = CsvRowSource.Open(definition.Source, inputPath);
         await using var destination = await OpenDestinationAsync(definition.Destination, plan.OutputColumns, workingDirectory, request.Load, cancellationToken).ConfigureAwait(false);
         using var rejections = new RejectedRowsWriter(Path.Combine(workingDirectory, RejectedRowsWriter.FileName));
-        LogStarted(log, definition.Name, inputPath, destination.Description, null);
+        log.LogDataflowStarted(definition.Name, inputPath, destination.Description);
 
         var transforms = plan.Transforms.ToArray();
         var rowWidth = plan.RowWidth;
@@ -75,7 +62,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
             if (rejections.Count > definition.MaxErrors)
             {
                 rejections.Dispose();
-                LogTooManyRejected(log, definition.Name, ElapsedMilliseconds(started), rejections.Count, null);
+                log.LogDataflowTooManyRejected(definition.Name, ElapsedMilliseconds(started), rejections.Count);
                 throw new DataflowException(
                     $"{rejections.Count} {(rejections.Count == 1 ? "row" : "rows")} rejected, more than maxErrors ({definition.MaxErrors}); nothing was loaded. " +
                     $"First: {rejections.First!.Describe()}. See {rejections.Path}");
@@ -85,7 +72,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         rejections.Dispose();
         var counts = new DataflowResult(rowsRead, rowsWritten, rejections.Count, rejections.Count > 0 ? rejections.Path : null, null) { RowsFiltered = rowsFiltered };
         var outputPath = await destination.CompleteAsync(counts, cancellationToken).ConfigureAwait(false);
-        LogFinished(log, definition.Name, ElapsedMilliseconds(started), rowsRead, rowsWritten, rejections.Count, rowsFiltered, null);
+        log.LogDataflowFinished(definition.Name, ElapsedMilliseconds(started), rowsRead, rowsWritten, rejections.Count, rowsFiltered);
         return counts with { OutputPath = outputPath };
     }
 
