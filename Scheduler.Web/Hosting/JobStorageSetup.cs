@@ -132,7 +132,7 @@ internal sealed partial class JobStorageStartup(bool durable, IServiceProvider s
         {
             await services.GetRequiredService<PostgreSqlJobRunStore>().EnsureSchemaAsync(cancellationToken);
             await services.GetRequiredService<PostgreSqlSecretValues>().ProtectPlainValuesAsync(cancellationToken);
-            logger.LogInformation("Job storage: PostgreSQL (Hangfire schema 'hangfire', job records in schema 'scheduler').");
+            LogDurableStorage(logger);
             if (services.GetRequiredService<IOptions<SchedulerOptions>>().Value.DataProtectionKeysPath is not { Length: > 0 })
             {
                 LogKeysInProfile(logger);
@@ -140,10 +140,7 @@ internal sealed partial class JobStorageStartup(bool durable, IServiceProvider s
         }
         else
         {
-            logger.LogWarning(
-                "Job storage: IN MEMORY. ConnectionStrings:{Name} is not set, so NOTHING IS DURABLE: queued jobs, job history and step records are lost when this process stops. Set ConnectionStrings:{Name} to a PostgreSQL database for production.",
-                JobStorageSetup.ConnectionStringName,
-                JobStorageSetup.ConnectionStringName);
+            LogInMemoryStorage(logger, JobStorageSetup.ConnectionStringName);
             var workingDirectory = services.GetRequiredService<IOptions<SchedulerOptions>>().Value.WorkingDirectory;
             if (JobDirectories.DeleteJobFolders(workingDirectory) is > 0 and var deleted)
             {
@@ -153,6 +150,14 @@ internal sealed partial class JobStorageStartup(bool durable, IServiceProvider s
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job storage: PostgreSQL (Hangfire schema 'hangfire', job records in schema 'scheduler').")]
+    private static partial void LogDurableStorage(ILogger logger);
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Job storage: IN MEMORY. ConnectionStrings:{Name} is not set, so NOTHING IS DURABLE: queued jobs, job history and step records are lost when this process stops. Set ConnectionStrings:{Name} to a PostgreSQL database for production.")]
+    private static partial void LogInMemoryStorage(ILogger logger, string name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {Count} job folders that an earlier in-memory run left in {Folder}: their jobs are forgotten, and new jobs reuse their ids")]
     private static partial void LogStaleFoldersDeleted(ILogger logger, int count, string folder);
