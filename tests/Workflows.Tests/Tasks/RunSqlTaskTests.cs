@@ -150,10 +150,7 @@ public sealed class RunSqlTaskTests : IAsyncLifetime, IDisposable
         var run = engine.RunAsync(
             new WorkflowRunRequest(JobId, workflow, [], new BoundParameters(new Dictionary<string, object?>(), new Dictionary<string, IReadOnlyDictionary<string, object?>>()), _folder.Path),
             cancel.Token);
-        while (await SleepingAsync() == 0)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(async () => await SleepingAsync() > 0, "the statement to be running in PostgreSQL");
 
         await cancel.CancelAsync();
         var result = await run;
