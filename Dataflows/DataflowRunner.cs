@@ -26,7 +26,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         var inputPath = Path.GetFullPath(request.InputFilePath, workingDirectory);
         Directory.CreateDirectory(workingDirectory);
         if (request.Load is { } load && definition.Destination.Type == DestinationType.PostgreSql
-            && await PostgreSqlDestination.FindEarlierLoadAsync(definition.Destination, connections, load, cancellationToken).ConfigureAwait(false) is { } earlier)
+            && await PostgreSqlDestination.FindEarlierLoadAsync(definition.Destination, connections, load, cancellationToken) is { } earlier)
         {
             // The rejected rows of that run are where it left them when it ran on this node.
             var rejected = Path.Combine(workingDirectory, RejectedRowsWriter.FileName);
@@ -34,7 +34,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         }
 
         using var source = CsvRowSource.Open(definition.Source, inputPath);
-        await using var destination = await OpenDestinationAsync(definition.Destination, plan.OutputColumns, workingDirectory, request.Load, cancellationToken).ConfigureAwait(false);
+        await using var destination = await OpenDestinationAsync(definition.Destination, plan.OutputColumns, workingDirectory, request.Load, cancellationToken);
         using var rejections = new RejectedRowsWriter(Path.Combine(workingDirectory, RejectedRowsWriter.FileName));
         log.LogDataflowStarted(definition.Name, inputPath, destination.Description);
 
@@ -50,7 +50,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
             switch (row.Outcome)
             {
                 case TransformOutcome.Keep:
-                    await destination.WriteAsync(row.Values!, cancellationToken).ConfigureAwait(false);
+                    await destination.WriteAsync(row.Values!, cancellationToken);
                     rowsWritten++;
                     continue;
                 case TransformOutcome.Drop:
@@ -71,7 +71,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
 
         rejections.Dispose();
         var counts = new DataflowResult(rowsRead, rowsWritten, rejections.Count, rejections.Count > 0 ? rejections.Path : null, null) { RowsFiltered = rowsFiltered };
-        var outputPath = await destination.CompleteAsync(counts, cancellationToken).ConfigureAwait(false);
+        var outputPath = await destination.CompleteAsync(counts, cancellationToken);
         log.LogDataflowFinished(definition.Name, ElapsedMilliseconds(started), rowsRead, rowsWritten, rejections.Count, rowsFiltered);
         return counts with { OutputPath = outputPath };
     }
@@ -105,7 +105,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
     {
         return destination.Type switch
         {
-            DestinationType.PostgreSql => await PostgreSqlDestination.OpenAsync(destination, columns, connections, load, cancellationToken).ConfigureAwait(false),
+            DestinationType.PostgreSql => await PostgreSqlDestination.OpenAsync(destination, columns, connections, load, cancellationToken),
             DestinationType.CsvFile => CsvFileDestination.Open(OutputPath(destination, workingDirectory), columns),
             DestinationType.JsonLinesFile => JsonLinesFileDestination.Open(OutputPath(destination, workingDirectory), columns),
             _ => throw new DataflowException($"Destination type '{destination.Type}' is not supported."),
