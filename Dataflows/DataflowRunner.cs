@@ -15,19 +15,6 @@ namespace Scheduler.Dataflows;
 /// </summary>
 public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<DataflowRunner> logger)
 {
-    private static readonly Action<ILogger, string, string, string, Exception?> LogStarted = LoggerMessage.Define<string, string, string>(
-        LogLevel.Information, new EventId(1, "DataflowStarted"), "Dataflow {Dataflow} started: {Source} into {Destination}");
-
-    private static readonly Action<ILogger, string, long, long, long, long, long, Exception?> LogFinished = LoggerMessage.Define<string, long, long, long, long, long>(
-        LogLevel.Information,
-        new EventId(2, "DataflowFinished"),
-        "Dataflow {Dataflow} finished in {ElapsedMilliseconds} ms: {RowsRead} rows read, {RowsWritten} written, {RowsRejected} rejected, {RowsFiltered} filtered out");
-
-    private static readonly Action<ILogger, string, long, long, Exception?> LogTooManyRejected = LoggerMessage.Define<string, long, long>(
-        LogLevel.Warning,
-        new EventId(3, "DataflowTooManyRejected"),
-        "Dataflow {Dataflow} stopped after {ElapsedMilliseconds} ms: {RowsRejected} rows rejected, nothing loaded");
-
     public async Task<DataflowResult> RunAsync(DataflowRunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -38,20 +25,20 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         var inputPath = request.InputFilePath is { } input ? Path.GetFullPath(input, workingDirectory) : null;
         Directory.CreateDirectory(workingDirectory);
         if (request.Load is { } load && definition.Destination.Type == DestinationType.PostgreSql
-            && await PostgreSqlDestination.FindEarlierLoadAsync(definition.Destination, connections, load, cancellationToken).ConfigureAwait(false) is { } earlier)
+            && await PostgreSqlDestination.FindEarlierLoadAsync(definition.Destination, connections, load, cancellationToken) is { } earlier)
         {
             // The rejected rows of that run are where it left them when it ran on this node.
             var rejected = Path.Combine(workingDirectory, RejectedRowsWriter.FileName);
             return earlier with { RejectedRowsPath = earlier.RowsRejected > 0 && File.Exists(rejected) ? rejected : null };
         }
 
-        using var source = await RowSources.OpenAsync(definition.Source, request, inputPath, connections, cancellationToken).ConfigureAwait(false);
+        using var source = await RowSources.OpenAsync(definition.Source, request, inputPath, connections, cancellationToken);
 
         // After the source is open: a query source without declared columns has its result's.
         var plan = DataflowPlan.Create(definition with { Source = definition.Source with { Columns = source.Columns } }, request.Context);
-        await using var destination = await OpenDestinationAsync(definition.Destination, plan.OutputColumns, workingDirectory, request.Load, cancellationToken).ConfigureAwait(false);
+        await using var destination = await OpenDestinationAsync(definition.Destination, plan.OutputColumns, workingDirectory, request.Load, cancellationToken);
         using var rejections = new RejectedRowsWriter(Path.Combine(workingDirectory, RejectedRowsWriter.FileName));
-        LogStarted(log, definition.Name, source.Description, destination.Description, null);
+        log.LogDataflowStarted(definition.Name, source.Description, destination.Description);
 
         var transforms = plan.Transforms.ToArray();
         var rowWidth = plan.RowWidth;
@@ -65,7 +52,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
             switch (row.Outcome)
             {
                 case TransformOutcome.Keep:
-                    await destination.WriteAsync(row.Values!, cancellationToken).ConfigureAwait(false);
+                    await destination.WriteAsync(row.Values!, cancellationToken);
                     rowsWritten++;
                     continue;
                 case TransformOutcome.Drop:
@@ -77,7 +64,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
             if (rejections.Count > definition.MaxErrors)
             {
                 rejections.Dispose();
-                LogTooManyRejected(log, definition.Name, ElapsedMilliseconds(started), rejections.Count, null);
+                log.LogDataflowTooManyRejected(definition.Name, ElapsedMilliseconds(started), rejections.Count);
                 throw new DataflowException(
                     $"{rejections.Count} {(rejections.Count == 1 ? "row" : "rows")} rejected, more than maxErrors ({definition.MaxErrors}); nothing was loaded. " +
                     $"First: {rejections.First!.Describe()}. See {rejections.Path}");
@@ -86,8 +73,8 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
 
         rejections.Dispose();
         var counts = new DataflowResult(rowsRead, rowsWritten, rejections.Count, rejections.Count > 0 ? rejections.Path : null, null) { RowsFiltered = rowsFiltered };
-        var outputPath = await destination.CompleteAsync(counts, cancellationToken).ConfigureAwait(false);
-        LogFinished(log, definition.Name, ElapsedMilliseconds(started), rowsRead, rowsWritten, rejections.Count, rowsFiltered, null);
+        var outputPath = await destination.CompleteAsync(counts, cancellationToken);
+        log.LogDataflowFinished(definition.Name, ElapsedMilliseconds(started), rowsRead, rowsWritten, rejections.Count, rowsFiltered);
         return counts with { OutputPath = outputPath };
     }
 
@@ -120,7 +107,7 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
     {
         return destination.Type switch
         {
-            DestinationType.PostgreSql => await PostgreSqlDestination.OpenAsync(destination, columns, connections, load, cancellationToken).ConfigureAwait(false),
+            DestinationType.PostgreSql => await PostgreSqlDestination.OpenAsync(destination, columns, connections, load, cancellationToken),
             DestinationType.CsvFile => CsvFileDestination.Open(OutputPath(destination, workingDirectory), columns),
             DestinationType.JsonLinesFile => JsonLinesFileDestination.Open(OutputPath(destination, workingDirectory), columns),
             _ => throw new DataflowException($"Destination type '{destination.Type}' is not supported."),

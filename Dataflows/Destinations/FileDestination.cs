@@ -31,14 +31,14 @@ internal abstract class FileDestination(TemporaryOutputFile file, IAsyncDisposab
         try
         {
             _writerClosed = true;
-            await writer.DisposeAsync().ConfigureAwait(false);
+            await writer.DisposeAsync();
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw TemporaryOutputFile.Failure(file.TargetPath, exception);
         }
 
-        await file.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await file.CommitAsync(cancellationToken);
         return file.TargetPath;
     }
 
@@ -46,7 +46,7 @@ internal abstract class FileDestination(TemporaryOutputFile file, IAsyncDisposab
     {
         if (!_writerClosed)
         {
-            await writer.DisposeAsync().ConfigureAwait(false);
+            await writer.DisposeAsync();
         }
 
         file.Dispose();

@@ -51,22 +51,22 @@ internal sealed class PostgreSqlDestination : IRowDestination
         DestinationDefinition destination, IDatabaseConnections connections, LoadIdentity load, CancellationToken cancellationToken)
     {
         var (connectionName, table) = Target(destination);
-        await using var connection = await ConnectAsync(connections, connectionName, cancellationToken).ConfigureAwait(false);
-        var ledger = await OpenLedgerAsync(connection, table, load, cancellationToken).ConfigureAwait(false);
-        return await Guard(() => ledger.FindAsync(connection, cancellationToken), $"Cannot read the load ledger for table '{table}'", cancellationToken).ConfigureAwait(false);
+        await using var connection = await ConnectAsync(connections, connectionName, cancellationToken);
+        var ledger = await OpenLedgerAsync(connection, table, load, cancellationToken);
+        return await Guard(() => ledger.FindAsync(connection, cancellationToken), $"Cannot read the load ledger for table '{table}'", cancellationToken);
     }
 
     public static async Task<PostgreSqlDestination> OpenAsync(
         DestinationDefinition destination, IReadOnlyList<ColumnDefinition> columns, IDatabaseConnections connections, LoadIdentity? load, CancellationToken cancellationToken)
     {
         var (connectionName, table) = Target(destination);
-        var connection = await ConnectAsync(connections, connectionName, cancellationToken).ConfigureAwait(false);
+        var connection = await ConnectAsync(connections, connectionName, cancellationToken);
         NpgsqlTransaction? transaction = null;
         try
         {
-            var ledger = load is null ? null : await OpenLedgerAsync(connection, table, load, cancellationToken).ConfigureAwait(false);
-            transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var schema = await FindSchemaAsync(connection, transaction, table, cancellationToken).ConfigureAwait(false);
+            var ledger = load is null ? null : await OpenLedgerAsync(connection, table, load, cancellationToken);
+            transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var schema = await FindSchemaAsync(connection, transaction, table, cancellationToken);
             if (schema is null && !destination.CreateTable)
             {
                 throw new DataflowException(
@@ -76,14 +76,13 @@ internal sealed class PostgreSqlDestination : IRowDestination
             var steps = PostgreSqlLoadSteps.For(destination, table, schema, columns);
             foreach (var sql in steps.Before)
             {
-                await ExecuteAsync(connection, transaction, sql, $"Cannot prepare table '{table}' for mode {destination.Mode}", cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, sql, $"Cannot prepare table '{table}' for mode {destination.Mode}", cancellationToken);
             }
 
             var importer = await Guard(
                     () => connection.BeginBinaryImportAsync(PostgreSqlTableSchema.CopySql(steps.CopyInto, columns), cancellationToken),
                     $"Cannot load into table '{table}'",
-                    cancellationToken)
-                .ConfigureAwait(false);
+                    cancellationToken);
             var description = $"PostgreSQL table {table} (connection {connectionName}, mode {destination.Mode})";
             return new PostgreSqlDestination(connection, transaction, importer, table, steps, ledger, description, columns);
         }
@@ -91,10 +90,10 @@ internal sealed class PostgreSqlDestination : IRowDestination
         {
             if (transaction is not null)
             {
-                await transaction.DisposeAsync().ConfigureAwait(false);
+                await transaction.DisposeAsync();
             }
 
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync();
             throw;
         }
     }
@@ -108,7 +107,7 @@ internal sealed class PostgreSqlDestination : IRowDestination
             var write = _importer.StartRowAsync(cancellationToken);
             if (!write.IsCompletedSuccessfully)
             {
-                await write.ConfigureAwait(false);
+                await write;
             }
 
             for (var i = 0; i < _types.Length; i++)
@@ -116,7 +115,7 @@ internal sealed class PostgreSqlDestination : IRowDestination
                 write = WriteValueAsync(values[i], i, cancellationToken);
                 if (!write.IsCompletedSuccessfully)
                 {
-                    await write.ConfigureAwait(false);
+                    await write;
                 }
             }
         }
@@ -130,17 +129,17 @@ internal sealed class PostgreSqlDestination : IRowDestination
     {
         try
         {
-            await _importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            await _importer.DisposeAsync().ConfigureAwait(false);
+            await _importer.CompleteAsync(cancellationToken);
+            await _importer.DisposeAsync();
             foreach (var sql in _steps.After)
             {
                 await using var command = new NpgsqlCommand(sql, _connection, _transaction);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
             if (_ledger is not null)
             {
-                await _ledger.RecordAsync(_connection, _transaction, _table, counts, cancellationToken).ConfigureAwait(false);
+                await _ledger.RecordAsync(_connection, _transaction, _table, counts, cancellationToken);
             }
         }
         catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
@@ -154,7 +153,7 @@ internal sealed class PostgreSqlDestination : IRowDestination
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            await _transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            await _transaction.CommitAsync(CancellationToken.None);
         }
         catch (NpgsqlException exception)
         {
@@ -172,7 +171,7 @@ internal sealed class PostgreSqlDestination : IRowDestination
             try
             {
                 // Disposing an importer that was not completed cancels the COPY; the rollback then removes the rest.
-                await _importer.DisposeAsync().ConfigureAwait(false);
+                await _importer.DisposeAsync();
             }
             catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or OperationCanceledException)
             {
@@ -182,14 +181,14 @@ internal sealed class PostgreSqlDestination : IRowDestination
 
         try
         {
-            await _transaction.DisposeAsync().ConfigureAwait(false);
+            await _transaction.DisposeAsync();
         }
         catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
         {
             // As above: a broken connection cannot roll back, and the server already has.
         }
 
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync();
     }
 
     private DataflowException LoadFailed(NpgsqlException exception) => exception is PostgresException postgres
@@ -253,17 +252,17 @@ internal sealed class PostgreSqlDestination : IRowDestination
 
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await connection.OpenAsync(cancellationToken);
             return connection;
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync();
             throw new DataflowException($"Cannot connect to PostgreSQL connection '{connectionName}': {exception.Message}", exception);
         }
         catch
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync();
             throw;
         }
     }
@@ -275,23 +274,22 @@ internal sealed class PostgreSqlDestination : IRowDestination
             "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(@name)", connection, transaction);
         command.Parameters.AddWithValue("name", table.Sql);
         return await Guard(
-                async () => (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false),
+                async () => (string?)await command.ExecuteScalarAsync(cancellationToken),
                 $"Cannot look up table '{table}'",
-                cancellationToken)
-            .ConfigureAwait(false);
+                cancellationToken);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, string failure, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await Guard(() => command.ExecuteNonQueryAsync(cancellationToken), failure, cancellationToken).ConfigureAwait(false);
+        await Guard(() => command.ExecuteNonQueryAsync(cancellationToken), failure, cancellationToken);
     }
 
     private static async Task<T> Guard<T>(Func<Task<T>> action, string failure, CancellationToken cancellationToken)
     {
         try
         {
-            return await action().ConfigureAwait(false);
+            return await action();
         }
         catch (PostgresException exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -48,8 +48,8 @@ internal sealed class PostgreSqlLoadLedger
         {
             find.Parameters.Add(new() { Value = target.Sql });
             find.Parameters.Add(new() { Value = (object?)target.Schema ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
             schema = reader.IsDBNull(0)
                 ? throw new DataflowException($"Cannot keep the load ledger for table '{target}': the database has no schema to create it in (search_path is empty).")
                 : reader.GetString(0);
@@ -59,11 +59,10 @@ internal sealed class PostgreSqlLoadLedger
         var ledger = new PostgreSqlLoadLedger(new TableName(schema, Name), load);
         if (!exists)
         {
-            await ledger.CreateAsync(connection, cancellationToken).ConfigureAwait(false);
+            await ledger.CreateAsync(connection, cancellationToken);
         }
 
-        await ExecuteAsync(connection, $"DELETE FROM {ledger._table.Sql} WHERE loaded_at < now() - make_interval(days => {(int)Retention.TotalDays})", cancellationToken)
-            .ConfigureAwait(false);
+        await ExecuteAsync(connection, $"DELETE FROM {ledger._table.Sql} WHERE loaded_at < now() - make_interval(days => {(int)Retention.TotalDays})", cancellationToken);
         return ledger;
     }
 
@@ -90,8 +89,7 @@ internal sealed class PostgreSqlLoadLedger
                         CONSTRAINT {PrimaryKey} PRIMARY KEY (job_id, step, file));
                     CREATE INDEX IF NOT EXISTS scheduler_ledger_loaded_at ON {_table.Sql} (loaded_at)
                     """,
-                    cancellationToken)
-                .ConfigureAwait(false);
+                    cancellationToken);
         }
         catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
         {
@@ -112,8 +110,8 @@ internal sealed class PostgreSqlLoadLedger
             $"SELECT rows_read, rows_written, rows_rejected, rows_filtered, loaded_at FROM {_table.Sql} WHERE job_id = $1 AND step = $2 AND file = $3",
             connection);
         AddIdentity(command);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
             ? new DataflowResult(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), null, null)
             {
                 RowsFiltered = reader.GetInt64(3),
@@ -142,7 +140,7 @@ internal sealed class PostgreSqlLoadLedger
         command.Parameters.Add(new() { Value = counts.RowsFiltered });
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation && exception.ConstraintName == PrimaryKey)
         {
@@ -163,6 +161,6 @@ internal sealed class PostgreSqlLoadLedger
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

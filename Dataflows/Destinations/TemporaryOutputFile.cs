@@ -42,8 +42,8 @@ internal sealed class TemporaryOutputFile : IDisposable
     {
         try
         {
-            await Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            await Stream.DisposeAsync().ConfigureAwait(false);
+            await Stream.FlushAsync(cancellationToken);
+            await Stream.DisposeAsync();
             File.Move(_temporaryPath, TargetPath, overwrite: true);
             _committed = true;
         }

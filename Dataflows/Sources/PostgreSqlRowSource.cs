@@ -62,7 +62,7 @@ internal sealed class PostgreSqlRowSource : IRowSource
         NpgsqlCommand? command = null;
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await connection.OpenAsync(cancellationToken);
 
             // No command timeout (Npgsql's 30 s default would cut a long export short): the task's timeout and the
             // job's cancel reach the query through the token, as a cancel request to the server.
@@ -72,25 +72,25 @@ internal sealed class PostgreSqlRowSource : IRowSource
                 command.Parameters.AddWithValue(parameter.Name, QueryParameterValues.Bind(parameter, parameters));
             }
 
-            var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleResult, cancellationToken).ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleResult, cancellationToken);
             try
             {
                 return new PostgreSqlRowSource(connection, command, reader, PostgreSqlResultColumns.Match(reader, source.Columns), source, cancellationToken);
             }
             catch
             {
-                await reader.DisposeAsync().ConfigureAwait(false);
+                await reader.DisposeAsync();
                 throw;
             }
         }
         catch (Exception exception) when (exception is NpgsqlException && !cancellationToken.IsCancellationRequested)
         {
-            await DisposeAsync(connection, command).ConfigureAwait(false);
+            await DisposeAsync(connection, command);
             throw new DataflowException($"The query of the source failed: {Describe(exception)}", exception);
         }
         catch
         {
-            await DisposeAsync(connection, command).ConfigureAwait(false);
+            await DisposeAsync(connection, command);
             throw;
         }
     }
@@ -153,9 +153,9 @@ internal sealed class PostgreSqlRowSource : IRowSource
     {
         if (command is not null)
         {
-            await command.DisposeAsync().ConfigureAwait(false);
+            await command.DisposeAsync();
         }
 
-        await connection.DisposeAsync().ConfigureAwait(false);
+        await connection.DisposeAsync();
     }
 }

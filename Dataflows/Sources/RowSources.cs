@@ -8,7 +8,7 @@ internal static class RowSources
     public static async Task<IRowSource> OpenAsync(SourceDefinition source, DataflowRunRequest request, string? inputPath, IDatabaseConnections connections, CancellationToken cancellationToken) =>
         source.Type switch
         {
-            SourceType.PostgreSql => await PostgreSqlRowSource.OpenAsync(source, request.Parameters, connections, cancellationToken).ConfigureAwait(false),
+            SourceType.PostgreSql => await PostgreSqlRowSource.OpenAsync(source, request.Parameters, connections, cancellationToken),
             SourceType.JsonLines => JsonLinesRowSource.Open(source, InputFile(source, inputPath)),
             SourceType.FixedWidth => FixedWidthRowSource.Open(source, InputFile(source, inputPath)),
             _ => CsvRowSource.Open(source, InputFile(source, inputPath)),

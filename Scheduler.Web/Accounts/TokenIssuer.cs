@@ -8,7 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Scheduler.Web.Accounts;
 
 /// <summary>Makes and describes the bearer tokens that the API accepts.</summary>
-internal sealed class TokenIssuer
+internal sealed partial class TokenIssuer
 {
     public const string Issuer = "scheduler";
     public const string Audience = "scheduler-api";
@@ -25,7 +25,7 @@ internal sealed class TokenIssuer
         _time = time;
         if (string.IsNullOrEmpty(_options.SigningKey))
         {
-            logger.LogWarning("Auth:SigningKey is not set: tokens are signed with a random key made now, and every token dies with this process. Set it to share tokens across restarts and nodes.");
+            LogRandomSigningKey(logger);
         }
 
         var key = string.IsNullOrEmpty(_options.SigningKey) ? RandomNumberGenerator.GetBytes(64) : Encoding.UTF8.GetBytes(_options.SigningKey);
@@ -56,4 +56,9 @@ internal sealed class TokenIssuer
         });
         return (token, lifetime);
     }
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Auth:SigningKey is not set: tokens are signed with a random key made now, and every token dies with this process. Set it to share tokens across restarts and nodes.")]
+    private static partial void LogRandomSigningKey(ILogger logger);
 }

@@ -10,7 +10,7 @@ internal sealed record SchedulerUser(string Name, IReadOnlyList<string> Roles);
 /// Passwords are kept only as hashes (ASP.NET Core Identity's PBKDF2 format) and compared as hashes; an unknown user
 /// costs the same hashing work as a wrong password, so neither is told apart.
 /// </summary>
-internal sealed class UserDirectory
+internal sealed partial class UserDirectory
 {
     internal const string AdminName = "admin";
     internal const string DevelopmentAdminPassword = "Admin123";
@@ -25,7 +25,7 @@ internal sealed class UserDirectory
         if (string.IsNullOrEmpty(password))
         {
             // The options validator has already refused this outside Development.
-            logger.LogWarning("Auth:AdminPassword is not set: the admin user has the Development password '{Password}'. Set it before exposing this service.", DevelopmentAdminPassword);
+            LogDevelopmentAdminPassword(logger, DevelopmentAdminPassword);
             password = DevelopmentAdminPassword;
         }
 
@@ -54,4 +54,7 @@ internal sealed class UserDirectory
 
     /// <summary>The hash to put in <c>Auth:Users:{name}:PasswordHash</c>.</summary>
     public static string Hash(string password) => new PasswordHasher<SchedulerUser>().HashPassword(new SchedulerUser("", []), password);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auth:AdminPassword is not set: the admin user has the Development password '{Password}'. Set it before exposing this service.")]
+    private static partial void LogDevelopmentAdminPassword(ILogger logger, string password);
 }

@@ -1,4 +1,5 @@
 using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Storage;
 
 namespace Scheduler.Web.Definitions;
 

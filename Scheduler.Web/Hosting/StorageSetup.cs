@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Storage;
 using Scheduler.Workflows.Triggers;
 
 namespace Scheduler.Web.Hosting;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Storage;
 
 namespace Scheduler.Web.Hosting;
 
@@ -12,7 +12,7 @@ internal sealed partial class StorageStartup(StorageChoice storage, IServiceProv
         {
             await services.GetRequiredService<PostgreSqlJobRunStore>().EnsureSchemaAsync(cancellationToken);
             await services.GetRequiredService<PostgreSqlSecretValues>().ProtectPlainValuesAsync(cancellationToken);
-            logger.LogInformation("Job storage: PostgreSQL (Hangfire schema 'hangfire', job records in schema 'scheduler').");
+            LogDurableStorage(logger);
             if (services.GetRequiredService<IOptions<SchedulerOptions>>().Value.DataProtectionKeysPath is not { Length: > 0 })
             {
                 LogKeysInProfile(logger);
@@ -20,14 +20,19 @@ internal sealed partial class StorageStartup(StorageChoice storage, IServiceProv
         }
         else
         {
-            logger.LogWarning(
-                "Job storage: IN MEMORY. ConnectionStrings:{Name} is not set, so NOTHING IS DURABLE: queued jobs, job history and step records are lost when this process stops. Set ConnectionStrings:{Name} to a PostgreSQL database for production.",
-                StorageSetup.ConnectionStringName,
-                StorageSetup.ConnectionStringName);
+            LogInMemoryStorage(logger, StorageSetup.ConnectionStringName);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job storage: PostgreSQL (Hangfire schema 'hangfire', job records in schema 'scheduler').")]
+    private static partial void LogDurableStorage(ILogger logger);
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Job storage: IN MEMORY. ConnectionStrings:{Name} is not set, so NOTHING IS DURABLE: queued jobs, job history and step records are lost when this process stops. Set ConnectionStrings:{Name} to a PostgreSQL database for production.")]
+    private static partial void LogInMemoryStorage(ILogger logger, string name);
 
     [LoggerMessage(
         Level = LogLevel.Warning,

@@ -6,6 +6,7 @@ using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Engine;
 using Scheduler.Workflows.Tasks;
 using Scheduler.Workflows.Transfer;
+using Scheduler.Workflows.Validation;
 
 namespace Scheduler.Web.Hosting;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Scheduler.Dataflows.Json;
 
 namespace Scheduler.Web.Http;
 
@@ -30,8 +31,7 @@ internal static class JsonBody
         catch (JsonException e)
         {
             var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-            var reason = e.Message.Split(" Path:", 2)[0];
-            return (null, Refused(field, $"the body is not valid{JsonInputCheck.Where(e)}: {reason}"));
+            return (null, Refused(field, $"the body is not valid{JsonErrors.Describe(e)}"));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Scheduler.Dataflows.Json;
 
 namespace Scheduler.Web.Http;
 
@@ -43,13 +44,9 @@ internal static class JsonInputCheck
         }
         catch (JsonException e)
         {
-            problems.Add("body", $"the body is malformed JSON{Where(e)}: {e.Message.Split(" LineNumber:", 2)[0]}");
+            problems.Add("body", $"the body is malformed JSON{JsonErrors.Describe(e)}");
         }
     }
-
-    /// <summary>Where in the body the reader or the serializer stopped, for the problem's message.</summary>
-    public static string Where(JsonException e) =>
-        e.LineNumber is { } line ? $" at line {line + 1}, position {e.BytePositionInLine + 1}" : "";
 
     /// <summary>The path of the value the reader is on, in the form the serializer's errors use, without <c>$.</c>.</summary>
     private static string PathOf(List<Level> path)

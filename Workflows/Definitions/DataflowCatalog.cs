@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Scheduler.Dataflows.Definitions;
+using Scheduler.Dataflows.Json;
 using Scheduler.Workflows.Connections;
 
 namespace Scheduler.Workflows.Definitions;
@@ -8,8 +9,6 @@ namespace Scheduler.Workflows.Definitions;
 /// <summary>The latest valid dataflows of the definition store, as every node sees them.</summary>
 public sealed class DataflowCatalog : IDisposable
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
-
     private readonly DefinitionCache<DataflowDefinition> _cache;
     private readonly ConnectionCatalog? _connections;
 
@@ -40,7 +39,7 @@ public sealed class DataflowCatalog : IDisposable
     /// <summary>Reads a dataflow document: the definition, or every problem with its JSON path, the source's and destination's connections included.</summary>
     public DefinitionLoadResult<DataflowDefinition> Load(string json)
     {
-        var result = DataflowDefinitionLoader.Load(json, "dataflow");
+        var result = DataflowDefinitionLoader.Load(json);
         var problems = result.Problems.Concat(ConnectionProblems(json)).ToList();
         return problems.Count == 0 ? new(result.Definition, []) : new(null, problems);
     }
@@ -62,7 +61,7 @@ public sealed class DataflowCatalog : IDisposable
     {
         try
         {
-            using var document = JsonDocument.Parse(json, DocumentOptions);
+            using var document = JsonDocument.Parse(json, LenientJson.DocumentOptions);
             return Member(document.RootElement, end) is { ValueKind: JsonValueKind.Object } found
                 && Member(found, "type") is { ValueKind: JsonValueKind.String } type
                 && string.Equals(type.GetString(), ConnectionCatalog.PostgreSql, StringComparison.OrdinalIgnoreCase)

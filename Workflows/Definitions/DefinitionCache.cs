@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Scheduler.Dataflows.Definitions;
 
 namespace Scheduler.Workflows.Definitions;
 
@@ -19,7 +20,7 @@ public sealed class DefinitionCache<T>(IDefinitionStore store, DefinitionKind ki
     /// <summary>Changes with every reload, so that what depends on these definitions knows to check itself again.</summary>
     public int Generation => Volatile.Read(ref _generation);
 
-    public IEnumerable<T> All => Volatile.Read(ref _entries).Values.Where(e => e.Definition is not null).Select(e => e.Definition!);
+    public IEnumerable<T> All => Volatile.Read(ref _entries).Values.Select(e => e.Definition).OfType<T>();
 
     public bool TryGet(string name, out T definition)
     {
@@ -69,7 +70,7 @@ public sealed class DefinitionCache<T>(IDefinitionStore store, DefinitionKind ki
             Volatile.Write(ref _entries, entries);
             Volatile.Write(ref _stamp, stamp);
             Interlocked.Increment(ref _generation);
-            logger.LogInformation("Loaded {Count} {Kind} definitions: {Names}", entries.Count, kind, string.Join(", ", entries.Keys));
+            logger.LogDefinitionsLoaded(entries.Count, kind, string.Join(", ", entries.Keys));
         }
         finally
         {
@@ -79,15 +80,8 @@ public sealed class DefinitionCache<T>(IDefinitionStore store, DefinitionKind ki
 
     public void Dispose() => _reload.Dispose();
 
-    // A warning, not an error: the service and every other definition run on, and on a fresh node a sample whose
-    // connections are not configured yet is expected to be invalid until they are.
     private void LogInvalid(StoredDefinition stored, Entry entry) =>
-        logger.LogWarning(
-            "The {Kind} {Name} (version {Version}) is invalid and will not run:{Problems}",
-            kind,
-            stored.Name,
-            stored.Version,
-            string.Concat(entry.Problems.Select(p => $"{Environment.NewLine}  {p}")));
+        logger.LogDefinitionInvalid(kind, stored.Name, stored.Version, string.Concat(entry.Problems.Select(p => $"{Environment.NewLine}  {p}")));
 
     private sealed record Entry(int Version, T? Definition, IReadOnlyList<DefinitionProblem> Problems);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Scheduler.Dataflows.Json;
 
 namespace Scheduler.Workflows.Definitions;
 
@@ -8,14 +9,12 @@ namespace Scheduler.Workflows.Definitions;
 /// </summary>
 public static class DefinitionDocument
 {
-    private static readonly JsonDocumentOptions Lenient = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
-
     /// <summary>The compact form, or null when the text is not JSON (its loader then says where and why).</summary>
     public static string? Normalize(string json)
     {
         try
         {
-            using var document = JsonDocument.Parse(json, Lenient);
+            using var document = JsonDocument.Parse(json, LenientJson.DocumentOptions);
             var buffer = new System.Buffers.ArrayBufferWriter<byte>();
             using (var writer = new Utf8JsonWriter(buffer))
             {

@@ -9,7 +9,7 @@ namespace Scheduler.Workflows.Definitions;
 /// a file whose document differs from the latest stored version becomes a new version, an identical one changes
 /// nothing. Invalid documents are imported too, so that their problems are reported where the valid ones are listed.
 /// </summary>
-public static partial class DefinitionFolder
+public static class DefinitionFolder
 {
     public const string ImportedBy = "definitions folder";
 
@@ -20,7 +20,7 @@ public static partial class DefinitionFolder
             var folder = System.IO.Path.Combine(location.Path, SubfolderOf(kind));
             if (!Directory.Exists(folder))
             {
-                logger.LogWarning("No {Kind} definitions to import: the folder {Folder} does not exist", kind, folder);
+                logger.LogNoDefinitionFolder(kind, folder);
                 continue;
             }
 
@@ -31,34 +31,31 @@ public static partial class DefinitionFolder
                 // with passwords) must not become one.
                 if (LocalFolder.PathInside(folder, file) is null)
                 {
-                    LogLinkOutside(logger, kind, file, folder);
+                    logger.LogDefinitionLinkOutside(kind, file, folder);
                     continue;
                 }
 
                 var text = await File.ReadAllTextAsync(file, cancellationToken);
                 if (DefinitionDocument.Normalize(text) is not { } document)
                 {
-                    logger.LogError("The {Kind} file {File} is not JSON and was not imported", kind, file);
+                    logger.LogDefinitionNotJson(kind, file);
                     continue;
                 }
 
                 var name = NameIn(document) ?? System.IO.Path.GetFileNameWithoutExtension(file);
                 if (!names.TryAdd(name, file))
                 {
-                    logger.LogError("The {Kind} file {File} was not imported: {Other} already defines '{Name}'", kind, file, names[name], name);
+                    logger.LogDefinitionNameTaken(kind, file, names[name], name);
                     continue;
                 }
 
                 if (await store.SaveAsync(kind, name, document, ImportedBy, onlyIfChanged: true, cancellationToken) is { } added)
                 {
-                    logger.LogInformation("Imported {Kind} {Name} from {File} as version {Version}", kind, name, file, added.Version);
+                    logger.LogDefinitionImported(kind, name, file, added.Version);
                 }
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The {Kind} file {File} was not imported: it is a symbolic link that leads out of {Folder}")]
-    private static partial void LogLinkOutside(ILogger logger, DefinitionKind kind, string file, string folder);
 
     public static string SubfolderOf(DefinitionKind kind) => kind == DefinitionKind.Workflow ? "workflows" : "dataflows";
 

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Scheduler.Dataflows.Definitions;
+using Scheduler.Workflows.Validation;
 
 namespace Scheduler.Workflows.Definitions;
 

@@ -1,19 +1,8 @@
 using System.Text.Json;
+using Scheduler.Dataflows.Definitions;
+using Scheduler.Dataflows.Json;
 
 namespace Scheduler.Workflows.Definitions;
-
-/// <summary>The outcome of reading a definition: the definition, or every problem found in it.</summary>
-public sealed record DefinitionLoadResult<T>(T? Definition, IReadOnlyList<DefinitionProblem> Problems)
-    where T : class
-{
-    public bool IsValid => Definition is not null && Problems.Count == 0;
-
-    /// <summary>
-    /// What could be read of a document that has problems, so that what it means is checked too and every problem is
-    /// reported at once; it never runs.
-    /// </summary>
-    public T? Draft { get; init; }
-}
 
 /// <summary>
 /// Reads a workflow document into a <see cref="WorkflowDefinition"/>. Checks the shape only (names, types,
@@ -30,8 +19,7 @@ public static class WorkflowDefinitionLoader
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $" (line {line + 1}, position {e.BytePositionInLine + 1})" : "";
-            return Failed($"{e.Path ?? "$"}", $"not valid JSON for a workflow{where}: {FirstSentence(e.Message)}");
+            return Failed(e.Path ?? "$", $"not valid JSON for a workflow{JsonErrors.Describe(e)}");
         }
 
         if (document is null)
@@ -350,10 +338,4 @@ public static class WorkflowDefinitionLoader
         !string.IsNullOrEmpty(name) && char.IsAsciiLetter(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static DefinitionLoadResult<WorkflowDefinition> Failed(string path, string message) => new(null, [new(path, message)]);
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message : message[..end];
-    }
 }

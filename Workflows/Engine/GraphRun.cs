@@ -262,7 +262,7 @@ internal sealed class GraphRun(
             // the operator, and its message still reaches the user.
             if (e is not TaskFailedException)
             {
-                settings.Logger.LogError(e, "Step {Step} of job {JobId} failed", name, settings.JobId);
+                settings.Logger.LogStepFailed(e, name, settings.JobId);
             }
 
             return (null, e.Message);

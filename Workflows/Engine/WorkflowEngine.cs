@@ -63,7 +63,7 @@ public sealed class WorkflowEngine(
         await store.FinishAsync(request.JobId, result.Status, time.GetUtcNow(), error, CancellationToken.None);
         log.Write(null, result.Status == RunStatus.Completed ? LogLevel.Information : LogLevel.Warning, $"Job {request.JobId} finished {result.Status}{(error is null ? "" : ": " + error)}");
         await log.FlushAsync();
-        logger.LogInformation("Job {JobId} of workflow {Workflow} finished {Status}", request.JobId, request.Workflow.Name, result.Status);
+        logger.LogJobFinished(request.JobId, request.Workflow.Name, result.Status);
         return new(result.Status, error) { Outputs = redactor.Mask(result.Outputs) };
     }
 }

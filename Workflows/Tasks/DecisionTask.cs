@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Scheduler.Dataflows.Expressions;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Validation;
 
 namespace Scheduler.Workflows.Tasks;
 

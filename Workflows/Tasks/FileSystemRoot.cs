@@ -49,7 +49,7 @@ internal sealed class FileSystemRoot : IAsyncDisposable
 
         try
         {
-            var files = await factory.ConnectAsync(connection, settings, cancellationToken).ConfigureAwait(false);
+            var files = await factory.ConnectAsync(connection, settings, cancellationToken);
             var folder = Path.GetFullPath(settings.Path!);
             return new FileSystemRoot(folder, folder, files, $"the connection '{connection}'");
         }
@@ -92,7 +92,7 @@ internal sealed class FileSystemRoot : IAsyncDisposable
     /// <summary>The files <paramref name="path"/> names: the file itself, or every match of its pattern (none is no error).</summary>
     public async Task<IReadOnlyList<FileSystemPath>> FindAsync(FileSystemPath path, CancellationToken cancellationToken)
     {
-        var found = await Files.FindAsync(path.Remote, cancellationToken).ConfigureAwait(false);
+        var found = await Files.FindAsync(path.Remote, cancellationToken);
         if (found.Count == 0 && !path.Remote.HasWildcard)
         {
             throw new TaskFailedException($"the file '{path.Remote}' does not exist in {Description} (a folder is not a file)");

@@ -97,7 +97,7 @@ public sealed class FileSystemTask(ConnectionCatalog connections, IRemoteFilesFa
         }
 
         var root = await FileSystemRoot.OpenAsync(context.GetOptionalString("connection"), context, connections, remoteFiles, cancellationToken);
-        await using (root.ConfigureAwait(false))
+        await using (root)
         {
             var path = root.Resolve(context.GetString("path"), "path");
             IReadOnlyList<string> files = action switch

@@ -41,20 +41,20 @@ public sealed class FileTransferRunner(IRemoteFilesFactory factory)
 
         if (request.Action == FileTransferAction.WaitForFile)
         {
-            return await WaitForFileAsync(request, remote, logger, cancellationToken).ConfigureAwait(false);
+            return await WaitForFileAsync(request, remote, logger, cancellationToken);
         }
 
-        var files = await factory.ConnectAsync(request.ConnectionName, request.Settings, cancellationToken).ConfigureAwait(false);
-        await using (files.ConfigureAwait(false))
+        var files = await factory.ConnectAsync(request.ConnectionName, request.Settings, cancellationToken);
+        await using (files)
         {
             return request.Action switch
             {
-                FileTransferAction.Download => await DownloadAsync(files, remote, request.DownloadFolder, logger, cancellationToken).ConfigureAwait(false),
-                FileTransferAction.Upload => await UploadAsync(files, remote, request.LocalPath!, logger, cancellationToken).ConfigureAwait(false),
-                FileTransferAction.Delete => await DeleteAsync(files, remote, logger, cancellationToken).ConfigureAwait(false),
-                FileTransferAction.Rename => await RenameAsync(files, remote, request.NewPath!, logger, cancellationToken).ConfigureAwait(false),
-                FileTransferAction.List => await ListAsync(files, remote, logger, cancellationToken).ConfigureAwait(false),
-                _ => await ExistsAsync(files, remote, cancellationToken).ConfigureAwait(false),
+                FileTransferAction.Download => await DownloadAsync(files, remote, request.DownloadFolder, logger, cancellationToken),
+                FileTransferAction.Upload => await UploadAsync(files, remote, request.LocalPath!, logger, cancellationToken),
+                FileTransferAction.Delete => await DeleteAsync(files, remote, logger, cancellationToken),
+                FileTransferAction.Rename => await RenameAsync(files, remote, request.NewPath!, logger, cancellationToken),
+                FileTransferAction.List => await ListAsync(files, remote, logger, cancellationToken),
+                _ => await ExistsAsync(files, remote, cancellationToken),
             };
         }
     }
@@ -63,7 +63,7 @@ public sealed class FileTransferRunner(IRemoteFilesFactory factory)
         IRemoteFiles files, RemotePath remote, string folder, ILogger logger, CancellationToken cancellationToken)
     {
         // A plain path downloads without listing, so a missing file is reported by the server's own words.
-        IReadOnlyList<RemotePath> matches = remote.HasWildcard ? await files.FindAsync(remote, cancellationToken).ConfigureAwait(false) : [remote];
+        IReadOnlyList<RemotePath> matches = remote.HasWildcard ? await files.FindAsync(remote, cancellationToken) : [remote];
         if (matches.Count == 0)
         {
             throw new RemoteFileNotFoundException($"No file matches '{remote}' on {files.Description}.");
@@ -73,7 +73,7 @@ public sealed class FileTransferRunner(IRemoteFilesFactory factory)
         long size = 0;
         foreach (var match in matches)
         {
-            var downloaded = await RemoteFileDownloader.DownloadAsync(files, match.Value, folder, cancellationToken).ConfigureAwait(false);
+            var downloaded = await RemoteFileDownloader.DownloadAsync(files, match.Value, folder, cancellationToken);
             logger.LogDownloaded(match.Value, files.Description, downloaded.Size, downloaded.LocalPath);
             localPaths.Add(downloaded.LocalPath);
             size += downloaded.Size;
@@ -85,7 +85,7 @@ public sealed class FileTransferRunner(IRemoteFilesFactory factory)
     private static async Task<FileTransferResult> UploadAsync(
         IRemoteFiles files, RemotePath remote, string localPath, ILogger logger, CancellationToken cancellationToken)
     {
-        var size = await RemoteFileUploader.UploadAsync(files, localPath, remote.Value, cancellationToken).ConfigureAwait(false);
+        var size = await RemoteFileUploader.UploadAsync(files, localPath, remote.Value, cancellationToken);
         logger.LogUploaded(localPath, size, remote.Value, files.Description);
         return new FileTransferResult([remote], [localPath], size, null);
     }
@@ -94,10 +94,10 @@ public sealed class FileTransferRunner(IRemoteFilesFactory factory)
         IRemoteFiles files, RemotePath remote, ILogger logger, CancellationToken cancellationToken)
     {
         // A plain path that is missing is an error (from the server); a pattern that matches nothing deletes nothing.
-        IReadOnlyList<RemotePath> matches = remote.HasWildcard ? await files.FindAsync(remote, cancellationToken).ConfigureAwait(false) : [remote];
+        IReadOnlyList<RemotePath> matches = remote.HasWildcard ? await files.FindAsync(remote, cancellationToken) : [remote];
         foreach (var match in matches)
         {
-            await files.DeleteAsync(match.Value, cancellationToken).ConfigureAwait(false);
+            await files.DeleteAsync(match.Value, cancellationToken);
         }
 
         logger.LogRemoteFiles(FileTransferAction.Delete, remote.Value, files.Description, matches.Count);
@@ -113,7 +113,7 @@ public sealed class FileTransferRunner(IRemoteFilesFactory factory)
             throw new RemotePathRejectedException($"Remote path '{target}' is refused: the new path of a rename is one file name, not a pattern.");
         }
 
-        await files.RenameAsync(remote.Value, target.Value, cancellationToken).ConfigureAwait(false);
+        await files.RenameAsync(remote.Value, target.Value, cancellationToken);
         logger.LogRenamed(remote.Value, target.Value, files.Description);
         return new FileTransferResult([target], [], null, null);
     }
@@ -123,15 +123,15 @@ public sealed class FileTransferRunner(IRemoteFilesFactory factory)
         IRemoteFiles files, RemotePath remote, ILogger logger, CancellationToken cancellationToken)
     {
         var matches = remote.HasWildcard
-            ? await files.FindAsync(remote, cancellationToken).ConfigureAwait(false)
-            : await files.ListMatchesAsync(remote.Value, "*", cancellationToken).ConfigureAwait(false);
+            ? await files.FindAsync(remote, cancellationToken)
+            : await files.ListMatchesAsync(remote.Value, "*", cancellationToken);
         logger.LogRemoteFiles(FileTransferAction.List, remote.Value, files.Description, matches.Count);
         return new FileTransferResult(matches, [], null, matches.Count > 0);
     }
 
     private static async Task<FileTransferResult> ExistsAsync(IRemoteFiles files, RemotePath remote, CancellationToken cancellationToken)
     {
-        var matches = await files.FindAsync(remote, cancellationToken).ConfigureAwait(false);
+        var matches = await files.FindAsync(remote, cancellationToken);
         return new FileTransferResult(matches, [], null, matches.Count > 0);
     }
 
@@ -148,11 +148,11 @@ public sealed class FileTransferRunner(IRemoteFilesFactory factory)
         while (true)
         {
             string server;
-            var files = await factory.ConnectAsync(request.ConnectionName, request.Settings, cancellationToken).ConfigureAwait(false);
-            await using (files.ConfigureAwait(false))
+            var files = await factory.ConnectAsync(request.ConnectionName, request.Settings, cancellationToken);
+            await using (files)
             {
                 server = files.Description;
-                var matches = await files.FindAsync(remote, cancellationToken).ConfigureAwait(false);
+                var matches = await files.FindAsync(remote, cancellationToken);
                 if (matches.Count > 0)
                 {
                     logger.LogRemoteFiles(FileTransferAction.WaitForFile, remote.Value, server, matches.Count);
@@ -169,7 +169,7 @@ public sealed class FileTransferRunner(IRemoteFilesFactory factory)
 
             var wait = left < poll ? left : poll;
             logger.LogStillWaiting(remote.Value, server, wait.TotalSeconds);
-            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(wait, cancellationToken);
         }
     }
 }

@@ -26,7 +26,7 @@ public static class RemoteFileDownloader
         var target = remote.ToLocalPath(localFolder);
         var part = target + PartSuffix;
 
-        var size = await files.GetSizeAsync(remote.Value, cancellationToken).ConfigureAwait(false);
+        var size = await files.GetSizeAsync(remote.Value, cancellationToken);
 
         var offset = File.Exists(part) ? new FileInfo(part).Length : 0;
         if (offset > size)
@@ -37,7 +37,7 @@ public static class RemoteFileDownloader
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         if (offset < size || size == 0)
         {
-            await DownloadIntoPartAsync(files, remote, part, offset, cancellationToken).ConfigureAwait(false);
+            await DownloadIntoPartAsync(files, remote, part, offset, cancellationToken);
         }
 
         var length = new FileInfo(part).Length;
@@ -57,9 +57,9 @@ public static class RemoteFileDownloader
         {
             var stream = new FileStream(part, offset > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write,
                 FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
-            await using (stream.ConfigureAwait(false))
+            await using (stream)
             {
-                await files.DownloadAsync(remote.Value, stream, offset, cancellationToken).ConfigureAwait(false);
+                await files.DownloadAsync(remote.Value, stream, offset, cancellationToken);
             }
         }
         catch

@@ -9,7 +9,7 @@ public static class RemoteFileSearch
         ArgumentNullException.ThrowIfNull(files);
         try
         {
-            await files.GetSizeAsync(remotePath, cancellationToken).ConfigureAwait(false);
+            await files.GetSizeAsync(remotePath, cancellationToken);
             return true;
         }
         catch (RemoteFileNotFoundException)
@@ -29,10 +29,10 @@ public static class RemoteFileSearch
         ArgumentNullException.ThrowIfNull(remotePath);
         if (!remotePath.HasWildcard)
         {
-            return await files.ExistsAsync(remotePath.Value, cancellationToken).ConfigureAwait(false) ? [remotePath] : [];
+            return await files.ExistsAsync(remotePath.Value, cancellationToken) ? [remotePath] : [];
         }
 
-        return await ListMatchesAsync(files, remotePath.Folder, remotePath.FileName, cancellationToken).ConfigureAwait(false);
+        return await ListMatchesAsync(files, remotePath.Folder, remotePath.FileName, cancellationToken);
     }
 
     /// <summary>The files of a folder whose names match <paramref name="pattern"/>, sorted by name.</summary>
@@ -40,7 +40,7 @@ public static class RemoteFileSearch
         this IRemoteFiles files, string? folder, string pattern, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var entries = await files.ListAsync(folder, cancellationToken).ConfigureAwait(false);
+        var entries = await files.ListAsync(folder, cancellationToken);
         return entries
             .Where(entry => RemoteWildcard.IsMatch(pattern, entry.Name))
             .Select(entry => entry.Name)

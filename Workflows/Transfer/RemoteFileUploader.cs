@@ -29,13 +29,13 @@ public static class RemoteFileUploader
         long size;
         var source = new FileStream(localFile, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await using (source.ConfigureAwait(false))
+        await using (source)
         {
             size = source.Length;
             try
             {
-                await files.UploadAsync(part.Value, source, cancellationToken).ConfigureAwait(false);
-                var uploaded = await files.GetSizeAsync(part.Value, cancellationToken).ConfigureAwait(false);
+                await files.UploadAsync(part.Value, source, cancellationToken);
+                var uploaded = await files.GetSizeAsync(part.Value, cancellationToken);
                 if (uploaded != size)
                 {
                     throw new RemoteSizeMismatchException(
@@ -44,12 +44,12 @@ public static class RemoteFileUploader
             }
             catch (Exception exception) when (exception is RemoteTransferException or OperationCanceledException)
             {
-                await DeleteQuietlyAsync(files, part).ConfigureAwait(false);
+                await DeleteQuietlyAsync(files, part);
                 throw;
             }
         }
 
-        await files.RenameAsync(part.Value, target.Value, cancellationToken).ConfigureAwait(false);
+        await files.RenameAsync(part.Value, target.Value, cancellationToken);
         return size;
     }
 
@@ -59,7 +59,7 @@ public static class RemoteFileUploader
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await files.DeleteAsync(part.Value, timeout.Token).ConfigureAwait(false);
+            await files.DeleteAsync(part.Value, timeout.Token);
         }
         catch (Exception exception) when (exception is RemoteTransferException or OperationCanceledException)
         {

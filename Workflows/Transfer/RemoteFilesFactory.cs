@@ -104,8 +104,7 @@ public sealed class RemoteFilesFactory(TransferOptions options) : IRemoteFilesFa
             // Validate has checked the HostKey, so the parse succeeds.
             var hostKey = RemoteFingerprint.TryParseHostKeySha256(settings.HostKey, out var parsed) ? parsed : "";
             var login = new SftpLogin(username, settings.Password, settings.PrivateKeyPath, settings.PrivateKeyPassphrase);
-            return await SftpRemoteFiles.ConnectAsync(host, settings.Port ?? 22, login, hostKey, options, cancellationToken)
-                .ConfigureAwait(false);
+            return await SftpRemoteFiles.ConnectAsync(host, settings.Port ?? 22, login, hostKey, options, cancellationToken);
         }
 
         FtpsCertificatePolicy? tls = null;
@@ -116,8 +115,7 @@ public sealed class RemoteFilesFactory(TransferOptions options) : IRemoteFilesFa
                 settings.ValidateCertificate);
         }
 
-        return await FtpLogin.ConnectAsync(new FtpEndpoint(host, settings.Port ?? 21, username, password, tls), options, cancellationToken)
-            .ConfigureAwait(false);
+        return await FtpLogin.ConnectAsync(new FtpEndpoint(host, settings.Port ?? 21, username, password, tls), options, cancellationToken);
     }
 
     private static bool Is(ConnectionSettings settings, string type) => string.Equals(settings.Type, type, StringComparison.OrdinalIgnoreCase);

@@ -77,7 +77,7 @@ public sealed class CsvFileDataflowTests : IDisposable
 
     internal static DataflowDefinition LoadSample(string name)
     {
-        var result = DataflowDefinitionLoader.Load(File.ReadAllText(TestFiles.RepositoryFile($"samples/dataflows/{name}")), name);
-        return result.Definition ?? throw new InvalidOperationException(result.Describe());
+        var result = DataflowDefinitionLoader.Load(File.ReadAllText(TestFiles.RepositoryFile($"samples/dataflows/{name}")));
+        return result.IsValid ? result.Definition : throw new InvalidOperationException($"{name}: {result.Describe()}");
     }
 }

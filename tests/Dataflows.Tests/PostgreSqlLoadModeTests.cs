@@ -265,21 +265,19 @@ public sealed class PostgreSqlLoadModeTests : IAsyncLifetime, IDisposable
     private async Task<int> WaitForCopyInProgressAsync()
     {
         // pg_stat_progress_copy shows the COPY once rows have reached the server: the load is then truly under way.
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            await using var connection = new NpgsqlConnection(_connectionString);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(
-                "SELECT pid FROM pg_stat_progress_copy WHERE datname = current_database() AND tuples_processed > 0", connection);
-            if (await command.ExecuteScalarAsync() is int pid)
+        var pid = await Eventually.GetAsync(
+            async cancellation =>
             {
-                return pid;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("The COPY never showed progress.");
+                await using var connection = new NpgsqlConnection(_connectionString);
+                await connection.OpenAsync(cancellation);
+                await using var command = new NpgsqlCommand(
+                    "SELECT pid FROM pg_stat_progress_copy WHERE datname = current_database() AND tuples_processed > 0", connection);
+                return await command.ExecuteScalarAsync(cancellation) as int?;
+            },
+            pid => pid is not null,
+            "the COPY to show progress",
+            timeout: TimeSpan.FromSeconds(30));
+        return pid!.Value;
     }
 
     private Task<DataflowResult> RunAsync(

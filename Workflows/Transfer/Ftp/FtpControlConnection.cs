@@ -41,8 +41,7 @@ internal sealed class FtpControlConnection : IAsyncDisposable
     public static async Task<FtpControlConnection> ConnectAsync(
         string host, int port, string server, TransferOptions options, CancellationToken cancellationToken)
     {
-        var socket = await ConnectSocketAsync(host, port, server, options.ConnectTimeout, cancellationToken)
-            .ConfigureAwait(false);
+        var socket = await ConnectSocketAsync(host, port, server, options.ConnectTimeout, cancellationToken);
         return new FtpControlConnection(socket, server, options.ReadTimeout);
     }
 
@@ -55,7 +54,7 @@ internal sealed class FtpControlConnection : IAsyncDisposable
         timeoutSource.CancelAfter(timeout);
         try
         {
-            await socket.ConnectAsync(host, port, timeoutSource.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(host, port, timeoutSource.Token);
             return socket;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -89,9 +88,9 @@ internal sealed class FtpControlConnection : IAsyncDisposable
         var verb = command.Split(' ', 2)[0];
         return RunAsync(verb, async token =>
         {
-            await _stream.WriteAsync(Encoding.UTF8.GetBytes(command + "\r\n"), token).ConfigureAwait(false);
-            await _stream.FlushAsync(token).ConfigureAwait(false);
-            return await ReadReplyCoreAsync(token).ConfigureAwait(false);
+            await _stream.WriteAsync(Encoding.UTF8.GetBytes(command + "\r\n"), token);
+            await _stream.FlushAsync(token);
+            return await ReadReplyCoreAsync(token);
         }, cancellationToken);
     }
 
@@ -105,7 +104,7 @@ internal sealed class FtpControlConnection : IAsyncDisposable
     /// </summary>
     public async Task UpgradeStreamAsync(Func<Stream, CancellationToken, Task<Stream>> wrap, CancellationToken cancellationToken)
     {
-        _stream = await wrap(_stream, cancellationToken).ConfigureAwait(false);
+        _stream = await wrap(_stream, cancellationToken);
     }
 
     /// <summary>Says goodbye if the connection is still healthy; a server that does not answer QUIT is not an error.</summary>
@@ -119,7 +118,7 @@ internal sealed class FtpControlConnection : IAsyncDisposable
         try
         {
             using var quitTimeout = new CancellationTokenSource(QuitTimeout);
-            await ExecuteAsync("QUIT", quitTimeout.Token).ConfigureAwait(false);
+            await ExecuteAsync("QUIT", quitTimeout.Token);
         }
         catch (Exception exception) when (exception is RemoteTransferException or OperationCanceledException)
         {
@@ -137,7 +136,7 @@ internal sealed class FtpControlConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         IsBroken = true;
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync();
     }
 
     private async Task<FtpReply> RunAsync(
@@ -152,7 +151,7 @@ internal sealed class FtpControlConnection : IAsyncDisposable
         timeoutSource.CancelAfter(_readTimeout);
         try
         {
-            return await exchange(timeoutSource.Token).ConfigureAwait(false);
+            return await exchange(timeoutSource.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -175,7 +174,7 @@ internal sealed class FtpControlConnection : IAsyncDisposable
 
     private async Task<FtpReply> ReadReplyCoreAsync(CancellationToken cancellationToken)
     {
-        var first = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        var first = await ReadLineAsync(cancellationToken);
         if (first.Length < 3 || !int.TryParse(first.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var code)
             || (first.Length > 3 && first[3] is not (' ' or '-')))
         {
@@ -188,7 +187,7 @@ internal sealed class FtpControlConnection : IAsyncDisposable
             var last = string.Create(CultureInfo.InvariantCulture, $"{code} ");
             while (true)
             {
-                var line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                var line = await ReadLineAsync(cancellationToken);
                 if (line.StartsWith(last, StringComparison.Ordinal))
                 {
                     lines.Add(line[4..]);
@@ -231,7 +230,7 @@ internal sealed class FtpControlConnection : IAsyncDisposable
                 Array.Resize(ref _buffer, _buffer.Length * 2);
             }
 
-            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
             if (read == 0)
             {
                 throw new IOException("the server closed the connection");

@@ -29,9 +29,9 @@ internal sealed class FtpDataChannel(
         string command, string remotePath, long restartAt, bool sending, Func<Stream, CancellationToken, Task> transfer,
         CancellationToken cancellationToken)
     {
-        var port = await EnterPassiveModeAsync(cancellationToken).ConfigureAwait(false);
+        var port = await EnterPassiveModeAsync(cancellationToken);
         var socket = await FtpControlConnection.ConnectSocketAsync(
-            control.RemoteAddress.ToString(), port, control.Server, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            control.RemoteAddress.ToString(), port, control.Server, options.ConnectTimeout, cancellationToken);
         Stream data = new NetworkStream(socket, ownsSocket: true);
         bool completed;
         try
@@ -39,7 +39,7 @@ internal sealed class FtpDataChannel(
             if (restartAt > 0)
             {
                 var rest = await control.ExecuteAsync(
-                    string.Create(CultureInfo.InvariantCulture, $"REST {restartAt}"), cancellationToken).ConfigureAwait(false);
+                    string.Create(CultureInfo.InvariantCulture, $"REST {restartAt}"), cancellationToken);
                 if (rest.Code != 350)
                 {
                     throw new RemoteTransferException($"{control.Server} refused to resume '{remotePath}' at byte {restartAt}: {rest}");
@@ -47,7 +47,7 @@ internal sealed class FtpDataChannel(
             }
 
             var verb = command.Split(' ', 2)[0];
-            var reply = await control.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+            var reply = await control.ExecuteAsync(command, cancellationToken);
             // pyftpdlib answers 501 rather than 550 for a listing of a folder that does not exist.
             if (reply.Code == 550 || (reply.Code == 501 && verb is "MLSD" or "LIST"))
             {
@@ -63,15 +63,15 @@ internal sealed class FtpDataChannel(
             if (tls is not null)
             {
                 // The server starts TLS on the data connection only after it has the command, so the handshake comes here.
-                data = await SecureAsync(data, cancellationToken).ConfigureAwait(false);
+                data = await SecureAsync(data, cancellationToken);
             }
 
             try
             {
-                await transfer(data, cancellationToken).ConfigureAwait(false);
+                await transfer(data, cancellationToken);
                 if (data is SslStream ssl && sending)
                 {
-                    await ssl.ShutdownAsync().ConfigureAwait(false);
+                    await ssl.ShutdownAsync();
                 }
             }
             catch
@@ -82,12 +82,12 @@ internal sealed class FtpDataChannel(
         }
         finally
         {
-            await data.DisposeAsync().ConfigureAwait(false);
+            await data.DisposeAsync();
         }
 
         if (!completed)
         {
-            var end = await control.ReadReplyAsync($"the end of {command.Split(' ', 2)[0]}", cancellationToken).ConfigureAwait(false);
+            var end = await control.ReadReplyAsync($"the end of {command.Split(' ', 2)[0]}", cancellationToken);
             if (!end.IsCompletion)
             {
                 throw new RemoteTransferException($"Transfer of '{remotePath}' with {control.Server} failed: {end}.{ReuseHint(end)}");
@@ -114,13 +114,13 @@ internal sealed class FtpDataChannel(
                 // The timeout bounds each silence of the server, not the whole transfer (nor local disk I/O, which
                 // sits on the other side and is cheap to bound twice).
                 timeoutSource.CancelAfter(options.ReadTimeout);
-                var read = await from.ReadAsync(buffer.AsMemory(0, options.BufferSize), timeoutSource.Token).ConfigureAwait(false);
+                var read = await from.ReadAsync(buffer.AsMemory(0, options.BufferSize), timeoutSource.Token);
                 if (read == 0)
                 {
                     return;
                 }
 
-                await to.WriteAsync(buffer.AsMemory(0, read), timeoutSource.Token).ConfigureAwait(false);
+                await to.WriteAsync(buffer.AsMemory(0, read), timeoutSource.Token);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -144,12 +144,12 @@ internal sealed class FtpDataChannel(
         try
         {
             return await FtpLogin.AuthenticateAsync(
-                data, tls!, policy!, control.Server, "data connection", options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+                data, tls!, policy!, control.Server, "data connection", options.ConnectTimeout, cancellationToken);
         }
         catch (RemoteTransferException exception) when (exception is not RemoteServerNotTrustedException)
         {
             // The server usually says why on the control connection, for example vsftpd's "522 ... session reuse required".
-            var why = await TryReadReasonAsync().ConfigureAwait(false);
+            var why = await TryReadReasonAsync();
             control.Break();
             throw new RemoteTransferException($"{exception.Message}{(why is null ? "" : $" ({why})")}.{ReuseHint(why)}", exception);
         }
@@ -166,7 +166,7 @@ internal sealed class FtpDataChannel(
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            return await control.ReadReplyAsync("the reason of the TLS failure", timeout.Token).ConfigureAwait(false);
+            return await control.ReadReplyAsync("the reason of the TLS failure", timeout.Token);
         }
         catch (Exception exception) when (exception is RemoteTransferException or OperationCanceledException)
         {
@@ -179,7 +179,7 @@ internal sealed class FtpDataChannel(
     {
         if (!_epsvRefused)
         {
-            var extended = await control.ExecuteAsync("EPSV", cancellationToken).ConfigureAwait(false);
+            var extended = await control.ExecuteAsync("EPSV", cancellationToken);
             if (extended.Code == 229 && FtpPassiveReply.ParseEpsvPort(extended.Message) is { } extendedPort)
             {
                 return extendedPort;
@@ -188,7 +188,7 @@ internal sealed class FtpDataChannel(
             _epsvRefused = true;
         }
 
-        var passive = await control.ExecuteAsync("PASV", cancellationToken).ConfigureAwait(false);
+        var passive = await control.ExecuteAsync("PASV", cancellationToken);
         if (passive.Code == 227 && FtpPassiveReply.ParsePasvPort(passive.Message) is { } port)
         {
             return port;

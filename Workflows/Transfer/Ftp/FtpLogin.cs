@@ -22,14 +22,13 @@ internal static class FtpLogin
     public static async Task<FtpRemoteFiles> ConnectAsync(FtpEndpoint endpoint, TransferOptions options, CancellationToken cancellationToken)
     {
         var server = endpoint.Describe();
-        var control = await FtpControlConnection.ConnectAsync(endpoint.Host, endpoint.Port, server, options, cancellationToken)
-            .ConfigureAwait(false);
+        var control = await FtpControlConnection.ConnectAsync(endpoint.Host, endpoint.Port, server, options, cancellationToken);
         try
         {
-            var greeting = await control.ReadReplyAsync("the greeting", cancellationToken).ConfigureAwait(false);
+            var greeting = await control.ReadReplyAsync("the greeting", cancellationToken);
             if (greeting.Code == 120)
             {
-                greeting = await control.ReadReplyAsync("the greeting", cancellationToken).ConfigureAwait(false);
+                greeting = await control.ReadReplyAsync("the greeting", cancellationToken);
             }
 
             if (!greeting.IsCompletion)
@@ -51,25 +50,25 @@ internal static class FtpLogin
                     // under TLS 1.2 every data connection resumes the control connection's own session.
                     EnabledSslProtocols = SslProtocols.Tls12,
                 };
-                await StartTlsAsync(control, tls, policy, options, cancellationToken).ConfigureAwait(false);
+                await StartTlsAsync(control, tls, policy, options, cancellationToken);
             }
 
-            await LogInAsync(control, endpoint.Username, endpoint.Password, cancellationToken).ConfigureAwait(false);
+            await LogInAsync(control, endpoint.Username, endpoint.Password, cancellationToken);
             if (tls is not null)
             {
-                await RequireAsync(control, "PBSZ 0", "the TLS protection buffer (PBSZ 0)", cancellationToken).ConfigureAwait(false);
-                await RequireAsync(control, "PROT P", "an encrypted data channel (PROT P)", cancellationToken).ConfigureAwait(false);
+                await RequireAsync(control, "PBSZ 0", "the TLS protection buffer (PBSZ 0)", cancellationToken);
+                await RequireAsync(control, "PROT P", "an encrypted data channel (PROT P)", cancellationToken);
             }
 
-            await RequireAsync(control, "TYPE I", "binary mode (TYPE I)", cancellationToken).ConfigureAwait(false);
-            var features = await control.ExecuteAsync("FEAT", cancellationToken).ConfigureAwait(false);
+            await RequireAsync(control, "TYPE I", "binary mode (TYPE I)", cancellationToken);
+            var features = await control.ExecuteAsync("FEAT", cancellationToken);
             var hasMlsd = features.Code == 211 && features.Message.Split('\n')
                 .Any(line => line.Trim().StartsWith("MLST", StringComparison.OrdinalIgnoreCase));
             return new FtpRemoteFiles(control, new FtpDataChannel(control, options, tls, endpoint.Tls, IsIpLiteral(endpoint.Host)), hasMlsd);
         }
         catch
         {
-            await control.DisposeAsync().ConfigureAwait(false);
+            await control.DisposeAsync();
             throw;
         }
     }
@@ -87,13 +86,13 @@ internal static class FtpLogin
         timeoutSource.CancelAfter(timeout);
         try
         {
-            await ssl.AuthenticateAsClientAsync(tls, timeoutSource.Token).ConfigureAwait(false);
+            await ssl.AuthenticateAsClientAsync(tls, timeoutSource.Token);
             return ssl;
         }
         catch (Exception exception) when (exception is AuthenticationException or IOException
             || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            await ssl.DisposeAsync().ConfigureAwait(false);
+            await ssl.DisposeAsync();
             if (policy.Rejection is { } reason)
             {
                 throw new RemoteServerNotTrustedException($"Refused {server}: {reason}.", exception);
@@ -104,7 +103,7 @@ internal static class FtpLogin
         }
         catch
         {
-            await ssl.DisposeAsync().ConfigureAwait(false);
+            await ssl.DisposeAsync();
             throw;
         }
     }
@@ -113,7 +112,7 @@ internal static class FtpLogin
         FtpControlConnection control, SslClientAuthenticationOptions tls, FtpsCertificatePolicy policy,
         TransferOptions options, CancellationToken cancellationToken)
     {
-        var reply = await control.ExecuteAsync("AUTH TLS", cancellationToken).ConfigureAwait(false);
+        var reply = await control.ExecuteAsync("AUTH TLS", cancellationToken);
         if (reply.Code != 234)
         {
             throw new RemoteTransferException($"{control.Server} does not offer explicit TLS (AUTH TLS): {reply}");
@@ -121,18 +120,18 @@ internal static class FtpLogin
 
         await control.UpgradeStreamAsync(
             async (stream, token) => await AuthenticateAsync(
-                stream, tls, policy, control.Server, "control connection", options.ConnectTimeout, token).ConfigureAwait(false),
-            cancellationToken).ConfigureAwait(false);
+                stream, tls, policy, control.Server, "control connection", options.ConnectTimeout, token),
+            cancellationToken);
     }
 
     private static async Task LogInAsync(
         FtpControlConnection control, string username, string password, CancellationToken cancellationToken)
     {
-        var reply = await control.ExecuteAsync($"USER {username}", cancellationToken).ConfigureAwait(false);
+        var reply = await control.ExecuteAsync($"USER {username}", cancellationToken);
         if (reply.Code == 331)
         {
             // Only the verb of this command ever reaches a message; the password stays here.
-            reply = await control.ExecuteAsync($"PASS {password}", cancellationToken).ConfigureAwait(false);
+            reply = await control.ExecuteAsync($"PASS {password}", cancellationToken);
         }
 
         if (reply.Code == 421)
@@ -148,7 +147,7 @@ internal static class FtpLogin
 
     private static async Task RequireAsync(FtpControlConnection control, string command, string what, CancellationToken cancellationToken)
     {
-        var reply = await control.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+        var reply = await control.ExecuteAsync(command, cancellationToken);
         if (!reply.IsCompletion)
         {
             throw new RemoteTransferException($"{control.Server} refused {what}: {reply}");

@@ -24,7 +24,7 @@ internal sealed class FtpRemoteFiles : IRemoteFiles
 
     public async Task<long> GetSizeAsync(string remotePath, CancellationToken cancellationToken)
     {
-        var reply = await _control.ExecuteAsync($"SIZE {remotePath}", cancellationToken).ConfigureAwait(false);
+        var reply = await _control.ExecuteAsync($"SIZE {remotePath}", cancellationToken);
         if (reply.Code == 213
             && long.TryParse(reply.Message.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var size))
         {
@@ -57,7 +57,7 @@ internal sealed class FtpRemoteFiles : IRemoteFiles
 
     public async Task DeleteAsync(string remotePath, CancellationToken cancellationToken)
     {
-        var reply = await _control.ExecuteAsync($"DELE {remotePath}", cancellationToken).ConfigureAwait(false);
+        var reply = await _control.ExecuteAsync($"DELE {remotePath}", cancellationToken);
         if (reply.Code == 550)
         {
             throw NotFound(remotePath, reply);
@@ -71,7 +71,7 @@ internal sealed class FtpRemoteFiles : IRemoteFiles
 
     public async Task RenameAsync(string remotePath, string newPath, CancellationToken cancellationToken)
     {
-        var from = await _control.ExecuteAsync($"RNFR {remotePath}", cancellationToken).ConfigureAwait(false);
+        var from = await _control.ExecuteAsync($"RNFR {remotePath}", cancellationToken);
         if (from.Code == 550)
         {
             throw NotFound(remotePath, from);
@@ -82,7 +82,7 @@ internal sealed class FtpRemoteFiles : IRemoteFiles
             throw new RemoteTransferException($"{Description} refused to rename '{remotePath}': {from}");
         }
 
-        var to = await _control.ExecuteAsync($"RNTO {newPath}", cancellationToken).ConfigureAwait(false);
+        var to = await _control.ExecuteAsync($"RNTO {newPath}", cancellationToken);
         if (!to.IsCompletion)
         {
             throw new RemoteTransferException($"{Description} refused to rename '{remotePath}' to '{newPath}': {to}");
@@ -96,7 +96,7 @@ internal sealed class FtpRemoteFiles : IRemoteFiles
         try
         {
             await _data.RunAsync(command, folder ?? ".", 0, sending: false,
-                (data, token) => _data.ReceiveAsync(data, listing, folder ?? ".", token), cancellationToken).ConfigureAwait(false);
+                (data, token) => _data.ReceiveAsync(data, listing, folder ?? ".", token), cancellationToken);
         }
         catch (RemoteFileNotFoundException)
         {
@@ -113,8 +113,8 @@ internal sealed class FtpRemoteFiles : IRemoteFiles
 
     public async ValueTask DisposeAsync()
     {
-        await _control.QuitAsync().ConfigureAwait(false);
-        await _control.DisposeAsync().ConfigureAwait(false);
+        await _control.QuitAsync();
+        await _control.DisposeAsync();
     }
 
     private RemoteFileNotFoundException NotFound(string remotePath, FtpReply reply) =>

@@ -51,10 +51,10 @@ internal sealed class LocalRemoteFiles : IRemoteFiles
         var path = ExistingFile(remotePath);
         var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await using (source.ConfigureAwait(false))
+        await using (source)
         {
             source.Seek(offset, SeekOrigin.Begin);
-            await source.CopyToAsync(destination, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+            await source.CopyToAsync(destination, CopyBufferSize, cancellationToken);
         }
     }
 
@@ -63,9 +63,9 @@ internal sealed class LocalRemoteFiles : IRemoteFiles
         ArgumentNullException.ThrowIfNull(source);
         var path = InExistingFolder(remotePath);
         var target = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
-        await using (target.ConfigureAwait(false))
+        await using (target)
         {
-            await source.CopyToAsync(target, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+            await source.CopyToAsync(target, CopyBufferSize, cancellationToken);
         }
     }
 

@@ -41,7 +41,7 @@ internal sealed class SftpRemoteFiles : IRemoteFiles
 
         try
         {
-            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(cancellationToken);
             return new SftpRemoteFiles(client, server, options);
         }
         catch (SshConnectionException exception) when (presented is not null && presented != pinnedHostKey)
@@ -71,7 +71,7 @@ internal sealed class SftpRemoteFiles : IRemoteFiles
     public Task<long> GetSizeAsync(string remotePath, CancellationToken cancellationToken) =>
         RunAsync("read the size of", remotePath, async () =>
         {
-            var attributes = await _client.GetAttributesAsync(remotePath, cancellationToken).ConfigureAwait(false);
+            var attributes = await _client.GetAttributesAsync(remotePath, cancellationToken);
             return attributes.IsRegularFile ? attributes.Size : throw NotFound(remotePath);
         });
 
@@ -81,11 +81,11 @@ internal sealed class SftpRemoteFiles : IRemoteFiles
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         return RunAsync("download", remotePath, async () =>
         {
-            var source = await _client.OpenAsync(remotePath, FileMode.Open, FileAccess.Read, cancellationToken).ConfigureAwait(false);
-            await using (source.ConfigureAwait(false))
+            var source = await _client.OpenAsync(remotePath, FileMode.Open, FileAccess.Read, cancellationToken);
+            await using (source)
             {
                 source.Seek(offset, SeekOrigin.Begin);
-                await source.CopyToAsync(destination, _options.BufferSize, cancellationToken).ConfigureAwait(false);
+                await source.CopyToAsync(destination, _options.BufferSize, cancellationToken);
             }
 
             return true;
@@ -97,7 +97,7 @@ internal sealed class SftpRemoteFiles : IRemoteFiles
         ArgumentNullException.ThrowIfNull(source);
         return RunAsync("upload", remotePath, async () =>
         {
-            await _client.UploadFileAsync(source, remotePath, cancellationToken).ConfigureAwait(false);
+            await _client.UploadFileAsync(source, remotePath, cancellationToken);
             return true;
         });
     }
@@ -105,7 +105,7 @@ internal sealed class SftpRemoteFiles : IRemoteFiles
     public Task DeleteAsync(string remotePath, CancellationToken cancellationToken) =>
         RunAsync("delete", remotePath, async () =>
         {
-            await _client.DeleteFileAsync(remotePath, cancellationToken).ConfigureAwait(false);
+            await _client.DeleteFileAsync(remotePath, cancellationToken);
             return true;
         });
 
@@ -114,13 +114,13 @@ internal sealed class SftpRemoteFiles : IRemoteFiles
         {
             // SFTP's rename refuses an existing target (OpenSSH), where FTP servers and the Local type replace it; the
             // async API has no posix-rename. Check the source first so that a typo never costs the target.
-            await GetSizeAsync(remotePath, cancellationToken).ConfigureAwait(false);
-            if (await _client.ExistsAsync(newPath, cancellationToken).ConfigureAwait(false))
+            await GetSizeAsync(remotePath, cancellationToken);
+            if (await _client.ExistsAsync(newPath, cancellationToken))
             {
-                await _client.DeleteFileAsync(newPath, cancellationToken).ConfigureAwait(false);
+                await _client.DeleteFileAsync(newPath, cancellationToken);
             }
 
-            await _client.RenameFileAsync(remotePath, newPath, cancellationToken).ConfigureAwait(false);
+            await _client.RenameFileAsync(remotePath, newPath, cancellationToken);
             return true;
         });
 
@@ -130,7 +130,7 @@ internal sealed class SftpRemoteFiles : IRemoteFiles
             var entries = new List<RemoteFileEntry>();
             try
             {
-                await foreach (var file in _client.ListDirectoryAsync(folder ?? ".", cancellationToken).ConfigureAwait(false))
+                await foreach (var file in _client.ListDirectoryAsync(folder ?? ".", cancellationToken))
                 {
                     if (file.IsRegularFile)
                     {
@@ -157,7 +157,7 @@ internal sealed class SftpRemoteFiles : IRemoteFiles
     {
         try
         {
-            return await operation().ConfigureAwait(false);
+            return await operation();
         }
         catch (SftpPathNotFoundException exception)
         {

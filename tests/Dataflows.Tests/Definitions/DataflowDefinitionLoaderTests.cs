@@ -9,7 +9,7 @@ public sealed class DataflowDefinitionLoaderTests
     {
         var json = File.ReadAllText(TestFiles.RepositoryFile("samples/dataflows/orders-to-postgres.json"));
 
-        var result = DataflowDefinitionLoader.Load(json, "orders-to-postgres.json");
+        var result = DataflowDefinitionLoader.Load(json);
 
         result.Problems.Should().BeEmpty();
         var definition = result.Definition!;
@@ -33,9 +33,9 @@ public sealed class DataflowDefinitionLoaderTests
     [Fact]
     public void Sample_csv_definition_loads_with_a_file_destination()
     {
-        var result = DataflowDefinitionLoader.Load(File.ReadAllText(TestFiles.RepositoryFile("samples/dataflows/orders-to-csv.json")), "orders-to-csv.json");
+        var result = DataflowDefinitionLoader.Load(File.ReadAllText(TestFiles.RepositoryFile("samples/dataflows/orders-to-csv.json")));
 
-        result.Succeeded.Should().BeTrue(result.Describe());
+        result.IsValid.Should().BeTrue(result.Describe());
         result.Definition!.Destination.Type.Should().Be(DestinationType.CsvFile);
         result.Definition.Destination.Path.Should().Be("output/orders.csv");
     }
@@ -44,10 +44,9 @@ public sealed class DataflowDefinitionLoaderTests
     public void Property_names_and_enum_values_are_case_insensitive()
     {
         var result = DataflowDefinitionLoader.Load(
-            """{ "NAME": "x", "Source": { "COLUMNS": [ { "Name": "a", "Type": "TIMESTAMPWITHOFFSET" } ] }, "destination": { "type": "csvfile", "PATH": "o.csv" } }""",
-            "x.json");
+            """{ "NAME": "x", "Source": { "COLUMNS": [ { "Name": "a", "Type": "TIMESTAMPWITHOFFSET" } ] }, "destination": { "type": "csvfile", "PATH": "o.csv" } }""");
 
-        result.Succeeded.Should().BeTrue(result.Describe());
+        result.IsValid.Should().BeTrue(result.Describe());
         result.Definition!.Source.Columns[0].Type.Should().Be(ColumnType.TimestampWithOffset);
         result.Definition.Destination.Type.Should().Be(DestinationType.CsvFile);
     }
@@ -73,9 +72,9 @@ public sealed class DataflowDefinitionLoaderTests
             }
             """;
 
-        var result = DataflowDefinitionLoader.Load(json, "bad.json");
+        var result = DataflowDefinitionLoader.Load(json);
 
-        result.Succeeded.Should().BeFalse();
+        result.IsValid.Should().BeFalse();
         result.Problems.Select(p => p.ToString()).Should().BeEquivalentTo(
         [
             "$.name: is required",
@@ -97,7 +96,7 @@ public sealed class DataflowDefinitionLoaderTests
     public void Unknown_destination_type_lists_the_valid_ones()
     {
         var result = DataflowDefinitionLoader.Load(
-            """{ "name": "x", "source": { "columns": [ { "name": "a" } ] }, "destination": { "type": "Oracle" } }""", "x.json");
+            """{ "name": "x", "source": { "columns": [ { "name": "a" } ] }, "destination": { "type": "Oracle" } }""");
 
         result.Problems.Should().ContainSingle().Which.ToString().Should().Be("$.destination.type: unknown type 'Oracle'; valid: PostgreSql, CsvFile, JsonLinesFile");
     }
@@ -105,7 +104,7 @@ public sealed class DataflowDefinitionLoaderTests
     [Fact]
     public void Missing_source_and_destination_are_both_reported()
     {
-        var result = DataflowDefinitionLoader.Load("""{ "name": "x" }""", "x.json");
+        var result = DataflowDefinitionLoader.Load("""{ "name": "x" }""");
 
         result.Problems.Select(p => p.Path).Should().BeEquivalentTo(["$.source", "$.destination"]);
     }
@@ -114,7 +113,7 @@ public sealed class DataflowDefinitionLoaderTests
     public void Csv_file_destination_requires_a_path_and_rejects_database_settings()
     {
         var result = DataflowDefinitionLoader.Load(
-            """{ "name": "x", "source": { "columns": [ { "name": "a" } ] }, "destination": { "type": "CsvFile", "table": "t" } }""", "x.json");
+            """{ "name": "x", "source": { "columns": [ { "name": "a" } ] }, "destination": { "type": "CsvFile", "table": "t" } }""");
 
         result.Problems.Select(p => p.Path).Should().BeEquivalentTo(["$.destination.table", "$.destination.path"]);
     }
@@ -134,7 +133,7 @@ public sealed class DataflowDefinitionLoaderTests
             ["destination"] = new System.Text.Json.Nodes.JsonObject { ["type"] = type, ["path"] = path },
         };
 
-        var result = DataflowDefinitionLoader.Load(document.ToJsonString(), "x.json");
+        var result = DataflowDefinitionLoader.Load(document.ToJsonString());
 
         result.Problems.Should().ContainSingle().Which.Should().Match<DefinitionProblem>(p => p.Path == "$.destination.path" && p.Message.Contains(reason));
     }
@@ -142,21 +141,20 @@ public sealed class DataflowDefinitionLoaderTests
     [Fact]
     public void Malformed_json_is_a_problem_with_line_and_position_not_an_exception()
     {
-        var result = DataflowDefinitionLoader.Load("{\n  \"name\": \"x\",\n  \"source\": { oops }\n}", "broken.json");
+        var result = DataflowDefinitionLoader.Load("{\n  \"name\": \"x\",\n  \"source\": { oops }\n}");
 
-        result.Succeeded.Should().BeFalse();
+        result.IsValid.Should().BeFalse();
         var problem = result.Problems.Should().ContainSingle().Subject;
         problem.Path.Should().Be("$");
         problem.Message.Should().StartWith("the JSON is malformed at line 3, position");
-        result.Describe().Should().StartWith("broken.json: $: the JSON is malformed");
+        result.Describe().Should().StartWith("$: the JSON is malformed");
     }
 
     [Fact]
     public void Wrong_value_kinds_are_reported_not_thrown()
     {
         var result = DataflowDefinitionLoader.Load(
-            """{ "name": 5, "source": { "hasHeader": "yes", "columns": {} }, "destination": { "type": "PostgreSql", "connection": "c", "table": "t", "createTable": 1 }, "maxErrors": "ten" }""",
-            "x.json");
+            """{ "name": 5, "source": { "hasHeader": "yes", "columns": {} }, "destination": { "type": "PostgreSql", "connection": "c", "table": "t", "createTable": 1 }, "maxErrors": "ten" }""");
 
         result.Problems.Select(p => p.Path).Should().BeEquivalentTo(
             ["$.name", "$.maxErrors", "$.source.hasHeader", "$.source.columns", "$.destination.createTable"]);

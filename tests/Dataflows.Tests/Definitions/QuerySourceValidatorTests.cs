@@ -8,7 +8,7 @@ public sealed class QuerySourceValidatorTests
     [Fact]
     public void The_sample_export_loads_with_its_query_and_parameter()
     {
-        var result = DataflowDefinitionLoader.Load(File.ReadAllText(TestFiles.RepositoryFile("samples/dataflows/orders-export.json")), "orders-export.json");
+        var result = DataflowDefinitionLoader.Load(File.ReadAllText(TestFiles.RepositoryFile("samples/dataflows/orders-export.json")));
 
         result.Problems.Should().BeEmpty();
         var source = result.Definition!.Source;
@@ -63,6 +63,6 @@ public sealed class QuerySourceValidatorTests
         Load(source.ToJsonString()).Problems.Should().ContainSingle().Which.Should().Match<DefinitionProblem>(p => p.Path == "$.source.parameters" && p.Message.Contains("more than 100"));
     }
 
-    private static DataflowLoadResult Load(string source, string transforms = "[]") => DataflowDefinitionLoader.Load(
-        $$"""{ "name": "q", "source": {{source}}, "transforms": {{transforms}}, "destination": { "type": "CsvFile", "path": "out.csv" } }""", "q.json");
+    private static DefinitionLoadResult<DataflowDefinition> Load(string source, string transforms = "[]") => DataflowDefinitionLoader.Load(
+        $$"""{ "name": "q", "source": {{source}}, "transforms": {{transforms}}, "destination": { "type": "CsvFile", "path": "out.csv" } }""");
 }

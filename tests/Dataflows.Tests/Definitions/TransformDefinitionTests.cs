@@ -82,7 +82,7 @@ public sealed class TransformDefinitionTests
               "destination": { "type": "JsonLinesFile", "path": "o.jsonl" } }
             """;
 
-        var result = DataflowDefinitionLoader.Load(json, "x.json");
+        var result = DataflowDefinitionLoader.Load(json);
 
         result.Problems.Select(p => p.Path).Should().BeEquivalentTo(
             "$.source.quote", "$.source.encoding", "$.source.culture", "$.source.skipLines", "$.source.comment", "$.source.extraFields",
@@ -93,7 +93,7 @@ public sealed class TransformDefinitionTests
     public void Key_columns_belong_to_upserts_only()
     {
         var result = DataflowDefinitionLoader.Load(
-            $$"""{ "name": "x", {{Source}}, "destination": { "type": "PostgreSql", "connection": "c", "table": "t", "mode": "Append", "keyColumns": ["id"] } }""", "x.json");
+            $$"""{ "name": "x", {{Source}}, "destination": { "type": "PostgreSql", "connection": "c", "table": "t", "mode": "Append", "keyColumns": ["id"] } }""");
 
         result.Problems.Should().ContainSingle().Which.ToString().Should().Be("$.destination.keyColumns: applies to mode Upsert only");
     }
@@ -101,14 +101,14 @@ public sealed class TransformDefinitionTests
     [Fact]
     public void Sample_with_transforms_and_an_upsert_loads()
     {
-        var result = DataflowDefinitionLoader.Load(File.ReadAllText(TestFiles.RepositoryFile("samples/dataflows/orders-upsert.json")), "orders-upsert.json");
+        var result = DataflowDefinitionLoader.Load(File.ReadAllText(TestFiles.RepositoryFile("samples/dataflows/orders-upsert.json")));
 
-        result.Succeeded.Should().BeTrue(result.Describe());
+        result.IsValid.Should().BeTrue(result.Describe());
         result.Definition!.Transforms.Select(t => t.Type).Should().Equal(
             TransformType.Validate, TransformType.Filter, TransformType.Derive, TransformType.Derive, TransformType.Select);
         result.Definition.Destination.KeyColumns.Should().Equal("id");
     }
 
-    private static DataflowLoadResult Load(string transforms, string destination) =>
-        DataflowDefinitionLoader.Load($$"""{ "name": "x", {{Source}}, "transforms": {{transforms}}, "destination": {{destination}} }""", "x.json");
+    private static DefinitionLoadResult<DataflowDefinition> Load(string transforms, string destination) =>
+        DataflowDefinitionLoader.Load($$"""{ "name": "x", {{Source}}, "transforms": {{transforms}}, "destination": {{destination}} }""");
 }

@@ -42,7 +42,7 @@ public sealed class FixedWidthRowSourceTests : IDisposable
     public void A_bad_column_position_is_reported_at_its_JSON_path(string column, string path, string message)
     {
         var result = DataflowDefinitionLoader.Load(
-            $$"""{ "name": "f", "source": { "type": "FixedWidth", "columns": [ {{column}} ] }, "destination": { "type": "CsvFile", "path": "o.csv" } }""", "f.json");
+            $$"""{ "name": "f", "source": { "type": "FixedWidth", "columns": [ {{column}} ] }, "destination": { "type": "CsvFile", "path": "o.csv" } }""");
 
         result.Problems.Should().Contain(p => p.Path == path && p.Message.Contains(message));
     }
@@ -51,9 +51,9 @@ public sealed class FixedWidthRowSourceTests : IDisposable
     public void Start_and_length_are_refused_on_a_csv_column_and_utf16_on_a_fixed_width_source()
     {
         var csv = DataflowDefinitionLoader.Load(
-            """{ "name": "c", "source": { "columns": [ { "name": "id", "start": 1 } ] }, "destination": { "type": "CsvFile", "path": "o.csv" } }""", "c.json");
+            """{ "name": "c", "source": { "columns": [ { "name": "id", "start": 1 } ] }, "destination": { "type": "CsvFile", "path": "o.csv" } }""");
         var utf16 = DataflowDefinitionLoader.Load(
-            """{ "name": "f", "source": { "type": "FixedWidth", "encoding": "utf-16", "columns": [ { "name": "id", "start": 1, "length": 2 } ] }, "destination": { "type": "CsvFile", "path": "o.csv" } }""", "f.json");
+            """{ "name": "f", "source": { "type": "FixedWidth", "encoding": "utf-16", "columns": [ { "name": "id", "start": 1, "length": 2 } ] }, "destination": { "type": "CsvFile", "path": "o.csv" } }""");
 
         csv.Problems.Should().ContainSingle().Which.Path.Should().Be("$.source.columns[0].start");
         utf16.Problems.Should().ContainSingle().Which.ToString().Should().Be("$.source.encoding: a FixedWidth source reads utf-8 or latin1, not 'utf-16'");

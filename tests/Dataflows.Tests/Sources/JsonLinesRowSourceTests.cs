@@ -100,7 +100,7 @@ public sealed class JsonLinesRowSourceTests : IDisposable
     public void A_json_lines_source_refuses_csv_options_at_their_path()
     {
         var result = DataflowDefinitionLoader.Load(
-            """{ "name": "j", "source": { "type": "JsonLines", "delimiter": ";", "columns": [ { "name": "id" } ] }, "destination": { "type": "CsvFile", "path": "o.csv" } }""", "j.json");
+            """{ "name": "j", "source": { "type": "JsonLines", "delimiter": ";", "columns": [ { "name": "id" } ] }, "destination": { "type": "CsvFile", "path": "o.csv" } }""");
 
         result.Problems.Should().ContainSingle().Which.ToString().Should().StartWith("$.source.delimiter: unknown property for a JsonLines source");
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Scheduler.Testing;
 
 namespace Scheduler.Web.Tests.Fixtures;
 
@@ -23,17 +24,11 @@ public static class JobsClient
     /// <summary>Polls the status until the job has ended, and returns its details.</summary>
     public static async Task<JsonElement> WaitForEndAsync(this HttpClient client, string jobId)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var status = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}/status", timeout.Token);
-            if (status.GetProperty("status").GetString() is "Completed" or "Failed" or "Cancelled")
-            {
-                return await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}", timeout.Token);
-            }
-
-            await Task.Delay(100, timeout.Token);
-        }
+        await Eventually.GetAsync(
+            cancellation => client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}/status", cancellation),
+            status => status.GetProperty("status").GetString() is "Completed" or "Failed" or "Cancelled",
+            $"job {jobId} to end");
+        return await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}");
     }
 
     public static JsonElement Step(this JsonElement details, string name) =>

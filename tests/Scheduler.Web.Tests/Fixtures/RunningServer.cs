@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Scheduler.Testing;
 
 namespace Scheduler.Web.Tests.Fixtures;
 
@@ -81,21 +82,24 @@ public sealed class RunningServer : IAsyncDisposable
     private async Task WaitUntilListeningAsync()
     {
         using var client = new HttpClient { BaseAddress = Address };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        async Task<bool> AnswersAsync()
         {
             try
             {
-                await client.GetAsync("/api/jobs/0/status");
-                return;
+                using var response = await client.GetAsync("/api/jobs/0/status");
+                return true;
             }
             catch (HttpRequestException)
             {
-                await Task.Delay(200);
+                return false;
             }
         }
 
-        throw new InvalidOperationException($"The service did not start listening on {Address}:\n{Output}");
+        await Eventually.UntilAsync(async () => _process.HasExited || await AnswersAsync(), $"the service to listen on {Address}", () => Output);
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"The service exited before it listened on {Address}:\n{Output}");
+        }
     }
 
     private static int FreePort()

@@ -90,17 +90,17 @@ public sealed class HealthTests : IDisposable
     private static async Task<JsonElement> WaitForReadyAsync(HttpClient client)
     {
         // The server announces itself a moment after start; until then the node is rightly not ready.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var response = await client.GetAsync("/health/ready", timeout.Token);
-            if (response.StatusCode == HttpStatusCode.OK)
+        var ready = await Eventually.GetAsync(
+            async cancellation =>
             {
-                return await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
-            }
-
-            await Task.Delay(100, timeout.Token);
-        }
+                using var response = await client.GetAsync("/health/ready", cancellation);
+                return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(cancellation));
+            },
+            answer => answer.StatusCode == HttpStatusCode.OK,
+            "the node to be ready",
+            answer => $"{(int)answer.StatusCode} {answer.Body}",
+            TimeSpan.FromSeconds(30));
+        return JsonDocument.Parse(ready.Body).RootElement.Clone();
     }
 
     private static async Task AdminAsync(string sql)

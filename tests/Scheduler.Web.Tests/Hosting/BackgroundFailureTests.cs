@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Scheduler.Testing;
 using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Storage;
 
 namespace Scheduler.Web.Tests.Hosting;
 
@@ -20,22 +22,16 @@ public sealed class BackgroundFailureTests
         var lifetime = failing.Services.GetRequiredService<IHostApplicationLifetime>();
 
         store.Failing = true;
-        await WaitUntilAsync(() => app.LogLines.Count(line => line.Contains("Could not refresh the definitions", StringComparison.Ordinal)) >= 2);
+        await Eventually.UntilAsync(
+            () => app.LogLines.Count(line => line.Contains("Could not refresh the definitions", StringComparison.Ordinal)) >= 2,
+            "two failed refreshes in the log",
+            () => string.Join(Environment.NewLine, app.LogLines));
         store.Failing = false;
 
         lifetime.ApplicationStopping.IsCancellationRequested.Should().BeFalse("a failed refresh must not stop the host");
         (await client.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK);
         failing.Services.GetRequiredService<IOptions<HostOptions>>().Value.BackgroundServiceExceptionBehavior
             .Should().Be(BackgroundServiceExceptionBehavior.Ignore);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!condition())
-        {
-            await Task.Delay(100, timeout.Token);
-        }
     }
 
     /// <summary>A store whose change stamp throws on demand, as a database that has gone away does.</summary>

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
+using Scheduler.Testing;
 using static Scheduler.Web.Tests.Fixtures.JobsClient;
 
 namespace Scheduler.Web.Tests.Hosting;
@@ -57,16 +58,19 @@ public sealed class OtlpExportTests
 
         public string Endpoint { get; }
 
-        public async Task WaitForAsync(string path, params string[] texts)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while (!texts.All(text => _received.Any(r => r.Path == path && r.Body.Contains(text, StringComparison.Ordinal))))
-            {
-                await Task.Delay(100, timeout.Token);
-            }
-        }
+        /// <summary>Waits until exports to <paramref name="path"/> have named every text; fails naming those that never came.</summary>
+        public Task WaitForAsync(string path, params string[] texts) =>
+            Eventually.UntilAsync(
+                () => MissingFrom(path, texts).Count == 0,
+                $"exports to {path} that name {string.Join(", ", texts)}",
+                () => $"never named: {string.Join(", ", MissingFrom(path, texts))}; exports received: "
+                    + string.Join(", ", _received.GroupBy(r => r.Path).Select(g => $"{g.Count()} to {g.Key}")),
+                TimeSpan.FromSeconds(30));
 
         public void Dispose() => _listener.Close();
+
+        private List<string> MissingFrom(string path, string[] texts) =>
+            [.. texts.Where(text => !_received.Any(r => r.Path == path && r.Body.Contains(text, StringComparison.Ordinal)))];
 
         private async Task AcceptAsync()
         {

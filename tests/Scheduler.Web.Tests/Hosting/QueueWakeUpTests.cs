@@ -35,11 +35,12 @@ public sealed class QueueWakeUpTests : IDisposable
         }
 
         // A correctness bound of several poll intervals, not a measure of speed.
-        var processed = 0L;
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); processed < 2 && DateTime.UtcNow < deadline; await Task.Delay(100))
-        {
-            processed = await ScalarAsync(connection, $"SELECT count(*) FROM hangfire.state WHERE jobid = {jobId} AND name = 'Processing'");
-        }
+        var processed = await Eventually.GetAsync(
+            _ => ScalarAsync(connection, $"SELECT count(*) FROM hangfire.state WHERE jobid = {jobId} AND name = 'Processing'"),
+            processed => processed >= 2,
+            $"job {jobId} to be processed a second time",
+            processed => $"processed {processed} time(s)",
+            TimeSpan.FromSeconds(30));
 
         processed.Should().Be(2, "the idle worker's own poll finds a queued job that no NOTIFY announced");
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Scheduler.Testing;
 using static Scheduler.Web.Tests.Fixtures.DefinitionsClient;
 using static Scheduler.Web.Tests.Fixtures.JobsClient;
 
@@ -98,7 +99,7 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         var remote = $"in/{Guid.NewGuid():N}/big.csv";
         stack.Ftp.WriteFile(remote, LargeOrdersFile(FirstId, Rows));
         var jobId = await client.StartAsync("orders-import", Parameter("Variables", "sourceFilePath", remote));
-        await WaitUntilAsync(client, jobId, d => d.Step("RunDataflow1").Text("status") == "Running" || d.Text("finishedAt") is not null);
+        await WaitUntilAsync(client, jobId, d => d.Step("RunDataflow1").Text("status") == "Running" || d.Text("finishedAt") is not null, "its load to run");
 
         // Holding the step table keeps the job from recording its end, wherever its load is, so that "Cancelling" can
         // be seen for sure; the load itself goes on and meets the cancel before or after its COMMIT.
@@ -233,20 +234,11 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         return client.SendAsync(request);
     }
 
-    private static async Task<JsonElement> WaitUntilAsync(HttpClient client, string jobId, Func<JsonElement, bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var details = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}", timeout.Token);
-            if (details.GetProperty("steps").GetArrayLength() > 0 && condition(details))
-            {
-                return details;
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
-    }
+    private static Task<JsonElement> WaitUntilAsync(HttpClient client, string jobId, Func<JsonElement, bool> condition, string what) =>
+        Eventually.GetAsync(
+            cancellation => client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}", cancellation),
+            details => details.GetProperty("steps").GetArrayLength() > 0 && condition(details),
+            $"job {jobId}: {what}");
 
     internal static string LargeOrdersFile(int firstId, int rows)
     {

@@ -4,6 +4,7 @@ using Scheduler.Web.Hosting;
 using Scheduler.Web.Jobs;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Storage;
 
 namespace Scheduler.Web.Tests.Jobs;
 

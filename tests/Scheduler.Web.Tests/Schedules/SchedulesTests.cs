@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Scheduler.Testing;
 using static Scheduler.Web.Tests.Fixtures.JobsClient;
 
 namespace Scheduler.Web.Tests.Schedules;
@@ -265,17 +266,11 @@ public sealed class SchedulesTests(ProductionStackFixture stack) : IClassFixture
 
     private static async Task<string> WaitForFirstRunAsync(HttpClient client, string id)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var schedule = await client.GetFromJsonAsync<JsonElement>($"/api/schedules/{id}", timeout.Token);
-            if (schedule.Text("lastJobId") is { } jobId)
-            {
-                return jobId;
-            }
-
-            await Task.Delay(200, timeout.Token);
-        }
+        var schedule = await Eventually.GetAsync(
+            cancellation => client.GetFromJsonAsync<JsonElement>($"/api/schedules/{id}", cancellation),
+            schedule => schedule.Text("lastJobId") is not null,
+            $"the schedule {id} to make a job");
+        return schedule.Text("lastJobId")!;
     }
 
     private static string NewId() => "test-" + Guid.NewGuid().ToString("N")[..12];

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Storage;
 using Scheduler.Workflows.Tests.Transfer;
 
 namespace Scheduler.Workflows.Tests.Definitions;

@@ -77,7 +77,7 @@ internal static class TestTasks
     {
         var result = WorkflowDefinitionLoader.Load(json);
         result.Problems.Should().BeEmpty();
-        return result.Definition!;
+        return result.IsValid ? result.Definition : throw new InvalidOperationException(result.Describe());
     }
 }
 

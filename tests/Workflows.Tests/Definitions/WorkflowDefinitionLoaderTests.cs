@@ -86,7 +86,7 @@ public sealed class WorkflowDefinitionLoaderTests
 
         result.Definition.Should().BeNull();
         result.Problems.Should().ContainSingle()
-            .Which.Message.Should().StartWith("not valid JSON for a workflow (line 4, position ");
+            .Which.Message.Should().StartWith("not valid JSON for a workflow at line 4, position ");
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Scheduler.Workflows.Runs;
 namespace Scheduler.Workflows.Tests.Engine;
 
 /// <summary>What a job logs reaches the process log with its secret values masked: message, structured fields, exception.</summary>
-public sealed class RedactingLoggerTests
+public sealed partial class RedactingLoggerTests
 {
     private const string Secret = "hunter2-Pa55";
 
@@ -18,7 +18,7 @@ public sealed class RedactingLoggerTests
         ILogger logger = new RedactingLogger(inner, redactor);
         var failure = new InvalidOperationException($"no such folder '{Secret}'");
 
-        logger.LogWarning(failure, "Downloaded {RemotePath} of {Size} bytes", $"in/{Secret}/orders.csv", 42L);
+        LogDownloaded(logger, failure, $"in/{Secret}/orders.csv", 42L);
 
         inner.Message.Should().Be("Downloaded in/***/orders.csv of 42 bytes");
         inner.Fields.Should().Contain(new KeyValuePair<string, object?>("RemotePath", "in/***/orders.csv"))
@@ -38,6 +38,9 @@ public sealed class RedactingLoggerTests
         redactor.Mask("1 xabcx 2 abc").Should().Be("1 *** 2 ***");
         redactor.Mask((string?)null).Should().BeNull();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Downloaded {RemotePath} of {Size} bytes")]
+    private static partial void LogDownloaded(ILogger logger, Exception exception, string remotePath, long size);
 
     private sealed class RecordingLogger : ILogger
     {

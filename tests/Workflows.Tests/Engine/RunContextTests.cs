@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Scheduler.Dataflows;
 using Scheduler.Dataflows.Definitions;
+using Scheduler.Workflows.Storage;
+using Scheduler.Workflows.Validation;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Engine;

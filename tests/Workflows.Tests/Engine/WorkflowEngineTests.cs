@@ -3,6 +3,7 @@ using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Engine;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Storage;
 using Scheduler.Workflows.Tasks;
 using Scheduler.Workflows.Tests.Definitions;
 using Scheduler.Workflows.Tests.Transfer;

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Scheduler.Dataflows;
 using Scheduler.Testing;
+using Scheduler.Workflows.Storage;
+using Scheduler.Workflows.Validation;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Definitions;

@@ -6,9 +6,11 @@ using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Engine;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Storage;
 using Scheduler.Workflows.Tasks;
 using Scheduler.Workflows.Tests.Definitions;
 using Scheduler.Workflows.Tests.Transfer;
+using Scheduler.Workflows.Validation;
 
 namespace Scheduler.Workflows.Tests.Tasks;
 
@@ -159,10 +161,7 @@ public sealed class RunSqlTaskTests : IAsyncLifetime, IDisposable
         var run = engine.RunAsync(
             new WorkflowRunRequest(JobId, workflow, [], new BoundParameters(new Dictionary<string, object?>(), new Dictionary<string, IReadOnlyDictionary<string, object?>>()), _folder.Path),
             cancel.Token);
-        while (await SleepingAsync() == 0)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(async () => await SleepingAsync() > 0, "the statement to be running in PostgreSQL");
 
         await cancel.CancelAsync();
         var result = await run;

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Scheduler.Dataflows.Definitions;
+using Scheduler.Workflows.Storage;
+using Scheduler.Workflows.Validation;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Definitions;

@@ -1,6 +1,7 @@
 using Npgsql;
 using Scheduler.Testing;
 using Scheduler.Workflows.Connections;
+using Scheduler.Workflows.Storage;
 using Scheduler.Workflows.Tests.Transfer;
 using Scheduler.Workflows.Transfer;
 using Scheduler.Workflows.Triggers;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Storage;
 using static Scheduler.Web.Tests.Fixtures.JobsClient;
 
 namespace Scheduler.Web.Tests.Jobs.Execution;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using Scheduler.Testing;
 using static Scheduler.Web.Tests.Fixtures.JobsClient;
 
 namespace Scheduler.Web.Tests.Jobs.Execution;
@@ -33,7 +34,12 @@ public sealed class TelemetryTests
         using var client = await app.LoginAsync();
 
         var details = await client.WaitForEndAsync(await client.StartAsync("local-orders-import", Parameter("Variables", "sourceFilePath", "orders.csv")));
-        await WaitUntilAsync(() => measurements.Any(m => m.Instrument == "scheduler.jobs.finished"));
+        // The measurements are taken as Hangfire closes the job, a moment after its record says it ended.
+        await Eventually.UntilAsync(
+            () => measurements.Any(m => m.Instrument == "scheduler.jobs.finished"),
+            "the measurement scheduler.jobs.finished",
+            () => string.Join(", ", measurements.Select(m => m.Instrument).Distinct()),
+            TimeSpan.FromSeconds(30));
 
         details.Text("status").Should().Be("Completed");
         measurements.Where(m => m.Instrument == "scheduler.jobs.started").Sum(m => m.Value).Should().Be(1);
@@ -63,7 +69,7 @@ public sealed class TelemetryTests
         using var client = await app.LoginAsync();
 
         var details = await client.WaitForEndAsync(await client.StartAsync("local-orders-import", Parameter("Variables", "sourceFilePath", "missing.csv")));
-        await WaitUntilAsync(() => !failed.IsEmpty);
+        await Eventually.UntilAsync(() => !failed.IsEmpty, "a measurement of the failed job", timeout: TimeSpan.FromSeconds(30));
 
         details.Text("status").Should().Be("Failed");
         failed.Sum().Should().Be(1);
@@ -110,16 +116,6 @@ public sealed class TelemetryTests
         }
 
         return result;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        // The measurements are taken as Hangfire closes the job, a moment after its record says it ended.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(50, timeout.Token);
-        }
     }
 
     private sealed class ScopeCapturingProvider(ConcurrentQueue<(string, string, Dictionary<string, object?>)> lines) : ILoggerProvider, ISupportExternalScope

@@ -40,11 +40,15 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
             // hangs on recording the step, in the window where a dying worker leaves a committed load behind.
             await using var orders = await stack.HoldAsync(stack.WarehouseDatabase, "orders");
             jobId = await client.StartAsync("orders-import", Parameter("Variables", "sourceFilePath", remote));
-            await WaitUntilAsync(async () => (await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}")) is var d
-                && d.GetProperty("steps").GetArrayLength() > 0 && d.Step("RunDataflow1").Text("status") == "Running");
+            await Eventually.UntilAsync(
+                async () => (await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}")) is var d
+                    && d.GetProperty("steps").GetArrayLength() > 0 && d.Step("RunDataflow1").Text("status") == "Running",
+                $"the load of job {jobId} to run");
             steps = await stack.HoldAsync(environment["ConnectionStrings__Scheduler"], "scheduler.job_steps");
             await orders.CloseAsync();
-            await WaitUntilAsync(async () => await stack.ScalarAsync<long>(stack.WarehouseDatabase, $"SELECT count(*) FROM scheduler_ledger WHERE job_id = '{jobId}'") == 1);
+            await Eventually.UntilAsync(
+                async () => await stack.ScalarAsync<long>(stack.WarehouseDatabase, $"SELECT count(*) FROM scheduler_ledger WHERE job_id = '{jobId}'") == 1,
+                $"the load of job {jobId} to commit its ledger row");
 
             // Leaving this block kills the worker (kill -9) before the step table is let go.
         }
@@ -115,8 +119,11 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
         stack.App.Services.GetRequiredService<IBackgroundJobClient>().Requeue(jobId).Should().BeTrue();
         var log = await WaitForLogAsync(client, jobId, "attempt 2 on", times: 1);
         JsonElement again = default;
-        await WaitUntilAsync(async () => (again = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}")).Text("finishedAt") != first.Text("finishedAt")
-            && again.Text("status") is "Completed" or "Failed");
+        await Eventually.UntilAsync(
+            async () => (again = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}")).Text("finishedAt") != first.Text("finishedAt")
+                && again.Text("status") is "Completed" or "Failed",
+            $"the second attempt of job {jobId} to end",
+            () => again.ToString());
 
         first.GetProperty("attempt").GetInt32().Should().Be(1);
         node.Should().BeOneOf(servers);
@@ -157,8 +164,11 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
         {
             jobId = await client.StartAsync(name);
             JsonElement running = default;
-            await WaitUntilAsync(async () => (running = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}")).GetProperty("steps").GetArrayLength() > 0
-                && running.Step("Wait").Text("status") == "Running");
+            await Eventually.UntilAsync(
+                async () => (running = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}")).GetProperty("steps").GetArrayLength() > 0
+                    && running.Step("Wait").Text("status") == "Running",
+                $"the step of job {jobId} to run",
+                () => running.ToString());
             running.GetProperty("interruption").ValueKind.Should().Be(JsonValueKind.Null, "its worker is alive");
             killedNode = running.Text("node")!;
 
@@ -166,7 +176,10 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
         }
 
         JsonElement interrupted = default;
-        await WaitUntilAsync(async () => (interrupted = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}")).GetProperty("interruption").ValueKind == JsonValueKind.Object);
+        await Eventually.UntilAsync(
+            async () => (interrupted = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}")).GetProperty("interruption").ValueKind == JsonValueKind.Object,
+            $"job {jobId} to say its worker stopped heart-beating",
+            () => interrupted.ToString());
         interrupted.Text("status").Should().Be("Running", interrupted.ToString());
         interrupted.Step("Wait").Text("status").Should().Be("Interrupted");
         var interruption = interrupted.GetProperty("interruption");
@@ -194,11 +207,14 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
     private static async Task<string> WaitForLogAsync(HttpClient client, string jobId, string text, int times)
     {
         var log = "";
-        await WaitUntilAsync(async () =>
-        {
-            log = await client.GetStringAsync($"/api/jobs/{jobId}/log");
-            return log.Split(text).Length - 1 >= times;
-        });
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                log = await client.GetStringAsync($"/api/jobs/{jobId}/log");
+                return log.Split(text).Length - 1 >= times;
+            },
+            $"'{text}' {times} time(s) in the log of job {jobId}",
+            () => log);
         return log;
     }
 
@@ -210,14 +226,5 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!await condition())
-        {
-            await Task.Delay(50, timeout.Token);
-        }
     }
 }

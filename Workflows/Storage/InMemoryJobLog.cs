@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Workflows.Runs;
+namespace Scheduler.Workflows.Storage;
 
 /// <summary>Job logs for the embedded mode (no database): gone when the process ends, like the job records.</summary>
 public sealed class InMemoryJobLog : IJobLog

@@ -1,4 +1,6 @@
-namespace Scheduler.Workflows.Triggers;
+using Scheduler.Workflows.Triggers;
+
+namespace Scheduler.Workflows.Storage;
 
 /// <summary>The file-drop ledger of the embedded mode (no database): it lives as long as the process, as its queue does.</summary>
 public sealed class InMemoryFileDropLedger : IFileDropLedger

@@ -2,9 +2,11 @@ using Scheduler.Dataflows.Definitions;
 using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Tasks;
+using Scheduler.Workflows.Tests.Definitions;
 using Scheduler.Workflows.Transfer;
+using Scheduler.Workflows.Validation;
 
-namespace Scheduler.Workflows.Tests.Definitions;
+namespace Scheduler.Workflows.Tests.Validation;
 
 public sealed class WorkflowValidatorTests
 {

@@ -1,6 +1,7 @@
 using Npgsql;
+using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Workflows.Runs;
+namespace Scheduler.Workflows.Storage;
 
 /// <summary>
 /// Idempotency keys in <c>scheduler.idempotency_keys</c>: the primary key makes the claim race-safe across

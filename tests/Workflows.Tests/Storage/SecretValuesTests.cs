@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Storage;
 
-namespace Scheduler.Workflows.Tests.Runs;
+namespace Scheduler.Workflows.Tests.Storage;
 
 /// <summary>Where secret run parameters are kept: encrypted at rest, given only to their owner, deleted with it. Both stores.</summary>
 public sealed class SecretValuesTests(JobRunDatabase database) : IClassFixture<JobRunDatabase>

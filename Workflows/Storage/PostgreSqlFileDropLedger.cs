@@ -1,8 +1,8 @@
 using Npgsql;
 using NpgsqlTypes;
-using Scheduler.Workflows.Storage;
+using Scheduler.Workflows.Triggers;
 
-namespace Scheduler.Workflows.Triggers;
+namespace Scheduler.Workflows.Storage;
 
 /// <summary>
 /// The file-drop ledger in <c>scheduler.file_drops</c>, one row per schedule and file identity. The claim is one

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Workflows.Runs;
+namespace Scheduler.Workflows.Storage;
 
 /// <summary>Secret values for the embedded mode (no database): they live as long as the queue does, in memory only.</summary>
 public sealed class InMemorySecretValues(TimeProvider time) : ISecretValues

@@ -1,7 +1,8 @@
 using Npgsql;
 using NpgsqlTypes;
+using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Workflows.Runs;
+namespace Scheduler.Workflows.Storage;
 
 /// <summary>
 /// Job logs in <c>scheduler.job_log</c> (created with the job record tables), in the order they were written, so

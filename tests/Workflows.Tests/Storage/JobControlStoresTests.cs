@@ -1,7 +1,8 @@
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Storage;
 
-namespace Scheduler.Workflows.Tests.Runs;
+namespace Scheduler.Workflows.Tests.Storage;
 
 /// <summary>The stores behind job control (list, log, idempotency keys) on real PostgreSQL.</summary>
 public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixture<JobRunDatabase>

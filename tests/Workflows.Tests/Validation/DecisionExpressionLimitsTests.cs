@@ -1,8 +1,9 @@
 using Scheduler.Dataflows.Definitions;
-using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Tasks;
+using Scheduler.Workflows.Tests.Definitions;
+using Scheduler.Workflows.Validation;
 
-namespace Scheduler.Workflows.Tests.Definitions;
+namespace Scheduler.Workflows.Tests.Validation;
 
 /// <summary>A Decision's expression is held to the expression limits when the workflow is validated, before it can run.</summary>
 public sealed class DecisionExpressionLimitsTests

@@ -1,10 +1,11 @@
 using Scheduler.Dataflows;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Connections;
+using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Engine;
 using Scheduler.Workflows.Tasks;
 
-namespace Scheduler.Workflows.Definitions;
+namespace Scheduler.Workflows.Validation;
 
 /// <summary>What the values of one workflow can refer to, and the types they have: the validator's lookup tables.</summary>
 internal sealed class ValidationScope(

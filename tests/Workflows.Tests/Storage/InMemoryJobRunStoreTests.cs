@@ -1,6 +1,7 @@
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Storage;
 
-namespace Scheduler.Workflows.Tests.Runs;
+namespace Scheduler.Workflows.Tests.Storage;
 
 public sealed class InMemoryJobRunStoreTests
 {

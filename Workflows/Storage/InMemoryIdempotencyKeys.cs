@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Workflows.Runs;
+namespace Scheduler.Workflows.Storage;
 
 /// <summary>Idempotency keys for the embedded mode (no database): they live as long as the queue does.</summary>
 public sealed class InMemoryIdempotencyKeys : IIdempotencyKeys

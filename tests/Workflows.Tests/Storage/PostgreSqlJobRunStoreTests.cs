@@ -2,8 +2,9 @@ using Npgsql;
 using Scheduler.Testing;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Storage;
 
-namespace Scheduler.Workflows.Tests.Runs;
+namespace Scheduler.Workflows.Tests.Storage;
 
 /// <summary>One fresh database for the class, on the shared real PostgreSQL server.</summary>
 public sealed class JobRunDatabase : IAsyncLifetime

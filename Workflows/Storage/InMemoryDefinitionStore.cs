@@ -1,4 +1,6 @@
-namespace Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Definitions;
+
+namespace Scheduler.Workflows.Storage;
 
 /// <summary>Definitions for the embedded mode (no database): seeded from the folder at start, gone when the process ends.</summary>
 public sealed class InMemoryDefinitionStore(TimeProvider time) : IDefinitionStore

@@ -1,6 +1,7 @@
+using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Engine;
 
-namespace Scheduler.Workflows.Definitions;
+namespace Scheduler.Workflows.Validation;
 
 /// <summary>
 /// Finds tasks that can never run because the conditions on their way contradict each other: a task that needs

@@ -1,9 +1,10 @@
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Connections;
+using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Engine;
 using Scheduler.Workflows.Tasks;
 
-namespace Scheduler.Workflows.Definitions;
+namespace Scheduler.Workflows.Validation;
 
 /// <summary>
 /// Checks what a workflow means: known task types and inputs, required inputs present, literal values of the right

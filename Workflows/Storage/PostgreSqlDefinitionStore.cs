@@ -1,8 +1,9 @@
 using Npgsql;
 using NpgsqlTypes;
+using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Storage;
 
-namespace Scheduler.Workflows.Definitions;
+namespace Scheduler.Workflows.Storage;
 
 /// <summary>
 /// Definitions in the service's own table <c>scheduler.definitions</c>, one row per version, so that every node runs

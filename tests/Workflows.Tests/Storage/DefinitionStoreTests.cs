@@ -2,8 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Scheduler.Testing;
 using Scheduler.Workflows.Definitions;
+using Scheduler.Workflows.Storage;
 
-namespace Scheduler.Workflows.Tests.Definitions;
+namespace Scheduler.Workflows.Tests.Storage;
 
 /// <summary>What every definition store does; run against PostgreSQL and against memory.</summary>
 public abstract class DefinitionStoreContract

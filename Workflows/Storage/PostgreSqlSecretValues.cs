@@ -1,7 +1,8 @@
 using Npgsql;
 using NpgsqlTypes;
+using Scheduler.Workflows.Runs;
 
-namespace Scheduler.Workflows.Runs;
+namespace Scheduler.Workflows.Storage;
 
 /// <summary>
 /// Secret values in <c>scheduler.secret_values</c>, encrypted (<see cref="ISecretProtector"/>) and readable by the

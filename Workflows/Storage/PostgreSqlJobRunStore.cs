@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Scheduler.Workflows.Runs;
 using Scheduler.Workflows.Storage;
 using Scheduler.Workflows.Binding;
 
-namespace Scheduler.Workflows.Runs;
+namespace Scheduler.Workflows.Storage;
 
 /// <summary>
 /// Job records in the service's own tables (schema <c>scheduler</c>), next to Hangfire's, so that step details
