@@ -1,6 +1,7 @@
 using Hangfire.Common;
 using Hangfire.States;
 using Hangfire.Storage;
+using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Hosting;
@@ -9,14 +10,22 @@ namespace Scheduler.Web.Hosting;
 /// Writes a workflow job's own record the moment Hangfire creates the job, whoever creates it: a run request, a
 /// schedule's cron, a trigger, the dashboard. Its status can then be asked for while it still waits in the queue.
 /// The record is written while Hangfire elects the job's first state, before that state is committed: no worker can
-/// have started the job yet, so its <c>createdAt</c> always comes before its <c>startedAt</c>.
+/// have started the job yet, so its <c>createdAt</c> always comes before its <c>startedAt</c>. It is written once,
+/// whole: the workflow version this node's catalog has, and the retried job that the creator gave as a job parameter.
 /// When Hangfire ends a job whose record is still open (the worker lost its database before it could record the end,
 /// the job was deleted in the queue), the record is ended the same way, with Hangfire's reason as its error; a
 /// repair that fails here is left to <see cref="JobReconciler"/>.
 /// </summary>
-public sealed partial class JobRecordFilter(IJobRunStore runs, TimeProvider time, ILogger<JobRecordFilter> logger)
+public sealed partial class JobRecordFilter(IJobRunStore runs, WorkflowCatalog workflows, TimeProvider time, ILogger<JobRecordFilter> logger)
     : IElectStateFilter, IApplyStateFilter
 {
+    /// <summary>The job parameter that names the job a retry runs again.</summary>
+    private const string RetryOfParameter = "RetryOf";
+
+    /// <summary>What a creator gives Hangfire with a new job for its record (null: nothing).</summary>
+    public static Dictionary<string, object>? CreationParameters(string? retryOf) =>
+        retryOf is null ? null : new() { [RetryOfParameter] = retryOf };
+
     /// <summary>
     /// A job whose engine recorded it Completed and that then failed (its outputs or the queue's bookkeeping could not
     /// be written) did its work: it ends Succeeded, as its record says, instead of inviting a retry that repeats it.
@@ -31,9 +40,13 @@ public sealed partial class JobRecordFilter(IJobRunStore runs, TimeProvider time
         if (context.CurrentState is null)
         {
             // A job being created. Hangfire's filters are synchronous; the write is an insert-if-absent, which a
-            // failure of the creation leaves for the reconciler to end.
-            runs.CreateAsync(new JobRun(context.BackgroundJob.Id, workflow, RunStatus.Queued, time.GetUtcNow(), null, null, parameters, null, []), CancellationToken.None)
-                .GetAwaiter().GetResult();
+            // failure of the creation leaves for the reconciler to end. The creation's parameters are in hand (no query).
+            var run = new JobRun(context.BackgroundJob.Id, workflow, RunStatus.Queued, time.GetUtcNow(), null, null, parameters, null, [])
+            {
+                WorkflowVersion = workflows.VersionOf(workflow),
+                RetryOf = context.GetJobParameter<string?>(RetryOfParameter, allowStale: true),
+            };
+            runs.CreateAsync(run, CancellationToken.None).GetAwaiter().GetResult();
             return;
         }
 

@@ -37,6 +37,7 @@ public static class WorkflowsSetup
         services.AddSingleton<WorkflowCatalog>();
         services.AddSingleton<IWorkflowDefinitions>(sp => sp.GetRequiredService<WorkflowCatalog>());
         services.AddSingleton<ParameterBinder>();
+        services.AddSingleton<WorkflowResolver>();
         services.AddSingleton<WorkflowEngine>();
         services.AddTransient<WorkflowJob>();
         services.AddSingleton<RunRequestChecker>();

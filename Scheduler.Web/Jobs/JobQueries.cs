@@ -27,20 +27,20 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
             : null;
 
     public async Task<JobDetailsResponse?> GetDetailsAsync(string jobId, CancellationToken cancellationToken) =>
-        await FindAsync(jobId, cancellationToken) is { } found
-            ? Details(found, await secrets.RedactorAsync(found.Run.Parameters, cancellationToken), JobDelivery.Read(storage, jobId))
+        await runs.FindAsync(jobId, cancellationToken) is { } run
+            ? Details(run, await secrets.RedactorAsync(run.Parameters, cancellationToken), JobDelivery.Read(storage, jobId))
             : null;
 
     /// <summary>The details and the log together, for the dashboard's job page: one read of the record, one reveal of its secrets.</summary>
     public async Task<(JobDetailsResponse Details, JobLogResponse Log)?> GetDetailsAndLogAsync(string jobId, CancellationToken cancellationToken)
     {
-        if (await FindAsync(jobId, cancellationToken) is not { } found)
+        if (await runs.FindAsync(jobId, cancellationToken) is not { } run)
         {
             return null;
         }
 
-        var redactor = await secrets.RedactorAsync(found.Run.Parameters, cancellationToken);
-        return (Details(found, redactor, JobDelivery.Read(storage, jobId)), await LogAsync(jobId, redactor, cancellationToken));
+        var redactor = await secrets.RedactorAsync(run.Parameters, cancellationToken);
+        return (Details(run, redactor, JobDelivery.Read(storage, jobId)), await LogAsync(jobId, redactor, cancellationToken));
     }
 
     public async Task<JobListResponse> ListAsync(JobRunQuery query, CancellationToken cancellationToken)
@@ -83,14 +83,13 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
         return new(run, state);
     }
 
-    private static JobDetailsResponse Details(FoundJob found, SecretRedactor redactor, JobDelivery? delivery)
-    {
-        var run = found.Run;
-        return new JobDetailsResponse(
+    // Hangfire's state comes from the same read of its history as the delivery: one read of the queue, not two.
+    private static JobDetailsResponse Details(JobRun run, SecretRedactor redactor, JobDelivery? delivery) =>
+        new(
             run.JobId,
             run.Workflow,
-            found.Status.ToString(),
-            found.State,
+            run.Status.ToString(),
+            delivery?.State,
             run.CreatedAt,
             run.StartedAt,
             run.FinishedAt,
@@ -108,9 +107,8 @@ public sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secret
             run.WorkflowVersion,
             run.RetryOf,
             redactor.Mask(run.Outputs),
-            delivery?.Attempt,
+            delivery?.Attempt is > 0 ? delivery.Attempt : null,
             delivery?.Node);
-    }
 
     // Records are masked as they are written; this masks those written before that, once more.
     private async Task<JobLogResponse> LogAsync(string jobId, SecretRedactor redactor, CancellationToken cancellationToken) =>
