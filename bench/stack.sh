@@ -37,6 +37,7 @@ as_postgres=()
 [[ $(id -u) -eq 0 ]] && as_postgres=(runuser -u postgres --)
 pg_bin=$(dirname "$(readlink -f "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")")
 cleanup() {
+  [[ -f "$work/node.pids" ]] && xargs -r kill -9 <"$work/node.pids" 2>/dev/null
   [[ -f "$pg_data/postmaster.pid" ]] && "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -m immediate -w stop >/dev/null 2>&1
   rm -rf "$work"
 }

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Scheduler.Bench;
 
 /// <summary>Waits on the service's own job records, read straight from the database so that the API is not loaded by the polling.</summary>
@@ -10,9 +12,16 @@ internal static class JobWaits
         var ids = jobIds.ToArray();
         while (DateTime.UtcNow < deadline)
         {
-            if (await Stack.ScalarAsync<long>(stack.SchedulerDatabase, "SELECT count(*) FROM scheduler.job_runs WHERE job_id = ANY($1) AND finished_at IS NOT NULL", [ids]) == ids.Length)
+            try
             {
-                return true;
+                if (await Stack.ScalarAsync<long>(stack.SchedulerDatabase, "SELECT count(*) FROM scheduler.job_runs WHERE job_id = ANY($1) AND finished_at IS NOT NULL", [ids]) == ids.Length)
+                {
+                    return true;
+                }
+            }
+            catch (NpgsqlException)
+            {
+                // The database is restarting (the chaos run does that): ask again.
             }
 
             await Task.Delay(poll ?? TimeSpan.FromMilliseconds(200));

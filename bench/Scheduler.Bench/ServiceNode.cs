@@ -55,6 +55,9 @@ internal sealed class ServiceNode : IDisposable
         var log = new StreamWriter(Path.Combine(stack.WorkFolder, $"{name}.log"), append: true) { AutoFlush = true };
         var started = Stopwatch.StartNew();
         var process = Process.Start(start)!;
+
+        // For bench/stack.sh to stop whatever is left if this process is stopped before it cleans up.
+        await File.AppendAllTextAsync(Path.Combine(stack.WorkFolder, "node.pids"), $"{process.Id}\n");
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();

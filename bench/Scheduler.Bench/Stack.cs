@@ -105,8 +105,13 @@ internal sealed class Stack : IDisposable
     }
 
     /// <summary><c>pg_ctl restart -m fast</c>: every connection is terminated; returns when the database accepts connections again.</summary>
-    public void RestartDatabase() =>
+    public void RestartDatabase()
+    {
         Run("runuser", "-u", "postgres", "--", Path.Combine(PostgresBin, "pg_ctl"), "-D", PostgresData, "-m", "fast", "-w", "restart");
+
+        // This process's pooled connections were terminated with the rest.
+        NpgsqlConnection.ClearAllPools();
+    }
 
     public static async Task<T?> ScalarAsync<T>(string connectionString, string sql, params object[] parameters)
     {
