@@ -5,8 +5,8 @@ namespace Scheduler.Web.Definitions;
 
 /// <summary>
 /// Imports the definitions folder and loads the catalogs before the service takes work, then keeps the catalogs in
-/// step with saves made on other nodes. Jobs and run requests also refresh before they read a definition; this
-/// loop is for everything else that reads the catalogs (validation of workflows against changed dataflows).
+/// step with saves made on other nodes. Run requests and jobs read the catalogs as this loop leaves them (no query on
+/// their path), and ask the store themselves only when what they name does not fit (WorkflowResolver).
 /// </summary>
 internal sealed partial class DefinitionsSync(
     IDefinitionStore store, DefinitionsLocation location, WorkflowCatalog workflows, ILogger<DefinitionsSync> logger) : BackgroundService

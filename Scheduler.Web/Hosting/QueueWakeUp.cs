@@ -3,10 +3,13 @@ using Npgsql;
 namespace Scheduler.Web.Hosting;
 
 /// <summary>
-/// Bounds how long a queued job waits for a free worker when Hangfire's LISTEN/NOTIFY wake-up fails, so that a job
-/// never depends on some later, unrelated enqueue to start.
+/// Bounds how long a queued job waits for a free worker when the LISTEN/NOTIFY wake-up fails, so that a job never
+/// depends on some later, unrelated enqueue to start.
 /// </summary>
 /// <remarks>
+/// The service dequeues through <see cref="NotifiedJobQueue"/>, whose one listener per node is never cancelled while
+/// the node runs; the failures below are those of the library's own long polling, which it replaces, and the reason
+/// why the poll stays short and Hangfire's connections keep a keepalive.
 /// Hangfire.PostgreSql 1.21.1 (<c>PostgreSqlJobQueue.Dequeue</c>) with long polling can miss a job in two ways.
 /// <para>A worker that found nothing waits for <c>NOTIFY new_job</c> or for <c>QueuePollInterval</c>, whichever comes
 /// first; a NOTIFY sent before its new listening connection has run <c>LISTEN</c> is lost, and the job waits for the

@@ -33,6 +33,7 @@ internal static class StorageSetup
         if (choice.Durable)
         {
             services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString!));
+            services.AddSingleton(sp => new QueueListener(QueueWakeUp.WithKeepAlive(connectionString!), sp.GetRequiredService<ILogger<QueueListener>>()));
             services.AddSingleton<IDefinitionStore>(sp => new PostgreSqlDefinitionStore(sp.GetRequiredService<NpgsqlDataSource>()));
             services.AddSingleton<PostgreSqlJobRunStore>();
             services.AddSingleton<IJobRunStore>(sp => sp.GetRequiredService<PostgreSqlJobRunStore>());
@@ -61,31 +62,9 @@ internal static class StorageSetup
                 .UseRecommendedSerializerSettings();
             if (choice.Durable)
             {
-                // Safety net for a lost wake-up (QueueWakeUp says how): a keepalive ends a listener wait whose
-                // cancellation Npgsql lost, and a short poll picks up a job whose NOTIFY came too early.
-                hangfire.UsePostgreSqlStorage(
-                    npgsql => npgsql.UseNpgsqlConnection(QueueWakeUp.WithKeepAlive(connectionString!)),
-                    new PostgreSqlStorageOptions
-                    {
-                        // LISTEN/NOTIFY wakes a worker at once when another process enqueues (docs/measurements.md: p50 7 ms
-                        // instead of half the 15 s poll). It must be on in the enqueuing process too.
-                        EnableLongPolling = true,
-                        QueuePollInterval = QueueWakeUp.PollInterval,
-
-                        // A short timeout alone would start a long job twice; sliding keeps a live job's claim fresh
-                        // while a killed worker's job comes back after the timeout instead of after 30 minutes.
-                        UseSlidingInvisibilityTimeout = true,
-                        InvisibilityTimeout = provider.GetRequiredService<IOptions<SchedulerOptions>>().Value.InvisibilityTimeout,
-
-                        // A lock is a row in hangfire.lock that its holder deletes; a process killed while holding one
-                        // leaves it, and the next taker deletes it only once it is older than this. Every section
-                        // under such a lock is one short statement or transaction (a state change, a pass of the
-                        // schedulers over due jobs, an expiry batch of 1000 rows), so 30 s is far above what a holder
-                        // needs and, unlike the 10 min default, is no stall after a crash or a database restart.
-                        DistributedLockTimeout = DistributedLockTimeout,
-                        PrepareSchemaIfNecessary = true,
-                        SchemaName = HangfireSchema,
-                    });
+                // Only a node that runs workers listens for enqueued jobs.
+                var options = provider.GetRequiredService<IOptions<SchedulerOptions>>().Value;
+                hangfire.UseSchedulerPostgreSql(connectionString!, options.InvisibilityTimeout, options.RunsServer() ? provider.GetRequiredService<QueueListener>() : null);
             }
             else
             {
@@ -94,6 +73,42 @@ internal static class StorageSetup
         });
 
         return services;
+    }
+
+    /// <summary>
+    /// Hangfire on the service's PostgreSQL database with the options every node uses (the benchmark enqueues raw
+    /// Hangfire jobs on the same storage and options).
+    /// </summary>
+    /// <param name="listener">This node's listener for enqueued jobs, when it runs a Hangfire server.</param>
+    internal static IGlobalConfiguration UseSchedulerPostgreSql(this IGlobalConfiguration hangfire, string connectionString, TimeSpan invisibilityTimeout, QueueListener? listener)
+    {
+        // A keepalive on Hangfire's connections bounds a wait on a connection that died silently, and a short poll
+        // is the safety net for a wake-up lost with the listener's connection (QueueWakeUp says how).
+        connectionString = QueueWakeUp.WithKeepAlive(connectionString);
+        var options = new PostgreSqlStorageOptions
+        {
+            // The library's long polling (a LISTEN per dequeue, every idle worker woken per job) is replaced by
+            // NotifiedJobQueue below, which keeps its NOTIFY and wakes one worker per job (docs/measurements.md).
+            EnableLongPolling = false,
+            QueuePollInterval = QueueWakeUp.PollInterval,
+
+            // A short timeout alone would start a long job twice; sliding keeps a live job's claim fresh
+            // while a killed worker's job comes back after the timeout instead of after 30 minutes.
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = invisibilityTimeout,
+
+            // A lock is a row in hangfire.lock that its holder deletes; a process killed while holding one
+            // leaves it, and the next taker deletes it only once it is older than this. Every section
+            // under such a lock is one short statement or transaction (a state change, a pass of the
+            // schedulers over due jobs, an expiry batch of 1000 rows), so 30 s is far above what a holder
+            // needs and, unlike the 10 min default, is no stall after a crash or a database restart.
+            DistributedLockTimeout = DistributedLockTimeout,
+            PrepareSchemaIfNecessary = true,
+            SchemaName = HangfireSchema,
+        };
+        var storage = hangfire.UsePostgreSqlStorage(npgsql => npgsql.UseNpgsqlConnection(connectionString), options).Entry;
+        storage.QueueProviders.Add(new NotifiedJobQueue(storage, options, connectionString, listener), ["default"]);
+        return hangfire;
     }
 }
 

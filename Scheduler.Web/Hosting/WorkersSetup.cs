@@ -27,6 +27,11 @@ internal static class WorkersSetup
             server.SchedulePollingInterval = CronLimits.MinimumInterval;
         }).Single().ImplementationFactory!;
 
+        // The listener for enqueued jobs starts before the workers that wait on it.
+        services.AddTransient<IHostedService>(provider => provider.GetRequiredService<IOptions<SchedulerOptions>>().Value.RunsServer()
+            && provider.GetService<QueueListener>() is { } listener
+                ? listener
+                : new NoServer());
         services.AddTransient<IHostedService>(provider => provider.GetRequiredService<IOptions<SchedulerOptions>>().Value.RunsServer()
             ? (IHostedService)hangfireServer(provider)
             : new NoServer());

@@ -33,6 +33,7 @@ internal static class WorkflowsSetup
         services.AddSingleton<WorkflowCatalog>();
         services.AddSingleton<IWorkflowDefinitions>(sp => sp.GetRequiredService<WorkflowCatalog>());
         services.AddSingleton<ParameterBinder>();
+        services.AddSingleton<WorkflowResolver>();
         services.AddSingleton<WorkflowEngine>();
         return services;
     }

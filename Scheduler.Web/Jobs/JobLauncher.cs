@@ -22,17 +22,15 @@ public sealed record JobLaunch(string? JobId, bool WorkflowFound, IReadOnlyDicti
 
 /// <summary>
 /// Checks a run request completely before anything is queued (an invalid request never makes a job), then enqueues
-/// the workflow on Hangfire. The job's own record is written by <see cref="JobRecordFilter"/> as Hangfire creates it;
-/// this adds the workflow version and, for a retry, the job it repeats.
+/// the workflow on Hangfire. The job's own record is written once, by <see cref="JobRecordFilter"/> as Hangfire
+/// creates the job, with the workflow version and, for a retry, the job it repeats (given as a job parameter).
 /// </summary>
 public sealed class JobLauncher(
     RunRequestChecker checker,
-    WorkflowCatalog workflows,
-    ParameterBinder binder,
+    WorkflowResolver resolver,
     JobSecrets secrets,
     IIdempotencyKeys keys,
-    IBackgroundJobClientV2 jobs,
-    IJobRunStore runs)
+    IBackgroundJobClientV2 jobs)
 {
     // How long a repeated request waits for the first one with its key to make its job.
     private static readonly TimeSpan PendingKeyWait = TimeSpan.FromSeconds(5);
@@ -73,36 +71,22 @@ public sealed class JobLauncher(
     /// <summary>Runs a job's workflow again with the same parameters (secret ones included), as a new job linked to it.</summary>
     public async Task<JobLaunch> RetryAsync(JobRun previous, string? user, CancellationToken cancellationToken)
     {
-        await workflows.RefreshAsync(cancellationToken);
-        if (!workflows.TryGet(previous.Workflow, out var workflow))
-        {
-            var reason = workflows.ProblemsOf(previous.Workflow) is { } problems
-                ? $"the workflow '{previous.Workflow}' is now invalid: {string.Join("; ", problems)}"
-                : $"the workflow '{previous.Workflow}' no longer exists";
-            return new JobLaunch(null, WorkflowFound: true, new Dictionary<string, string[]> { ["workflow"] = [reason] });
-        }
-
         var revealed = await secrets.RevealRecordedAsync(previous.Parameters, cancellationToken);
         if (revealed.Problem is { } lost)
         {
-            return new JobLaunch(null, WorkflowFound: true, new Dictionary<string, string[]>
-            {
-                ["parameters"] = [$"job {previous.JobId} cannot run again: {lost}"],
-            });
+            return Refused("parameters", $"job {previous.JobId} cannot run again: {lost}");
         }
 
-        var binding = binder.Bind(workflow, revealed.Parameters);
-        if (!binding.IsValid)
+        var resolution = await resolver.ResolveAsync(previous.Workflow, revealed.Parameters, cancellationToken);
+        if (!resolution.IsValid)
         {
-            return new JobLaunch(null, WorkflowFound: true, new Dictionary<string, string[]>
-            {
-                ["parameters"] = [.. binding.Problems.Select(p =>
-                    $"the parameters of job {previous.JobId} no longer fit the workflow: {revealed.Redactor.Mask(p.Message)}")],
-            });
+            // The parameters were accepted once: what no longer fits is the workflow, which may have changed since.
+            return Refused(resolution.Workflow is null ? WorkflowResolver.WorkflowField : "parameters", [.. resolution.Problems.Select(p =>
+                $"job {previous.JobId} cannot run again: {revealed.Redactor.Mask(p.Message)}")]);
         }
 
         // The same secret values, kept anew for the new job: each job uses only its own.
-        return Made(await EnqueueAsync(workflow, revealed.Parameters, user, previous.JobId, cancellationToken));
+        return Made(await EnqueueAsync(resolution.Workflow, revealed.Parameters, user, previous.JobId, cancellationToken));
     }
 
     private async Task<string> EnqueueAsync(
@@ -111,7 +95,6 @@ public sealed class JobLauncher(
         var parameters = await secrets.ProtectAsync(workflow, given, owner: null, cancellationToken);
         var jobId = jobs.Create(WorkflowJob.Call(workflow.Name, parameters), new EnqueuedState(), JobTrigger.ByUser(user, retryOf));
         await secrets.ClaimAsync(parameters, jobId, CancellationToken.None);
-        await runs.AnnotateAsync(jobId, workflows.VersionOf(workflow.Name), retryOf, CancellationToken.None);
         return jobId;
     }
 
@@ -141,4 +124,7 @@ public sealed class JobLauncher(
     private static JobLaunch Made(string jobId) => new(jobId, WorkflowFound: true, new Dictionary<string, string[]>());
 
     private static JobLaunch Refused(string conflict) => new(null, WorkflowFound: true, new Dictionary<string, string[]>()) { Conflict = conflict };
+
+    private static JobLaunch Refused(string field, params string[] messages) =>
+        new(null, WorkflowFound: true, new Dictionary<string, string[]> { [field] = messages });
 }

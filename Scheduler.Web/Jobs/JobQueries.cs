@@ -32,20 +32,20 @@ internal sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secr
             : null;
 
     public async Task<JobDetailsResponse?> GetDetailsAsync(string jobId, CancellationToken cancellationToken) =>
-        await FindAsync(jobId, cancellationToken) is { } found
-            ? await DetailsAsync(found, await secrets.RedactorAsync(found.Run.Parameters, cancellationToken), cancellationToken)
+        await runs.FindAsync(jobId, cancellationToken) is { } run
+            ? await DetailsAsync(run, await secrets.RedactorAsync(run.Parameters, cancellationToken), cancellationToken)
             : null;
 
     /// <summary>The details and the log together, for the dashboard's job page: one read of the record, one reveal of its secrets.</summary>
     public async Task<(JobDetailsResponse Details, JobLogResponse Log)?> GetDetailsAndLogAsync(string jobId, CancellationToken cancellationToken)
     {
-        if (await FindAsync(jobId, cancellationToken) is not { } found)
+        if (await runs.FindAsync(jobId, cancellationToken) is not { } run)
         {
             return null;
         }
 
-        var redactor = await secrets.RedactorAsync(found.Run.Parameters, cancellationToken);
-        return (await DetailsAsync(found, redactor, cancellationToken), await LogAsync(jobId, redactor, cancellationToken));
+        var redactor = await secrets.RedactorAsync(run.Parameters, cancellationToken);
+        return (await DetailsAsync(run, redactor, cancellationToken), await LogAsync(jobId, redactor, cancellationToken));
     }
 
     public async Task<JobListResponse> ListAsync(JobRunQuery query, CancellationToken cancellationToken)
@@ -88,18 +88,18 @@ internal sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secr
         return new(run, state);
     }
 
-    private async Task<JobDetailsResponse> DetailsAsync(FoundJob found, SecretRedactor redactor, CancellationToken cancellationToken)
+    // Hangfire's state comes from the same read of its history as the delivery: one read of the queue, not two.
+    private async Task<JobDetailsResponse> DetailsAsync(JobRun run, SecretRedactor redactor, CancellationToken cancellationToken)
     {
-        var run = found.Run;
         var delivery = JobDelivery.Read(storage, run.JobId);
-        var interruption = found.Status == RunStatus.Running && found.State == ProcessingState.StateName
-            ? await heartbeats.FindInterruptionAsync(run.JobId, delivery?.Node, cancellationToken)
+        var interruption = run.Status == RunStatus.Running && delivery?.State == ProcessingState.StateName
+            ? await heartbeats.FindInterruptionAsync(run.JobId, delivery.Node, cancellationToken)
             : null;
         return new JobDetailsResponse(
             run.JobId,
             run.Workflow,
-            found.Status.ToString(),
-            found.State,
+            run.Status.ToString(),
+            delivery?.State,
             run.CreatedAt,
             run.StartedAt,
             run.FinishedAt,
@@ -117,7 +117,7 @@ internal sealed class JobQueries(IJobRunStore runs, IJobLog log, JobSecrets secr
             run.WorkflowVersion,
             run.RetryOf,
             redactor.Mask(run.Outputs),
-            delivery?.Attempt,
+            delivery?.Attempt is > 0 ? delivery.Attempt : null,
             delivery?.Node,
             interruption);
     }

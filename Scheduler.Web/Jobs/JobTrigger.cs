@@ -13,7 +13,8 @@ public static class JobTrigger
     public const string ScheduleIdParameter = "RecurringJobId";
 
     private const string TriggeredByParameter = "Scheduler.TriggeredBy";
-    private const string RetryOfParameter = "Scheduler.RetryOf";
+    /// <summary>The job a retry runs again; the record takes it from here when the job is created.</summary>
+    public const string RetryOfParameter = "Scheduler.RetryOf";
     private const string DroppedFilePathParameter = "Scheduler.DroppedFilePath";
 
     /// <summary>The parameters of a job that a user asked for (a run or a retry of <paramref name="retryOf"/>).</summary>
@@ -36,20 +37,22 @@ public static class JobTrigger
         [DroppedFilePathParameter] = path,
     };
 
+    // Read from the job's parameters as the worker fetched them (they are written once, when the job is made): no
+    // round trip to the storage on the way to the first step.
     /// <summary>The context of the job being performed: a job without a trigger of its own and made by a schedule says <c>schedule:{id}</c>.</summary>
     public static RunContext Read(PerformContext context, string workflow, DateTimeOffset startedAt)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var scheduleId = context.GetJobParameter<string>(ScheduleIdParameter) ?? "";
-        var triggeredBy = context.GetJobParameter<string>(TriggeredByParameter) is { Length: > 0 } by
+        var scheduleId = context.GetJobParameter<string>(ScheduleIdParameter, allowStale: true) ?? "";
+        var triggeredBy = context.GetJobParameter<string>(TriggeredByParameter, allowStale: true) is { Length: > 0 } by
             ? by
             : scheduleId.Length > 0 ? $"schedule:{scheduleId}" : "";
         return new RunContext(context.BackgroundJob.Id, workflow, startedAt)
         {
             TriggeredBy = triggeredBy,
             ScheduleId = scheduleId,
-            RetryOf = context.GetJobParameter<string>(RetryOfParameter) ?? "",
-            DroppedFilePath = context.GetJobParameter<string>(DroppedFilePathParameter) ?? "",
+            RetryOf = context.GetJobParameter<string>(RetryOfParameter, allowStale: true) ?? "",
+            DroppedFilePath = context.GetJobParameter<string>(DroppedFilePathParameter, allowStale: true) ?? "",
         };
     }
 }

@@ -20,9 +20,10 @@ public sealed record RunRequestCheck(
 
 /// <summary>
 /// Checks a workflow name and run parameters the way every entry point that makes jobs must (a run now, a schedule),
-/// so that a request that cannot run is refused with every problem before anything is queued or saved.
+/// so that a request that cannot run is refused with every problem before anything is queued or saved. The shape of
+/// the request is checked here; the workflow and the binding are <see cref="WorkflowResolver"/>'s.
 /// </summary>
-public sealed class RunRequestChecker(WorkflowCatalog workflows, ParameterBinder binder)
+public sealed class RunRequestChecker(WorkflowResolver resolver)
 {
     /// <summary>The most parameters one request may set; a workflow has a handful of variables and task inputs.</summary>
     public const int MaxParameters = 100;
@@ -30,38 +31,35 @@ public sealed class RunRequestChecker(WorkflowCatalog workflows, ParameterBinder
     /// <summary>The longest value (in characters) of one parameter: every value is kept with the job and shown in its details and lists.</summary>
     public const int MaxValueLength = 4096;
 
-    /// <summary>Checks against the definitions as they are now on any node (the catalog is refreshed first).</summary>
     public async Task<RunRequestCheck> CheckAsync(string? workflowName, IReadOnlyList<RunJobParameter?>? parameters, CancellationToken cancellationToken)
     {
-        await workflows.RefreshAsync(cancellationToken);
-        if (string.IsNullOrWhiteSpace(workflowName))
-        {
-            return Refused(workflowFound: true, "workflow", $"name the workflow to run; known: {string.Join(", ", workflows.All.Select(w => w.Name))}");
-        }
-
-        if (!workflows.TryGet(workflowName, out var workflow))
-        {
-            return workflows.ProblemsOf(workflowName) is { } definitionProblems
-                ? Refused(workflowFound: true, "workflow", [.. definitionProblems.Select(p => $"the workflow '{workflowName}' is invalid and cannot run: {p}")])
-                : Refused(workflowFound: false, "workflow", $"there is no workflow named '{workflowName}'; known: {string.Join(", ", workflows.All.Select(w => w.Name))}");
-        }
-
         if (parameters?.Count > MaxParameters)
         {
-            return Refused(workflowFound: true, "parameters", $"a request sets at most {MaxParameters} parameters; this one sets {parameters.Count}");
+            var found = await resolver.FindAsync(workflowName, cancellationToken);
+            var tooMany = new ProblemList();
+            if (found.Problems.Count == 0)
+            {
+                tooMany.Add("parameters", $"a request sets at most {MaxParameters} parameters; this one sets {parameters.Count}");
+            }
+
+            return Refused(found, tooMany);
         }
 
         var problems = new ProblemList();
         var assignments = ReadParameters(parameters ?? [], problems);
-        var binding = binder.Bind(workflow, assignments.Select(a => a.Assignment).ToList());
-        foreach (var problem in binding.Problems)
+        var resolution = await resolver.ResolveAsync(workflowName, [.. assignments.Select(a => a.Assignment)], cancellationToken);
+        if (resolution.Workflow is null)
         {
-            problems.Add(problem.Index < 0 ? "parameters" : $"parameters[{assignments[problem.Index].Index}].{problem.Field}", problem.Message);
+            return Refused(resolution, new ProblemList());
         }
 
-        return new(workflow, WorkflowFound: true, [.. assignments.Select(a => a.Assignment)], problems.ToDictionary());
-    }
+        foreach (var problem in resolution.Problems)
+        {
+            problems.Add(problem.Index < 0 ? problem.Field : $"parameters[{assignments[problem.Index].Index}].{problem.Field}", problem.Message);
+        }
 
+        return new(resolution.Workflow, WorkflowFound: true, [.. assignments.Select(a => a.Assignment)], problems.ToDictionary());
+    }
     private static List<(int Index, ParameterAssignment Assignment)> ReadParameters(IReadOnlyList<RunJobParameter?> parameters, ProblemList problems)
     {
         var assignments = new List<(int, ParameterAssignment)>();
@@ -108,6 +106,14 @@ public sealed class RunRequestChecker(WorkflowCatalog workflows, ParameterBinder
         return assignments;
     }
 
-    private static RunRequestCheck Refused(bool workflowFound, string key, params string[] messages) =>
-        new(null, workflowFound, [], new Dictionary<string, string[]> { [key] = messages });
+    // The workflow's own problems and the request's: parameters are not checked against a workflow that cannot run.
+    private static RunRequestCheck Refused(WorkflowResolution resolution, ProblemList problems)
+    {
+        foreach (var problem in resolution.Problems)
+        {
+            problems.Add(problem.Field, problem.Message);
+        }
+
+        return new(null, resolution.WorkflowFound, [], problems.ToDictionary());
+    }
 }

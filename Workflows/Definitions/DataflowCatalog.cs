@@ -32,7 +32,8 @@ public sealed class DataflowCatalog : IDisposable
 
     public int? VersionOf(string name) => _cache.VersionOf(name);
 
-    public Task RefreshAsync(CancellationToken cancellationToken) => _cache.RefreshAsync("", cancellationToken);
+    /// <summary>Catches up with saves and deletes made on any node; true when the dataflows were read again.</summary>
+    public Task<bool> RefreshAsync(CancellationToken cancellationToken) => _cache.RefreshAsync("", cancellationToken);
 
     public void Dispose() => _cache.Dispose();
 

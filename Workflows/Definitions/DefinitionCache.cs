@@ -6,7 +6,7 @@ namespace Scheduler.Workflows.Definitions;
 /// <summary>
 /// The latest definitions of one kind, read from the store and checked, by their case-insensitive name. Callers ask
 /// synchronously (a job's binding, a task's validation); <see cref="RefreshAsync"/> reloads only when the store's
-/// change stamp moved, so asking it before every use costs one small query. A definition with problems is kept
+/// change stamp moved, at the cost of one small query. A definition with problems is kept
 /// with them and never handed out: an invalid definition never runs.
 /// </summary>
 public sealed class DefinitionCache<T>(IDefinitionStore store, DefinitionKind kind, Func<string, DefinitionLoadResult<T>> load, ILogger logger) : IDisposable
@@ -36,12 +36,13 @@ public sealed class DefinitionCache<T>(IDefinitionStore store, DefinitionKind ki
     public int? VersionOf(string name) => Volatile.Read(ref _entries).GetValueOrDefault(name)?.Version;
 
     /// <param name="dependencyStamp">What the checks depend on beyond the documents (the dataflows, for workflows).</param>
-    public async Task RefreshAsync(string dependencyStamp, CancellationToken cancellationToken)
+    /// <returns>True when the definitions were read again (the store or the dependency changed).</returns>
+    public async Task<bool> RefreshAsync(string dependencyStamp, CancellationToken cancellationToken)
     {
         var stamp = await store.ChangeStampAsync(kind, cancellationToken) + "|" + dependencyStamp;
         if (stamp == Volatile.Read(ref _stamp))
         {
-            return;
+            return false;
         }
 
         await _reload.WaitAsync(cancellationToken);
@@ -49,7 +50,7 @@ public sealed class DefinitionCache<T>(IDefinitionStore store, DefinitionKind ki
         {
             if (stamp == _stamp)
             {
-                return;
+                return true; // another caller has just read them
             }
 
             var previous = _entries;
@@ -71,6 +72,7 @@ public sealed class DefinitionCache<T>(IDefinitionStore store, DefinitionKind ki
             Volatile.Write(ref _stamp, stamp);
             Interlocked.Increment(ref _generation);
             logger.LogDefinitionsLoaded(entries.Count, kind, string.Join(", ", entries.Keys));
+            return true;
         }
         finally
         {

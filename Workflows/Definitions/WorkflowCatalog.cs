@@ -29,11 +29,15 @@ public sealed class WorkflowCatalog : IWorkflowDefinitions, IDisposable
 
     public int? VersionOf(string name) => _cache.VersionOf(name);
 
-    /// <summary>Catches up with saves and deletes made on any node (the dataflows first: the workflows' checks read them).</summary>
-    public async Task RefreshAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Catches up with saves and deletes made on any node (the dataflows first: the workflows' checks read them); true
+    /// when anything was read again. Two small queries: callers on a job's path rely on the periodic refresh instead.
+    /// </summary>
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
     {
-        await _dataflows.RefreshAsync(cancellationToken);
-        await _cache.RefreshAsync(_dataflows.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        var dataflows = await _dataflows.RefreshAsync(cancellationToken);
+        var workflows = await _cache.RefreshAsync(_dataflows.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        return dataflows || workflows;
     }
 
     public void Dispose() => _cache.Dispose();

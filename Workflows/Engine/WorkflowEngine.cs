@@ -45,9 +45,14 @@ public sealed class WorkflowEngine(
                 && done.Name == step.Name && done.Type == step.Type ? done : step)];
         }
 
-        await store.StartAsync(
-            new JobRun(request.JobId, request.Workflow.Name, RunStatus.Running, now, now, null, request.Assignments, null, steps),
+        var startedBefore = await store.StartAsync(
+            new JobRun(request.JobId, request.Workflow.Name, RunStatus.Running, now, now, null, request.Assignments, null, steps) { WorkflowVersion = request.WorkflowVersion },
             cancellationToken);
+        if (startedBefore && request.DescribeRedelivery?.Invoke() is { } redelivery)
+        {
+            log.Write(null, LogLevel.Information, redelivery);
+        }
+
         log.Write(null, LogLevel.Information, $"Job {request.JobId} of workflow {request.Workflow.Name} started");
         if (steps.Count(s => s.Status == StepStatus.Completed) is > 0 and var kept)
         {

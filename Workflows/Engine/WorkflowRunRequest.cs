@@ -24,6 +24,15 @@ public sealed record WorkflowRunRequest(
 
     /// <summary>What the job knows about itself (<c>${Context.JobId}</c>); null: the job id and workflow, started now.</summary>
     public RunContext? Context { get; init; }
+
+    /// <summary>The stored version of the workflow definition that runs, for the job's record.</summary>
+    public int? WorkflowVersion { get; init; }
+
+    /// <summary>
+    /// Says where this delivery of the job runs and where the one before stopped, for the job's log. Asked only when
+    /// the job's record shows that an earlier delivery had started it, so that a first delivery pays nothing for it.
+    /// </summary>
+    public Func<string?>? DescribeRedelivery { get; init; }
 }
 
 /// <summary>How a job ended; <paramref name="Error"/> names the failed step and why.</summary>

@@ -8,7 +8,11 @@ public interface IJobRunStore
 {
     Task CreateAsync(JobRun run, CancellationToken cancellationToken);
 
-    Task StartAsync(JobRun run, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records that the job starts, with its steps as they stand; true when an earlier delivery of the job had started
+    /// it (the job runs again with the same id), so that a caller asks the queue about deliveries only then.
+    /// </summary>
+    Task<bool> StartAsync(JobRun run, CancellationToken cancellationToken);
 
     Task SaveStepAsync(string jobId, int position, StepRun step, CancellationToken cancellationToken);
 
@@ -31,9 +35,6 @@ public interface IJobRunStore
     Task<IReadOnlyList<JobRun>> ListOpenAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken);
 
     Task<JobRun?> FindAsync(string jobId, CancellationToken cancellationToken);
-
-    /// <summary>Sets the workflow version and the retried job where given (null leaves a field as it is).</summary>
-    Task AnnotateAsync(string jobId, int? workflowVersion, string? retryOf, CancellationToken cancellationToken);
 
     Task SaveOutputsAsync(string jobId, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken);
 

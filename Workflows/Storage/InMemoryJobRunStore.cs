@@ -14,9 +14,10 @@ public sealed class InMemoryJobRunStore : IJobRunStore
         return Task.CompletedTask;
     }
 
-    public Task StartAsync(JobRun run, CancellationToken cancellationToken)
+    public Task<bool> StartAsync(JobRun run, CancellationToken cancellationToken)
     {
         // What the API wrote when it made the job stays: its parameters as shown (secrets masked) and its links.
+        var startedBefore = _runs.TryGetValue(run.JobId, out var before) && before.StartedAt is not null;
         _runs.AddOrUpdate(run.JobId, run, (_, existing) => run with
         {
             Status = existing.Status == RunStatus.Cancelling ? existing.Status : run.Status,
@@ -25,7 +26,7 @@ public sealed class InMemoryJobRunStore : IJobRunStore
             WorkflowVersion = run.WorkflowVersion ?? existing.WorkflowVersion,
             RetryOf = existing.RetryOf,
         });
-        return Task.CompletedTask;
+        return Task.FromResult(startedBefore);
     }
 
     public Task SaveStepAsync(string jobId, int position, StepRun step, CancellationToken cancellationToken)
@@ -93,12 +94,6 @@ public sealed class InMemoryJobRunStore : IJobRunStore
 
     public Task<JobRun?> FindAsync(string jobId, CancellationToken cancellationToken) =>
         Task.FromResult(_runs.TryGetValue(jobId, out var run) ? run : null);
-
-    public Task AnnotateAsync(string jobId, int? workflowVersion, string? retryOf, CancellationToken cancellationToken)
-    {
-        Update(jobId, run => run with { WorkflowVersion = workflowVersion ?? run.WorkflowVersion, RetryOf = retryOf ?? run.RetryOf });
-        return Task.CompletedTask;
-    }
 
     public Task SaveOutputsAsync(string jobId, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken)
     {

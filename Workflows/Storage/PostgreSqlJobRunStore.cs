@@ -65,6 +65,13 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         CREATE INDEX IF NOT EXISTS secret_values_owner ON scheduler.secret_values (owner);
         """;
 
+    private const string StepUpsertSql = """
+        INSERT INTO scheduler.job_steps (job_id, position, name, type, status, started_at, finished_at, outputs, error)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        ON CONFLICT (job_id, position) DO UPDATE SET status = EXCLUDED.status, started_at = EXCLUDED.started_at,
+            finished_at = EXCLUDED.finished_at, outputs = EXCLUDED.outputs, error = EXCLUDED.error
+        """;
+
     private const string RunColumns = "job_id, workflow, status, created_at, started_at, finished_at, parameters::text, error, workflow_version, retry_of, outputs::text";
 
     public Task EnsureSchemaAsync(CancellationToken cancellationToken) => SchedulerSchema.ApplyAsync(dataSource, Schema, cancellationToken);
@@ -72,57 +79,54 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
     public async Task CreateAsync(JobRun run, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO scheduler.job_runs (job_id, workflow, status, created_at, parameters)
-            VALUES ($1, $2, $3, $4, $5) ON CONFLICT (job_id) DO NOTHING
+            INSERT INTO scheduler.job_runs (job_id, workflow, status, created_at, parameters, workflow_version, retry_of)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (job_id) DO NOTHING
             """);
-        AddRunParameters(command, run);
+        AddRunParameters(command.Parameters, run);
+        command.Parameters.Add(new() { Value = (object?)run.WorkflowVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new() { Value = (object?)run.RetryOf ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task StartAsync(JobRun run, CancellationToken cancellationToken)
+    public async Task<bool> StartAsync(JobRun run, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var upsert = new NpgsqlCommand(
-            """
-            INSERT INTO scheduler.job_runs (job_id, workflow, status, created_at, parameters, started_at)
-            VALUES ($1, $2, $3, $4, $5, $6)
+        // One round trip on the path from the queue to the first step: a batch is one implicit transaction.
+        await using var batch = dataSource.CreateBatch();
+        var upsert = new NpgsqlBatchCommand("""
+            WITH before AS (SELECT started_at FROM scheduler.job_runs WHERE job_id = $1)
+            INSERT INTO scheduler.job_runs (job_id, workflow, status, created_at, parameters, started_at, workflow_version)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (job_id) DO UPDATE SET started_at = EXCLUDED.started_at,
                 status = CASE WHEN job_runs.status = 'Cancelling' THEN job_runs.status ELSE EXCLUDED.status END,
-                finished_at = NULL, error = NULL;
-            """,
-            connection,
-            transaction))
-        {
-            AddRunParameters(upsert, run);
-            upsert.Parameters.Add(new() { Value = (object?)run.StartedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
-        }
+                finished_at = NULL, error = NULL,
+                workflow_version = coalesce(EXCLUDED.workflow_version, job_runs.workflow_version)
+            RETURNING (SELECT started_at IS NOT NULL FROM before)
+            """);
+        AddRunParameters(upsert.Parameters, run);
+        upsert.Parameters.Add(new() { Value = (object?)run.StartedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        upsert.Parameters.Add(new() { Value = (object?)run.WorkflowVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        batch.BatchCommands.Add(upsert);
 
         // A cancel that came while the worker was still getting ready is kept. A job delivered again (a worker died)
         // starts its steps afresh.
-        await using (var clear = new NpgsqlCommand("DELETE FROM scheduler.job_steps WHERE job_id = $1", connection, transaction))
-        {
-            clear.Parameters.Add(new() { Value = run.JobId });
-            await clear.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        var clear = new NpgsqlBatchCommand("DELETE FROM scheduler.job_steps WHERE job_id = $1");
+        clear.Parameters.Add(new() { Value = run.JobId });
+        batch.BatchCommands.Add(clear);
         for (var position = 0; position < run.Steps.Count; position++)
         {
-            await using var insert = StepUpsert(run.JobId, position, run.Steps[position]);
-            insert.Connection = connection;
-            insert.Transaction = transaction;
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            var insert = new NpgsqlBatchCommand(StepUpsertSql);
+            AddStepParameters(insert.Parameters, run.JobId, position, run.Steps[position]);
+            batch.BatchCommands.Add(insert);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        // The first result is the upsert's: whether an earlier delivery of the job had started it.
+        return await batch.ExecuteScalarAsync(cancellationToken) is true;
     }
 
     public async Task SaveStepAsync(string jobId, int position, StepRun step, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = StepUpsert(jobId, position, step);
-        command.Connection = connection;
+        await using var command = dataSource.CreateCommand(StepUpsertSql);
+        AddStepParameters(command.Parameters, jobId, position, step);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -221,16 +225,6 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         return run with { Steps = steps };
     }
 
-    public async Task AnnotateAsync(string jobId, int? workflowVersion, string? retryOf, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE scheduler.job_runs SET workflow_version = coalesce($2, workflow_version), retry_of = coalesce($3, retry_of) WHERE job_id = $1");
-        command.Parameters.Add(new() { Value = jobId });
-        command.Parameters.Add(new() { Value = (object?)workflowVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        command.Parameters.Add(new() { Value = (object?)retryOf ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     public async Task<IReadOnlyList<string>> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
     {
         // Their steps go with them (ON DELETE CASCADE).
@@ -316,37 +310,30 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
             Outputs = reader.IsDBNull(10) ? new Dictionary<string, object?>() : ReadOutputs(reader.GetString(10)),
         };
 
-    private static void AddRunParameters(NpgsqlCommand command, JobRun run)
+    private static void AddRunParameters(NpgsqlParameterCollection parameters, JobRun run)
     {
-        command.Parameters.Add(new() { Value = run.JobId });
-        command.Parameters.Add(new() { Value = run.Workflow });
-        command.Parameters.Add(new() { Value = run.Status.ToString() });
-        command.Parameters.Add(new() { Value = run.CreatedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new()
+        parameters.Add(new() { Value = run.JobId });
+        parameters.Add(new() { Value = run.Workflow });
+        parameters.Add(new() { Value = run.Status.ToString() });
+        parameters.Add(new() { Value = run.CreatedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        parameters.Add(new()
         {
             Value = JsonSerializer.Serialize(run.Parameters, RunJsonContext.Default.IReadOnlyListParameterAssignment),
             NpgsqlDbType = NpgsqlDbType.Jsonb,
         });
     }
 
-    private static NpgsqlCommand StepUpsert(string jobId, int position, StepRun step)
+    private static void AddStepParameters(NpgsqlParameterCollection parameters, string jobId, int position, StepRun step)
     {
-        var command = new NpgsqlCommand("""
-            INSERT INTO scheduler.job_steps (job_id, position, name, type, status, started_at, finished_at, outputs, error)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            ON CONFLICT (job_id, position) DO UPDATE SET status = EXCLUDED.status, started_at = EXCLUDED.started_at,
-                finished_at = EXCLUDED.finished_at, outputs = EXCLUDED.outputs, error = EXCLUDED.error
-            """);
-        command.Parameters.Add(new() { Value = jobId });
-        command.Parameters.Add(new() { Value = position });
-        command.Parameters.Add(new() { Value = step.Name });
-        command.Parameters.Add(new() { Value = step.Type });
-        command.Parameters.Add(new() { Value = step.Status.ToString() });
-        command.Parameters.Add(new() { Value = (object?)step.StartedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = (object?)step.FinishedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = JsonSerializer.Serialize(step.Outputs, RunJsonContext.Default.IReadOnlyDictionaryStringObject), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new() { Value = (object?)step.Error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        return command;
+        parameters.Add(new() { Value = jobId });
+        parameters.Add(new() { Value = position });
+        parameters.Add(new() { Value = step.Name });
+        parameters.Add(new() { Value = step.Type });
+        parameters.Add(new() { Value = step.Status.ToString() });
+        parameters.Add(new() { Value = (object?)step.StartedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        parameters.Add(new() { Value = (object?)step.FinishedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        parameters.Add(new() { Value = JsonSerializer.Serialize(step.Outputs, RunJsonContext.Default.IReadOnlyDictionaryStringObject), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        parameters.Add(new() { Value = (object?)step.Error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
     }
 
     private static Dictionary<string, object?> ReadOutputs(string json)

@@ -1,6 +1,7 @@
 using Hangfire.Common;
 using Hangfire.States;
 using Hangfire.Storage;
+using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Jobs.Execution;
@@ -9,12 +10,13 @@ namespace Scheduler.Web.Jobs.Execution;
 /// Writes a workflow job's own record the moment Hangfire creates the job, whoever creates it: a run request, a
 /// schedule's cron, a trigger, the dashboard. Its status can then be asked for while it still waits in the queue.
 /// The record is written while Hangfire elects the job's first state, before that state is committed: no worker can
-/// have started the job yet, so its <c>createdAt</c> always comes before its <c>startedAt</c>.
+/// have started the job yet, so its <c>createdAt</c> always comes before its <c>startedAt</c>. It is written once,
+/// whole: the workflow version this node's catalog has, and the retried job that the creator gave as a job parameter.
 /// When Hangfire ends a job whose record is still open (the worker lost its database before it could record the end,
 /// the job was deleted in the queue), the record is ended the same way, with Hangfire's reason as its error; a
 /// repair that fails here is left to <see cref="JobReconciler"/>.
 /// </summary>
-internal sealed partial class JobRecordFilter(IJobRunStore runs, TimeProvider time, ILogger<JobRecordFilter> logger)
+internal sealed partial class JobRecordFilter(IJobRunStore runs, WorkflowCatalog workflows, TimeProvider time, ILogger<JobRecordFilter> logger)
     : IElectStateFilter, IApplyStateFilter
 {
     /// <summary>
@@ -31,9 +33,13 @@ internal sealed partial class JobRecordFilter(IJobRunStore runs, TimeProvider ti
         if (context.CurrentState is null)
         {
             // A job being created. Hangfire's filters are synchronous; the write is an insert-if-absent, which a
-            // failure of the creation leaves for the reconciler to end.
-            runs.CreateAsync(new JobRun(context.BackgroundJob.Id, workflow, RunStatus.Queued, time.GetUtcNow(), null, null, parameters, null, []), CancellationToken.None)
-                .GetAwaiter().GetResult();
+            // failure of the creation leaves for the reconciler to end. The creation's parameters are in hand (no query).
+            var run = new JobRun(context.BackgroundJob.Id, workflow, RunStatus.Queued, time.GetUtcNow(), null, null, parameters, null, [])
+            {
+                WorkflowVersion = workflows.VersionOf(workflow),
+                RetryOf = context.GetJobParameter<string?>(JobTrigger.RetryOfParameter, allowStale: true),
+            };
+            runs.CreateAsync(run, CancellationToken.None).GetAwaiter().GetResult();
             return;
         }
 

@@ -15,11 +15,9 @@ namespace Scheduler.Web.Jobs.Execution;
 /// never connection secrets, which are read from configuration on the worker.
 /// </summary>
 public sealed class WorkflowJob(
-    WorkflowCatalog workflows,
-    ParameterBinder binder,
+    WorkflowResolver resolver,
     WorkflowEngine engine,
     IJobRunStore runs,
-    IJobLog log,
     JobStorage storage,
     JobSecrets secrets,
     IOptions<SchedulerOptions> options,
@@ -49,41 +47,37 @@ public sealed class WorkflowJob(
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobId = context.BackgroundJob.Id;
-        await LogRedeliveryAsync(jobId, cancellationToken);
 
-        // The definitions may have changed since the job was queued (on any node): bind again and refuse to run what
-        // no longer fits. Secret parameters arrive as references and are revealed only for binding, and only when
-        // they were kept for this job or for the schedule that made it (Hangfire's parameter on the jobs it makes).
-        await workflows.RefreshAsync(cancellationToken);
-        var revealed = await secrets.RevealForJobAsync(parameters, jobId, context.GetJobParameter<string>("RecurringJobId"), cancellationToken);
+        // The definitions may have changed since the job was queued (on any node): resolve again and refuse to run
+        // what no longer fits. Secret parameters arrive as references and are revealed only for binding, and only when
+        // they were kept for this job or for the schedule that made it (Hangfire's parameter on the jobs it makes,
+        // read only when there is a secret to reveal: each read is a query on the way to the first step).
+        var scheduleId = parameters.Any(p => SecretReference.TryParse(p.Value, out _)) ? context.GetJobParameter<string>("RecurringJobId") : null;
+        var revealed = await secrets.RevealForJobAsync(parameters, jobId, scheduleId, cancellationToken);
         var redactor = revealed.Redactor;
-        var found = workflows.TryGet(workflow, out var definition);
-        var problem = revealed.Problem ?? (found ? null : $"the workflow '{workflow}' no longer exists or is invalid");
-        var binding = problem is null ? binder.Bind(definition, revealed.Parameters) : null;
-        if (binding is { IsValid: false })
+        var resolution = revealed.Problem is null ? await resolver.ResolveAsync(workflow, revealed.Parameters, cancellationToken) : null;
+        if (resolution is not { IsValid: true })
         {
-            problem = redactor.Mask("the parameters no longer fit the workflow: " + string.Join("; ", binding.Problems.Select(p => p.Message)));
-        }
-
-        if (problem is not null)
-        {
+            var problem = revealed.Problem
+                ?? redactor.Mask("the workflow cannot run as queued: " + string.Join("; ", resolution!.Problems.Select(p => p.Message)));
             var now = time.GetUtcNow();
             await runs.StartAsync(new JobRun(jobId, workflow, RunStatus.Running, now, now, null, parameters, null, []), cancellationToken);
             await runs.FinishAsync(jobId, RunStatus.Failed, now, problem, CancellationToken.None);
             throw new WorkflowFailedException(problem);
         }
 
-        await runs.AnnotateAsync(jobId, workflows.VersionOf(workflow), null, cancellationToken);
         var directory = options.Value.JobDirectory(jobId);
         WorkflowRunResult result;
         try
         {
             var resume = context.GetJobParameter<int>(InfrastructureRetry.AttemptsParameter) > 0;
             result = await engine.RunAsync(
-                new WorkflowRunRequest(jobId, definition, parameters, binding!.Parameters!, directory)
+                new WorkflowRunRequest(jobId, resolution.Workflow, parameters, resolution.Parameters, directory)
                 {
                     Redactor = redactor,
                     Resume = resume,
+                    WorkflowVersion = resolution.Version,
+                    DescribeRedelivery = () => JobDelivery.Read(storage, jobId)?.Describe(),
                     Context = JobTrigger.Read(context, workflow, time.GetUtcNow()),
                 },
                 cancellationToken);
@@ -111,16 +105,6 @@ public sealed class WorkflowJob(
                 throw new OperationCanceledException(result.Error);
             case RunStatus.Failed:
                 throw new WorkflowFailedException(result.Error ?? "the workflow failed");
-        }
-    }
-
-    // The earlier attempt's lines stay in the log; this one says where the next attempt starts and what came before.
-    private async Task LogRedeliveryAsync(string jobId, CancellationToken cancellationToken)
-    {
-        if (JobDelivery.Read(storage, jobId) is { Attempt: > 1 } delivery)
-        {
-            var line = $"attempt {delivery.Attempt} on {delivery.Node} after attempt {delivery.Attempt - 1} on {delivery.PreviousNode} stopped";
-            await log.AppendAsync(jobId, [new JobLogLine(time.GetUtcNow(), null, nameof(LogLevel.Information), line)], cancellationToken);
         }
     }
 }

@@ -33,19 +33,22 @@ public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixtu
     }
 
     [Fact]
-    public async Task Annotate_and_outputs_record_the_version_the_retried_job_and_the_results_and_Start_keeps_them()
+    public async Task Create_records_the_version_and_the_retried_job_Start_records_the_version_that_runs_and_says_whether_a_delivery_had_started()
     {
         var store = database.Store;
         var jobId = $"{_workflow}-r";
-        await store.CreateAsync(Run(jobId, Start), CancellationToken.None);
+        await store.CreateAsync(Run(jobId, Start) with { WorkflowVersion = 7, RetryOf = "41" }, CancellationToken.None);
+        var created = await store.FindAsync(jobId, CancellationToken.None);
 
-        await store.AnnotateAsync(jobId, 7, "41", CancellationToken.None);
-        await store.StartAsync(Run(jobId, Start) with { Status = RunStatus.Running, StartedAt = Start }, CancellationToken.None);
-        await store.AnnotateAsync(jobId, null, null, CancellationToken.None);
+        var first = await store.StartAsync(Run(jobId, Start) with { Status = RunStatus.Running, StartedAt = Start, WorkflowVersion = 8 }, CancellationToken.None);
+        var again = await store.StartAsync(Run(jobId, Start) with { Status = RunStatus.Running, StartedAt = Start.AddMinutes(1) }, CancellationToken.None);
         await store.SaveOutputsAsync(jobId, new Dictionary<string, object?> { ["rowsLoaded"] = 20L, ["note"] = "ok" }, CancellationToken.None);
 
+        created!.WorkflowVersion.Should().Be(7);
+        first.Should().BeFalse("the record was only created");
+        again.Should().BeTrue("the first delivery had started the job");
         var run = await store.FindAsync(jobId, CancellationToken.None);
-        run!.WorkflowVersion.Should().Be(7);
+        run!.WorkflowVersion.Should().Be(8, "the version that ran, kept when a later start does not say");
         run.RetryOf.Should().Be("41");
         run.Status.Should().Be(RunStatus.Running);
         run.Outputs.Should().BeEquivalentTo(new Dictionary<string, object?> { ["rowsLoaded"] = 20L, ["note"] = "ok" });

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Npgsql;
+
+namespace Scheduler.Bench;
+
+/// <summary>
+/// (5) N jobs, each appending its own file of distinct ids, sent by 4 clients that retry with an Idempotency-Key until
+/// they get an answer, while a worker is killed (kill -9), then the Web node, then the database restarts
+/// (<c>pg_ctl restart -m fast</c>). Counts what was accepted, completed, lost and done twice (jobs and rows), and the
+/// longest a job waited for its first step after the database was back.
+/// </summary>
+internal static class ChaosRun
+{
+    private const int Clients = 4;
+
+    // How long a client keeps getting "still being processed" (409) for its key before it counts the request as
+    // unanswered: the service waits 5 s for the first request with a key, so this is far past any live request.
+    private static readonly TimeSpan PendingGiveUp = TimeSpan.FromSeconds(30);
+
+    /// <param name="spread">How long the requests are spread over; the faults come at a quarter, half and three quarters of it.</param>
+    public static async Task RunAsync(Stack stack, Report report, int jobs, int rowsPerJob, TimeSpan spread, TimeSpan limit)
+    {
+        report.Section($"(5) chaos: {jobs} jobs of {rowsPerJob} rows; kill -9 of worker-1, kill -9 of the Web node, pg_ctl restart -m fast");
+        Directory.CreateDirectory(Path.Combine(stack.FilesFolder, "chaos"));
+        for (var i = 0; i < jobs; i++)
+        {
+            WriteRows(Path.Combine(stack.FilesFolder, "chaos", $"{i}.csv"), (long)i * rowsPerJob, rowsPerJob);
+        }
+
+        await Stack.ScalarAsync<object>(stack.WarehouseDatabase, "DROP TABLE IF EXISTS chaos_rows");
+        var accepted = new ConcurrentDictionary<int, string>();
+        var unanswered = new ConcurrentBag<int>();
+        var next = -1;
+        var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => ApiClient.LoginAsync(stack)));
+        var run = Guid.NewGuid().ToString("N")[..8];
+        DateTime? databaseBack = null;
+        var started = DateTime.UtcNow;
+        // Each fault at its own time, whatever the others cost (a node's start-up takes seconds on a loaded machine).
+        var faults = Task.WhenAll(
+            Task.Run(async () =>
+            {
+                await UntilAsync(() => DateTime.UtcNow >= started + (spread / 4));
+                stack.Worker1!.Kill();
+                Console.WriteLine($"  worker-1 killed after {accepted.Count} accepted");
+                await Task.Delay(2000);
+                stack.Worker1.Dispose();
+                stack.Worker1 = await ServiceNode.StartAsync("worker-1", stack, "Worker");
+            }),
+            Task.Run(async () =>
+            {
+                await UntilAsync(() => DateTime.UtcNow >= started + (spread / 2));
+                stack.Web!.Kill();
+                Console.WriteLine($"  web killed after {accepted.Count} accepted");
+                await Task.Delay(1000);
+                stack.Web.Dispose();
+                stack.Web = await ServiceNode.StartAsync("web", stack, "Web");
+            }),
+            Task.Run(async () =>
+            {
+                await UntilAsync(() => DateTime.UtcNow >= started + (spread * 3 / 4));
+                Console.WriteLine($"  database restarting after {accepted.Count} accepted");
+                stack.RestartDatabase();
+                databaseBack = DateTime.UtcNow;
+                Console.WriteLine($"  database back after {(DateTime.UtcNow - started).TotalSeconds:F1} s");
+            }));
+
+        await Task.WhenAll(clients.Select(async client =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < jobs; i = Interlocked.Increment(ref next))
+            {
+                // Spread over the faults, so that jobs are queued and running when each one comes.
+                await UntilAsync(() => DateTime.UtcNow >= started + (spread * i / jobs));
+                // Until an answer comes, the same request with the same key: it cannot make a second job.
+                DateTime? pendingSince = null;
+                while (true)
+                {
+                    try
+                    {
+                        var (status, jobId) = await client.RunAsync("bench-chaos", $"chaos/{i}.csv", $"chaos-{run}-{i}");
+                        if (jobId is not null)
+                        {
+                            accepted[i] = jobId;
+                            break;
+                        }
+
+                        if (status == HttpStatusCode.Conflict && DateTime.UtcNow - (pendingSince ??= DateTime.UtcNow) > PendingGiveUp)
+                        {
+                            unanswered.Add(i);
+                            break;
+                        }
+
+                        if (status is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.InternalServerError or HttpStatusCode.Conflict or HttpStatusCode.BadGateway))
+                        {
+                            throw new InvalidOperationException($"job {i}: {status}");
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                    }
+                    catch (TaskCanceledException)
+                    {
+                    }
+
+                    await Task.Delay(200);
+                }
+            }
+        }));
+        await faults;
+        var ids = accepted.Values.ToArray();
+        var ended = await JobWaits.EndedAsync(stack, ids, limit - (DateTime.UtcNow - started));
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+
+        var completed = await Stack.ScalarAsync<long>(stack.SchedulerDatabase, "SELECT count(*) FROM scheduler.job_runs WHERE job_id = ANY($1) AND status = 'Completed'", (object)ids);
+        var records = await Stack.ScalarAsync<long>(stack.SchedulerDatabase, "SELECT count(*) FROM scheduler.job_runs WHERE workflow = 'bench-chaos'");
+        var rows = await Stack.ScalarAsync<long>(stack.WarehouseDatabase, "SELECT count(*) FROM chaos_rows");
+        var distinct = await Stack.ScalarAsync<long>(stack.WarehouseDatabase, "SELECT count(DISTINCT id) FROM chaos_rows");
+        var waits = await WaitsAfterAsync(stack, ids, databaseBack!.Value);
+        var longest = waits.Count == 0 ? 0 : waits.Max();
+        report.Note($"accepted {accepted.Count} of {jobs}, completed {completed}, ended in time: {ended}; {rows} rows, {distinct} distinct");
+        report.Check($"accepted jobs: {accepted.Count} of {jobs}; {unanswered.Count} requests kept getting 409 \"still being processed\" for their key for {PendingGiveUp.TotalSeconds:F0} s", accepted.Count == jobs);
+        report.Check($"lost jobs: {accepted.Count - completed} (accepted and not Completed)", completed == accepted.Count);
+        report.Check($"duplicated jobs: {records - accepted.Count} (records beyond one per request)", records == accepted.Count);
+        report.Check($"lost rows: {(long)accepted.Count * rowsPerJob - distinct}", distinct == (long)accepted.Count * rowsPerJob);
+        report.Check($"duplicated rows: {rows - distinct}", rows == distinct);
+        report.Check($"longest wait for a first step after the database was back: {Report.F(longest)} s over {waits.Count} jobs (target <= 60)", longest <= 60);
+    }
+
+    // For each job whose first step started after the database came back: from when it could have started
+    // (created, or the database back, whichever is later) to its first step. Jobs never started count till now.
+    private static async Task<List<double>> WaitsAfterAsync(Stack stack, string[] ids, DateTime back)
+    {
+        await using var connection = new NpgsqlConnection(stack.SchedulerDatabase + ";Timezone=UTC");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT extract(epoch FROM coalesce(s.started_at, now()) - greatest(r.created_at, $2))::float8
+            FROM scheduler.job_runs r
+            LEFT JOIN scheduler.job_steps s ON s.job_id = r.job_id AND s.position = 0
+            WHERE r.job_id = ANY($1) AND (s.started_at IS NULL OR s.started_at > $2)
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = ids });
+        command.Parameters.Add(new NpgsqlParameter { Value = back, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        var waits = new List<double>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            waits.Add(reader.GetDouble(0));
+        }
+
+        return waits;
+    }
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        while (!condition())
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    private static void WriteRows(string path, long first, int count)
+    {
+        var text = new StringBuilder("id,name,amount\n");
+        for (var id = first + 1; id <= first + count; id++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{id},row {id},{id % 1000}.50\n");
+        }
+
+        File.WriteAllText(path, text.ToString());
+    }
+}
