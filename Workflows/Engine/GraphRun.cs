@@ -256,7 +256,7 @@ internal sealed class GraphRun(
         {
             return (null, $"timed out after {Seconds(task.Timeout)}");
         }
-        catch (Exception e) when (e is not OperationCanceledException || !runToken.IsCancellationRequested)
+        catch (Exception e) when ((e is not OperationCanceledException || !runToken.IsCancellationRequested) && !InfrastructureFailure.IsServerShutdown(e))
         {
             // A TaskFailedException is the user's to fix and its message says how; anything else is logged whole for
             // the operator, and its message still reaches the user.

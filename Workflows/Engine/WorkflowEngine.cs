@@ -50,7 +50,10 @@ public sealed class WorkflowEngine(
             cancellationToken);
         if (startedBefore && request.DescribeRedelivery?.Invoke() is { } redelivery)
         {
+            // Written at once, not with the first step's lines: a job delivered again after its worker died says so
+            // while that step still runs.
             log.Write(null, LogLevel.Information, redelivery);
+            await log.FlushAsync();
         }
 
         log.Write(null, LogLevel.Information, $"Job {request.JobId} of workflow {request.Workflow.Name} started");

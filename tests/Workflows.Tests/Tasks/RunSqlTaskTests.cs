@@ -104,6 +104,19 @@ public sealed class RunSqlTaskTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_database_shutting_down_under_the_step_is_not_its_failure_but_ends_the_run_to_be_run_again()
+    {
+        // pg_terminate_backend on its own session is what a restart (pg_ctl restart -m fast) does to every session: 57P01.
+        var run = () => RunAsync("""
+            [ { "name": "RunSql1", "type": "RunSql", "inputs": { "connection": "Warehouse", "sql": "SELECT pg_terminate_backend(pg_backend_pid())" } } ]
+            """);
+
+        var thrown = (await run.Should().ThrowAsync<Exception>()).Which;
+        InfrastructureFailure.IsDatabaseUnavailable(thrown).Should().BeTrue($"the job's retry of the service's own outages takes it: {thrown}");
+        (await _store.FindAsync(JobId, CancellationToken.None))!.Steps.Single().Status.Should().Be(StepStatus.Running, "the step runs again when the job does");
+    }
+
+    [Fact]
     public async Task Without_a_transaction_a_statement_that_cannot_run_in_one_runs()
     {
         var (inTransaction, _) = await RunAsync("""

@@ -188,7 +188,12 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
             .Should().Be(TimeSpan.FromSeconds(10), "the queue hands the job on once it has not heard of it for the invisibility timeout");
 
         await using var rescuer = await RunningServer.StartAsync(new Dictionary<string, string>(environment) { ["Scheduler__Role"] = "Worker" });
-        await WaitForLogAsync(client, jobId, "attempt 2 on", times: 1);
+        JsonElement redelivered = default;
+        await Eventually.UntilAsync(
+            async () => (redelivered = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}")).GetProperty("attempt").ValueKind == JsonValueKind.Number
+                && redelivered.GetProperty("attempt").GetInt32() == 2,
+            $"job {jobId} to be delivered again",
+            () => redelivered.ToString());
         await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({lockKey})", held))
         {
             await release.ExecuteNonQueryAsync();
