@@ -7,7 +7,7 @@ namespace Scheduler.Web.Hosting;
 /// All serves the HTTP API and runs jobs; Web serves the API and runs no Hangfire server; Worker runs jobs and serves
 /// no API, only the health endpoints that its orchestrator probes.
 /// </summary>
-public enum NodeRole
+internal enum NodeRole
 {
     All,
     Web,

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Scheduler.Web.Hosting;
 
 /// <summary>The <c>Scheduler</c> configuration section. Relative paths are relative to the content root.</summary>
-public sealed class SchedulerOptions
+internal sealed class SchedulerOptions
 {
     public const string Section = "Scheduler";
 

@@ -5,10 +5,10 @@ using Scheduler.Workflows.Runs;
 namespace Scheduler.Web.Jobs;
 
 /// <summary>The body of <c>POST /api/jobs</c>.</summary>
-public sealed record RunJobRequest(string? Workflow, IReadOnlyList<RunJobParameter?>? Parameters);
+internal sealed record RunJobRequest(string? Workflow, IReadOnlyList<RunJobParameter?>? Parameters);
 
 /// <summary>One parameter: <c>{"actionName":"Variables","parameters":"sourceFilePath","value":"in/orders.csv"}</c>.</summary>
-public sealed record RunJobParameter(string? ActionName, string? Parameters, JsonElement Value);
+internal sealed record RunJobParameter(string? ActionName, string? Parameters, JsonElement Value);
 
 internal sealed record JobAccepted(string JobId, string Status);
 

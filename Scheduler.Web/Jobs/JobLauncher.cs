@@ -11,7 +11,7 @@ using Scheduler.Workflows.Runs;
 namespace Scheduler.Web.Jobs;
 
 /// <summary>The outcome of a run request: a job id, or why no job was made.</summary>
-public sealed record JobLaunch(string? JobId, bool WorkflowFound, IReadOnlyDictionary<string, string[]> Problems)
+internal sealed record JobLaunch(string? JobId, bool WorkflowFound, IReadOnlyDictionary<string, string[]> Problems)
 {
     /// <summary>The request repeated an earlier one with the same idempotency key: <see cref="JobId"/> is that request's job.</summary>
     public bool Replayed { get; init; }
@@ -25,7 +25,7 @@ public sealed record JobLaunch(string? JobId, bool WorkflowFound, IReadOnlyDicti
 /// the workflow on Hangfire. The job's own record is written once, by <see cref="JobRecordFilter"/> as Hangfire
 /// creates the job, with the workflow version and, for a retry, the job it repeats (given as a job parameter).
 /// </summary>
-public sealed class JobLauncher(
+internal sealed class JobLauncher(
     RunRequestChecker checker,
     WorkflowResolver resolver,
     JobSecrets secrets,

@@ -7,7 +7,7 @@ namespace Scheduler.Web.Jobs;
 /// Who or what made a job, kept as Hangfire job parameters from the moment the job is created (the job's arguments
 /// stay the workflow and its parameters), and read back by the worker as the job's <see cref="RunContext"/>.
 /// </summary>
-public static class JobTrigger
+internal static class JobTrigger
 {
     /// <summary>Hangfire's own parameter on the jobs a recurring job makes; a file-drop schedule sets it too.</summary>
     public const string ScheduleIdParameter = "RecurringJobId";

@@ -9,7 +9,7 @@ namespace Scheduler.Web.Jobs;
 /// The outcome of checking a workflow name and its run parameters: the workflow and the parameters as they will be
 /// given to the job, or every problem keyed by the request field it is about.
 /// </summary>
-public sealed record RunRequestCheck(
+internal sealed record RunRequestCheck(
     WorkflowDefinition? Workflow,
     bool WorkflowFound,
     IReadOnlyList<ParameterAssignment> Given,
@@ -23,7 +23,7 @@ public sealed record RunRequestCheck(
 /// so that a request that cannot run is refused with every problem before anything is queued or saved. The shape of
 /// the request is checked here; the workflow and the binding are <see cref="WorkflowResolver"/>'s.
 /// </summary>
-public sealed class RunRequestChecker(WorkflowResolver resolver)
+internal sealed class RunRequestChecker(WorkflowResolver resolver)
 {
     /// <summary>The most parameters one request may set; a workflow has a handful of variables and task inputs.</summary>
     public const int MaxParameters = 100;

@@ -16,7 +16,7 @@ namespace Scheduler.Web.Schedules;
 /// shows on the dashboard and runs on one worker per poll): it polls the watched folder and starts one workflow job
 /// per new, stable file, with the file in the job's context and, when named, in a variable.
 /// </summary>
-public sealed partial class FileDropPollJob(FileDropWatcher watcher, IBackgroundJobClientV2 jobs, ILogger<FileDropPollJob> logger)
+internal sealed partial class FileDropPollJob(FileDropWatcher watcher, IBackgroundJobClientV2 jobs, ILogger<FileDropPollJob> logger)
 {
     /// <summary>The Hangfire call that polls for the schedule <paramref name="scheduleId"/> (secret parameter values as references).</summary>
     public static Job Call(string scheduleId, string workflow, IReadOnlyList<ParameterAssignment> parameters, FileDropTrigger trigger)

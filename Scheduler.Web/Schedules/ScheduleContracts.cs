@@ -20,7 +20,7 @@ internal sealed record ScheduleRequest(
 /// starts one job; <see cref="PollInterval"/> is in seconds; <see cref="Variable"/>, when given, names the
 /// workflow's string variable that receives the file's path.
 /// </summary>
-public sealed record FileDropTrigger(string? Type, string? Connection, string? Path, int? PollInterval, string? Variable)
+internal sealed record FileDropTrigger(string? Type, string? Connection, string? Path, int? PollInterval, string? Variable)
 {
     public const string FileDropped = "FileDropped";
 }

@@ -14,7 +14,7 @@ namespace Scheduler.Web.Jobs.Execution;
 /// The Hangfire job that runs a workflow. Its arguments are the workflow name and the run parameters as given:
 /// never connection secrets, which are read from configuration on the worker.
 /// </summary>
-public sealed class WorkflowJob(
+internal sealed class WorkflowJob(
     WorkflowResolver resolver,
     WorkflowEngine engine,
     IJobRunStore runs,
@@ -110,7 +110,7 @@ public sealed class WorkflowJob(
 }
 
 /// <summary>Thrown so that Hangfire shows a failed workflow as a Failed job, with the step and reason as its message.</summary>
-public sealed class WorkflowFailedException : Exception
+internal sealed class WorkflowFailedException : Exception
 {
     public WorkflowFailedException(string message)
         : base(message)
