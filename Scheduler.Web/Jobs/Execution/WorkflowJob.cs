@@ -50,10 +50,9 @@ internal sealed class WorkflowJob(
 
         // The definitions may have changed since the job was queued (on any node): resolve again and refuse to run
         // what no longer fits. Secret parameters arrive as references and are revealed only for binding, and only when
-        // they were kept for this job or for the schedule that made it (Hangfire's parameter on the jobs it makes,
-        // read only when there is a secret to reveal: each read is a query on the way to the first step).
-        var scheduleId = parameters.Any(p => SecretReference.TryParse(p.Value, out _)) ? context.GetJobParameter<string>("RecurringJobId") : null;
-        var revealed = await secrets.RevealForJobAsync(parameters, jobId, scheduleId, cancellationToken);
+        // they were kept for this job or for the schedule that made it (read with the rest of the job's trigger).
+        var trigger = JobTrigger.Read(context, workflow, time.GetUtcNow());
+        var revealed = await secrets.RevealForJobAsync(parameters, jobId, trigger.ScheduleId is { Length: > 0 } scheduleId ? scheduleId : null, cancellationToken);
         var redactor = revealed.Redactor;
         var resolution = revealed.Problem is null ? await resolver.ResolveAsync(workflow, revealed.Parameters, cancellationToken) : null;
         if (resolution is not { IsValid: true })
@@ -78,7 +77,7 @@ internal sealed class WorkflowJob(
                     Resume = resume,
                     WorkflowVersion = resolution.Version,
                     DescribeRedelivery = () => JobDelivery.Read(storage, jobId)?.Describe(),
-                    Context = JobTrigger.Read(context, workflow, time.GetUtcNow()),
+                    Context = trigger,
                 },
                 cancellationToken);
         }
