@@ -25,6 +25,10 @@ internal sealed class RunFormPage : IDashboardDispatcher
 
     public static string PathOf(string workflow) => $"/workflows/{Uri.EscapeDataString(workflow)}/run";
 
+    /// <summary>The button that opens a workflow's Run form, for the pages an Operator starts a run from.</summary>
+    public static string Link(UrlHelper urls, string workflow) =>
+        $" <a class=\"btn btn-default btn-xs run-link\" href=\"{WebUtility.HtmlEncode(urls.To(PathOf(workflow)))}\">Run now…</a>";
+
     public async Task Dispatch(DashboardContext context)
     {
         var http = context.GetHttpContext();

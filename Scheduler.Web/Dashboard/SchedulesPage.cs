@@ -58,7 +58,7 @@ internal sealed class SchedulesPage : IDashboardDispatcher
         };
         var workflow = readOnly
             ? E(schedule.Workflow)
-            : $"{E(schedule.Workflow)} <a class=\"btn btn-default btn-xs run-link\" href=\"{E(urls.To(RunFormPage.PathOf(schedule.Workflow)))}\">Run now…</a>";
+            : E(schedule.Workflow) + RunFormPage.Link(urls, schedule.Workflow);
         var lastJob = schedule.LastJobId is { } jobId
             ? $"<a href=\"{E(urls.JobDetails(jobId))}\">{E(jobId)}</a> {E(schedule.LastJobStatus ?? "")}"
             : "";

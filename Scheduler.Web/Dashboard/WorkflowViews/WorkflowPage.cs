@@ -10,7 +10,7 @@ using static Scheduler.Web.Dashboard.Graph.SvgText;
 namespace Scheduler.Web.Dashboard.WorkflowViews;
 
 /// <summary>
-/// One workflow: its task graph, its variables (a secret one's default is never shown), the task inputs a run may
+/// One workflow (with a link to its Run form for an Operator or Admin when it can run): its task graph, its variables (a secret one's default is never shown), the task inputs a run may
 /// override, and its versions with a diff between two of them. An invalid workflow is drawn as far as it can be read,
 /// with its problems.
 /// </summary>
@@ -45,7 +45,9 @@ internal sealed class WorkflowPage(string name) : RazorPage
         html.Append(CultureInfo.InvariantCulture, $"<h1 class=\"page-header\" id=\"workflow-name\">{E(latest.Name)}</h1>")
             .Append(CultureInfo.InvariantCulture, $"<p>Version <span id=\"workflow-version\">{latest.Version}</span>, saved {WorkflowStepsRenderer.Time(latest.CreatedAt)}")
             .Append(latest.CreatedBy is { } by ? $" by {E(by)}" : "")
-            .Append(valid ? ". <span class=\"label label-success\" id=\"workflow-valid\">valid</span></p>" : ". <span class=\"label label-danger\" id=\"workflow-valid\">invalid</span></p>");
+            .Append(valid ? ". <span class=\"label label-success\" id=\"workflow-valid\">valid</span>" : ". <span class=\"label label-danger\" id=\"workflow-valid\">invalid</span>")
+            .Append(valid && !IsReadOnly ? RunFormPage.Link(Url, latest.Name) : "")
+            .Append("</p>");
         if (!valid)
         {
             html.Append("<div class=\"alert alert-danger workflow-problems\"><p>This workflow cannot run:</p><ul>")

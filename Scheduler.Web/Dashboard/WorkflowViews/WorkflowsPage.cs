@@ -6,7 +6,10 @@ using static Scheduler.Web.Dashboard.Graph.SvgText;
 
 namespace Scheduler.Web.Dashboard.WorkflowViews;
 
-/// <summary>The Workflows page: every workflow with its version, validity, last job and next scheduled run.</summary>
+/// <summary>
+/// The Workflows page: every workflow with its version, validity, last job and next scheduled run, and for an
+/// Operator or Admin a link to the Run form of each workflow that can run.
+/// </summary>
 internal sealed class WorkflowsPage : RazorPage
 {
     public override void Execute()
@@ -29,7 +32,9 @@ internal sealed class WorkflowsPage : RazorPage
             foreach (var (definition, last, next) in workflows)
             {
                 html.Append(CultureInfo.InvariantCulture, $"<tr class=\"workflow\" data-workflow=\"{E(definition.Name)}\">")
-                    .Append(CultureInfo.InvariantCulture, $"<td><a class=\"workflow-link\" href=\"{E(Url.To($"{DashboardViews.WorkflowsPath}/{Uri.EscapeDataString(definition.Name)}"))}\">{E(definition.Name)}</a></td>")
+                    .Append(CultureInfo.InvariantCulture, $"<td><a class=\"workflow-link\" href=\"{E(Url.To($"{DashboardViews.WorkflowsPath}/{Uri.EscapeDataString(definition.Name)}"))}\">{E(definition.Name)}</a>")
+                    .Append(IsReadOnly || !definition.Valid ? "" : RunFormPage.Link(Url, definition.Name))
+                    .Append("</td>")
                     .Append(CultureInfo.InvariantCulture, $"<td>{definition.Version}</td>")
                     .Append(definition.Valid
                         ? "<td class=\"workflow-valid\"><span class=\"label label-success\">valid</span></td>"

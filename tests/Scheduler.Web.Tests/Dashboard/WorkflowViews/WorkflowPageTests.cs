@@ -39,4 +39,25 @@ public sealed class WorkflowPageTests
         (await bad.Content.ReadAsStringAsync()).Should().Contain("&#39;from&#39; must be a version number, not &#39;x1&#39;");
         (await viewer.GetAsync("/hangfire/workflows/no-such-workflow")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task An_operator_finds_a_Run_link_on_the_Workflows_list_and_the_workflow_page_and_a_viewer_finds_none()
+    {
+        await using var app = new SchedulerApp(TestUsers.Settings(new Dictionary<string, string?> { ["Scheduler:WorkerCount"] = "0" }));
+        using var admin = await app.LoginAsync();
+        var saved = await admin.PutAsync("/api/workflows/run-links", new StringContent(
+            "{\"name\":\"run-links\",\"tasks\":[{\"name\":\"Check\",\"type\":\"Decision\",\"inputs\":{\"expression\":\"true\"}}]}",
+            Encoding.UTF8,
+            "application/json"));
+        saved.StatusCode.Should().Be(HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
+        const string RunLink = "href=\"/hangfire/workflows/run-links/run\"";
+
+        using var @operator = await app.SignedInAsync(TestUsers.Operator, TestUsers.Password);
+        (await @operator.GetStringAsync("/hangfire/workflows")).Should().Contain(RunLink);
+        (await @operator.GetStringAsync("/hangfire/workflows/run-links")).Should().Contain(RunLink);
+
+        using var viewer = await app.SignedInAsync(TestUsers.Viewer, TestUsers.Password);
+        (await viewer.GetStringAsync("/hangfire/workflows")).Should().Contain("data-workflow=\"run-links\"").And.NotContain(RunLink);
+        (await viewer.GetStringAsync("/hangfire/workflows/run-links")).Should().Contain("data-task=\"Check\"").And.NotContain(RunLink);
+    }
 }
