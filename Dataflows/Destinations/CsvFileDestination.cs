@@ -9,8 +9,6 @@ internal sealed class CsvFileDestination : FileDestination
 {
     private readonly CsvWriter _writer;
     private const string DateFormat = "yyyy-MM-dd";
-    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF";
-    private const string TimestampWithOffsetFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz";
 
     private readonly int _fieldCount;
 
@@ -35,6 +33,7 @@ internal sealed class CsvFileDestination : FileDestination
     {
         // Numbers, dates and timestamps are formatted straight into the writer's buffer: a string per value took a
         // large share of an export's CPU. The text is the same as Format's.
+        Span<char> timestampText = stackalloc char[TimestampText.MaxLength];
         for (var i = 0; i < _fieldCount; i++)
         {
             switch (values[i])
@@ -55,10 +54,10 @@ internal sealed class CsvFileDestination : FileDestination
                     _writer.WriteField(date, DateFormat, CultureInfo.InvariantCulture);
                     break;
                 case DateTime timestamp:
-                    _writer.WriteField(timestamp, TimestampFormat, CultureInfo.InvariantCulture);
+                    _writer.WriteField(timestampText[..TimestampText.Format(timestamp, timestampText)]);
                     break;
                 case DateTimeOffset instant:
-                    _writer.WriteField(instant, TimestampWithOffsetFormat, CultureInfo.InvariantCulture);
+                    _writer.WriteField(timestampText[..TimestampText.Format(instant, timestampText)]);
                     break;
                 case var other:
                     _writer.WriteField(Format(other));
@@ -76,8 +75,8 @@ internal sealed class CsvFileDestination : FileDestination
         string text => text,
         bool flag => flag ? "true" : "false",
         DateOnly date => date.ToString(DateFormat, CultureInfo.InvariantCulture),
-        DateTime timestamp => timestamp.ToString(TimestampFormat, CultureInfo.InvariantCulture),
-        DateTimeOffset instant => instant.ToString(TimestampWithOffsetFormat, CultureInfo.InvariantCulture),
+        DateTime timestamp => TimestampText.Format(timestamp),
+        DateTimeOffset instant => TimestampText.Format(instant),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
