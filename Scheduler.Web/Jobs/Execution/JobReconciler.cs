@@ -13,9 +13,12 @@ namespace Scheduler.Web.Jobs.Execution;
 /// Hangfire job has ended (Failed, Succeeded, or Deleted for longer than a cancel takes) or no longer exists. A
 /// workflow job row that a crash left with no state at all never runs and has no record: it is marked Failed in both,
 /// visibly, rather than run, because whoever asked for it was told the request failed and has likely asked again.
+/// Unless its request's <c>Idempotency-Key</c> leads to it (the crash came after its record, written with the key):
+/// then asking again answers with this very job and makes no other, so it is queued to run.
 /// </summary>
 internal sealed partial class JobReconciler(
     IJobRunStore runs,
+    IIdempotencyKeys keys,
     JobStorage storage,
     IServiceProvider services,
     TimeProvider time,
@@ -28,6 +31,9 @@ internal sealed partial class JobReconciler(
 
     // A pass does at most this much, oldest first; the next pass goes on.
     private const int Batch = 200;
+
+    // Nodes reconciling at once decide each job row left with no state once: running it twice would be worse than late.
+    private static readonly TimeSpan StatelessJobLock = TimeSpan.FromSeconds(5);
 
     // The database may be the very thing that is away: the next pass tries again.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -107,8 +113,21 @@ internal sealed partial class JobReconciler(
         foreach (var id in ids)
         {
             using var connection = storage.GetConnection();
+            using var decision = connection.AcquireDistributedLock($"scheduler:stateless-job:{id}", StatelessJobLock);
             if (connection.GetJobData(id) is not { State: null } data || !WorkflowJob.TryRead(data.Job, out var workflow, out var parameters))
             {
+                continue;
+            }
+
+            if (JobTrigger.IdempotencyKeyOf(connection, id) is { } key && (await keys.FindAsync(key, cancellationToken))?.JobId == id)
+            {
+                using var enqueue = connection.CreateWriteTransaction();
+                var enqueued = new EnqueuedState { Reason = "the service stopped while it was creating this job; its Idempotency-Key leads to it, so it runs" };
+                enqueue.SetJobState(id, enqueued);
+                enqueue.AddToQueue(enqueued.Queue, id);
+                enqueue.PersistJob(id);
+                enqueue.Commit();
+                LogStatelessEnqueued(logger, id, workflow);
                 continue;
             }
 
@@ -138,6 +157,9 @@ internal sealed partial class JobReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId} of workflow {Workflow} was left with no state by a crash while it was being created; it is marked Failed and will not run")]
     private static partial void LogStatelessFailed(ILogger logger, string jobId, string workflow);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId} of workflow {Workflow} was left with no state by a crash after its record and Idempotency-Key were written; it is queued to run")]
+    private static partial void LogStatelessEnqueued(ILogger logger, string jobId, string workflow);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId} could not be compared with the queue")]
     private static partial void LogJobNotJudged(ILogger logger, string jobId, Exception exception);
