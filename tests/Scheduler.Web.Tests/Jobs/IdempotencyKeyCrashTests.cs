@@ -9,8 +9,9 @@ namespace Scheduler.Web.Tests.Jobs;
 
 /// <summary>
 /// A run request sent again with its <c>Idempotency-Key</c> after the Web node died while making the job (a process
-/// killed with kill -9 while a lock on one of Hangfire's tables holds the request at a chosen point), and one key sent
-/// to two nodes at once: the client always gets an answer, and there is never a second job.
+/// killed with kill -9 while a lock on one of Hangfire's tables holds the request at a chosen point), one key sent to
+/// two nodes at once, and a request so slow that its claim was taken over: the client always gets an answer, and there
+/// is never a second job.
 /// </summary>
 public sealed class IdempotencyKeyCrashTests(ProductionStackFixture stack) : IClassFixture<ProductionStackFixture>
 {
@@ -107,6 +108,41 @@ public sealed class IdempotencyKeyCrashTests(ProductionStackFixture stack) : ICl
             (await stack.ScalarAsync<long>(stack.SchedulerDatabase, $"SELECT count(*) FROM scheduler.job_runs WHERE parameters::text LIKE '%{Folder(remote)}%'")).Should().Be(1);
             (await stack.ScalarAsync<string>(stack.SchedulerDatabase, $"SELECT job_id FROM scheduler.idempotency_keys WHERE key = '{key}'")).Should().Be(ids[0]);
         }
+    }
+
+    [Fact]
+    public async Task A_request_slower_than_the_claim_limit_makes_no_job_and_answers_with_the_job_of_the_request_that_took_its_key_over()
+    {
+        using var client = await stack.App.LoginAsync();
+        var (key, remote) = (Guid.NewGuid().ToString(), stack.UploadOrders());
+        Task<HttpResponseMessage> slow, taker;
+        await using (await stack.HoldAsync(stack.SchedulerDatabase, "hangfire.job"))
+        {
+            slow = client.RunWithKeyAsync(key, "orders-import", Parameter("Variables", "sourceFilePath", remote));
+            await Eventually.UntilAsync(
+                async () => await stack.ScalarAsync<bool>(stack.SchedulerDatabase, $"SELECT count(*) = 1 FROM scheduler.idempotency_keys WHERE key = '{key}'"),
+                "the slow request to claim its key");
+            await stack.ExecuteAsync(stack.SchedulerDatabase, $"UPDATE scheduler.idempotency_keys SET created_at = created_at - interval '61 seconds' WHERE key = '{key}'");
+            taker = client.RunWithKeyAsync(key, "orders-import", Parameter("Variables", "sourceFilePath", remote));
+            await Eventually.UntilAsync(
+                async () => await stack.ScalarAsync<bool>(stack.SchedulerDatabase, $"SELECT created_at > now() - interval '30 seconds' FROM scheduler.idempotency_keys WHERE key = '{key}'"),
+                "the second request to take the claim over");
+
+            // Both now wait to insert their Hangfire job; letting go of the table lets them race for the record.
+        }
+
+        using var slowAnswer = await slow;
+        using var takerAnswer = await taker;
+
+        takerAnswer.StatusCode.Should().Be(HttpStatusCode.Accepted, await takerAnswer.Content.ReadAsStringAsync());
+        var jobId = (await takerAnswer.Content.ReadFromJsonAsync<JsonElement>()).Text("jobId");
+        slowAnswer.StatusCode.Should().Be(HttpStatusCode.OK, await slowAnswer.Content.ReadAsStringAsync());
+        (await slowAnswer.Content.ReadFromJsonAsync<JsonElement>()).Text("jobId").Should().Be(jobId);
+        (await stack.ScalarAsync<long>(stack.SchedulerDatabase, $"SELECT count(*) FROM scheduler.job_runs WHERE parameters::text LIKE '%{Folder(remote)}%'")).Should().Be(1);
+        (await stack.ScalarAsync<long>(stack.SchedulerDatabase, $"SELECT count(*) FROM hangfire.job WHERE arguments::text LIKE '%{Folder(remote)}%'"))
+            .Should().Be(2, "the slow request got as far as Hangfire's job row before its record was refused");
+        (await stack.ScalarAsync<long>(stack.SchedulerDatabase, $"SELECT count(*) FROM hangfire.job WHERE arguments::text LIKE '%{Folder(remote)}%' AND stateid IS NOT NULL"))
+            .Should().Be(1, "the slow request's job row is left without a state, which never runs");
     }
 
     // The folder of its own that each uploaded file has, which its job's arguments and record show.
