@@ -119,7 +119,8 @@ internal sealed partial class JobReconciler(
                 continue;
             }
 
-            if (JobTrigger.IdempotencyKeyOf(connection, id) is { } key && (await keys.FindAsync(key, cancellationToken))?.JobId == id)
+            var keyJob = JobTrigger.IdempotencyKeyOf(connection, id) is { } key ? (await keys.FindAsync(key, cancellationToken))?.JobId : null;
+            if (keyJob == id)
             {
                 using var enqueue = connection.CreateWriteTransaction();
                 var enqueued = new EnqueuedState { Reason = "the service stopped while it was creating this job; its Idempotency-Key leads to it, so it runs" };
@@ -131,7 +132,9 @@ internal sealed partial class JobReconciler(
                 continue;
             }
 
-            const string Reason = "the service stopped while it was creating this job, which never ran; ask for it again if it is still wanted";
+            var reason = keyJob is null
+                ? "the service stopped while it was creating this job, which never ran; ask for it again if it is still wanted"
+                : $"its request was so slow that a later one with its Idempotency-Key took the key over and made job {keyJob}; this one never ran";
             await runs.CreateAsync(
                 new JobRun(id, workflow, RunStatus.Queued, new DateTimeOffset(DateTime.SpecifyKind(data.CreatedAt, DateTimeKind.Utc)), null, null, parameters, null, []),
                 cancellationToken);
@@ -139,12 +142,12 @@ internal sealed partial class JobReconciler(
             // Straight into the storage: Hangfire's state changer leaves a job with no state as it is.
             using (var transaction = connection.CreateWriteTransaction())
             {
-                transaction.SetJobState(id, new FailedState(new JobNeverQueuedException(Reason)) { Reason = Reason });
+                transaction.SetJobState(id, new FailedState(new JobNeverQueuedException(reason)) { Reason = reason });
                 transaction.PersistJob(id);
                 transaction.Commit();
             }
 
-            await runs.EndIfOpenAsync(id, RunStatus.Failed, now, Reason, cancellationToken);
+            await runs.EndIfOpenAsync(id, RunStatus.Failed, now, reason, cancellationToken);
             LogStatelessFailed(logger, id, workflow);
             failed++;
         }

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Scheduler.Testing;
+using Scheduler.Web.Jobs.Execution;
 using static Scheduler.Web.Tests.Fixtures.JobsClient;
 
 namespace Scheduler.Web.Tests.Jobs;
@@ -143,6 +145,12 @@ public sealed class IdempotencyKeyCrashTests(ProductionStackFixture stack) : ICl
             .Should().Be(2, "the slow request got as far as Hangfire's job row before its record was refused");
         (await stack.ScalarAsync<long>(stack.SchedulerDatabase, $"SELECT count(*) FROM hangfire.job WHERE arguments::text LIKE '%{Folder(remote)}%' AND stateid IS NOT NULL"))
             .Should().Be(1, "the slow request's job row is left without a state, which never runs");
+
+        // A minute later the reconciler marks that row Failed, visibly, and says why.
+        await stack.ExecuteAsync(stack.SchedulerDatabase, $"UPDATE hangfire.job SET createdat = createdat - interval '2 minutes' WHERE arguments::text LIKE '%{Folder(remote)}%' AND stateid IS NULL");
+        await stack.App.Services.GetRequiredService<JobReconciler>().ReconcileAsync(CancellationToken.None);
+        var failed = await stack.ScalarAsync<string>(stack.SchedulerDatabase, $"SELECT error FROM scheduler.job_runs WHERE parameters::text LIKE '%{Folder(remote)}%' AND job_id <> '{jobId}'");
+        failed.Should().Contain("took the key over").And.Contain($"made job {jobId}");
     }
 
     // The folder of its own that each uploaded file has, which its job's arguments and record show.
