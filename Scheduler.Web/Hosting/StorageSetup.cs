@@ -47,9 +47,10 @@ internal static class StorageSetup
         else
         {
             services.AddSingleton<IDefinitionStore, InMemoryDefinitionStore>();
-            services.AddSingleton<IJobRunStore, InMemoryJobRunStore>();
+            services.AddSingleton<InMemoryIdempotencyKeys>();
+            services.AddSingleton<IIdempotencyKeys>(sp => sp.GetRequiredService<InMemoryIdempotencyKeys>());
+            services.AddSingleton<IJobRunStore>(sp => new InMemoryJobRunStore(sp.GetRequiredService<InMemoryIdempotencyKeys>()));
             services.AddSingleton<IJobLog, InMemoryJobLog>();
-            services.AddSingleton<IIdempotencyKeys, InMemoryIdempotencyKeys>();
             services.AddSingleton<ISecretValues, InMemorySecretValues>();
             services.AddSingleton<IFileDropLedger, InMemoryFileDropLedger>();
         }

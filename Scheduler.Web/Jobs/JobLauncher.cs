@@ -18,12 +18,18 @@ internal sealed record JobLaunch(string? JobId, bool WorkflowFound, IReadOnlyDic
 
     /// <summary>Why the idempotency key cannot be used for this request (it belongs to another request).</summary>
     public string? Conflict { get; init; }
+
+    /// <summary>For a <see cref="Conflict"/> that passes (the key's first request is still making its job): when to ask again.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }
 
 /// <summary>
 /// Checks a run request completely before anything is queued (an invalid request never makes a job), then enqueues
 /// the workflow on Hangfire. The job's own record is written once, by <see cref="JobRecordFilter"/> as Hangfire
-/// creates the job, with the workflow version and, for a retry, the job it repeats (given as a job parameter).
+/// creates the job, with the workflow version and, for a retry, the job it repeats (given as a job parameter). With an
+/// <c>Idempotency-Key</c>, the key is claimed first and completed by that same record write (the claim goes along as a
+/// job parameter), so a node that dies at any point leaves either no job and a claim that the next request with the
+/// key takes over after <see cref="IdempotencyClaim.PendingLimit"/>, or a job that the key leads to.
 /// </summary>
 internal sealed class JobLauncher(
     RunRequestChecker checker,
@@ -45,7 +51,7 @@ internal sealed class JobLauncher(
 
         if (idempotencyKey is null)
         {
-            return Made(await EnqueueAsync(check.Workflow!, check.Given, user, null, cancellationToken));
+            return Made(await EnqueueAsync(check.Workflow!, check.Given, JobTrigger.ByUser(user, null), cancellationToken));
         }
 
         var hash = RequestHash(request);
@@ -57,13 +63,17 @@ internal sealed class JobLauncher(
 
         try
         {
-            var jobId = await EnqueueAsync(check.Workflow!, check.Given, user, null, cancellationToken);
-            await keys.CompleteAsync(idempotencyKey, jobId, CancellationToken.None);
-            return Made(jobId);
+            return Made(await EnqueueAsync(check.Workflow!, check.Given, JobTrigger.ByUser(user, null).WithIdempotencyClaim(idempotencyKey, claim.Token), cancellationToken));
+        }
+        catch (Exception e) when (IdempotencyClaimLostException.Caused(e))
+        {
+            // This request was slower than the claim's limit; the one that took the key over answers for it.
+            return await ReplayAsync(idempotencyKey, hash, await keys.FindAsync(idempotencyKey, cancellationToken) ?? claim, cancellationToken);
         }
         catch
         {
-            await keys.ReleaseAsync(idempotencyKey, CancellationToken.None);
+            // A key whose job was recorded stays with it: the release frees only a claim that made no job.
+            await keys.ReleaseAsync(idempotencyKey, claim.Token, CancellationToken.None);
             throw;
         }
     }
@@ -86,14 +96,14 @@ internal sealed class JobLauncher(
         }
 
         // The same secret values, kept anew for the new job: each job uses only its own.
-        return Made(await EnqueueAsync(resolution.Workflow, revealed.Parameters, user, previous.JobId, cancellationToken));
+        return Made(await EnqueueAsync(resolution.Workflow, revealed.Parameters, JobTrigger.ByUser(user, previous.JobId), cancellationToken));
     }
 
     private async Task<string> EnqueueAsync(
-        WorkflowDefinition workflow, IReadOnlyList<ParameterAssignment> given, string? user, string? retryOf, CancellationToken cancellationToken)
+        WorkflowDefinition workflow, IReadOnlyList<ParameterAssignment> given, Dictionary<string, object> trigger, CancellationToken cancellationToken)
     {
         var parameters = await secrets.ProtectAsync(workflow, given, owner: null, cancellationToken);
-        var jobId = jobs.Create(WorkflowJob.Call(workflow.Name, parameters), new EnqueuedState(), JobTrigger.ByUser(user, retryOf));
+        var jobId = jobs.Create(WorkflowJob.Call(workflow.Name, parameters), new EnqueuedState(), trigger);
         await secrets.ClaimAsync(parameters, jobId, CancellationToken.None);
         return jobId;
     }
@@ -113,9 +123,18 @@ internal sealed class JobLauncher(
             return Refused($"the Idempotency-Key '{key}' was used with a different request; use a new key for a new request");
         }
 
-        return claim.JobId is { } jobId
-            ? new JobLaunch(jobId, WorkflowFound: true, new Dictionary<string, string[]>()) { Replayed = true }
-            : Refused($"the request with the Idempotency-Key '{key}' is still being processed; send it again in a moment");
+        if (claim.JobId is { } jobId)
+        {
+            return new JobLaunch(jobId, WorkflowFound: true, new Dictionary<string, string[]>()) { Replayed = true };
+        }
+
+        // Either the first request is still making its job, or it died with its node and the claim is taken over
+        // once it is older than the limit: asking again at most a few seconds later gets the one or the other.
+        var takeOver = IdempotencyClaim.PendingLimit - claim.Age;
+        return Refused($"the request with the Idempotency-Key '{key}' is still being processed; send it again in a moment") with
+        {
+            RetryAfter = TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling(takeOver.TotalSeconds), 1, PendingKeyWait.TotalSeconds)),
+        };
     }
 
     private static string RequestHash(RunJobRequest request) =>

@@ -1,4 +1,7 @@
+using Hangfire.Common;
 using Hangfire.Server;
+using Hangfire.States;
+using Hangfire.Storage;
 using Scheduler.Dataflows;
 
 namespace Scheduler.Web.Jobs;
@@ -16,6 +19,8 @@ internal static class JobTrigger
     /// <summary>The job a retry runs again; the record takes it from here when the job is created.</summary>
     public const string RetryOfParameter = "Scheduler.RetryOf";
     private const string DroppedFilePathParameter = "Scheduler.DroppedFilePath";
+    private const string IdempotencyKeyParameter = "Scheduler.IdempotencyKey";
+    private const string IdempotencyClaimParameter = "Scheduler.IdempotencyClaim";
 
     /// <summary>The parameters of a job that a user asked for (a run or a retry of <paramref name="retryOf"/>).</summary>
     public static Dictionary<string, object> ByUser(string? user, string? retryOf)
@@ -28,6 +33,28 @@ internal static class JobTrigger
 
         return parameters;
     }
+
+    /// <summary>
+    /// Adds the <c>Idempotency-Key</c> of the request that asks for the job and the request's claim on it, with which
+    /// the job's record completes the key (<see cref="Execution.JobRecordFilter"/>).
+    /// </summary>
+    public static Dictionary<string, object> WithIdempotencyClaim(this Dictionary<string, object> parameters, string key, Guid token)
+    {
+        parameters[IdempotencyKeyParameter] = key;
+        parameters[IdempotencyClaimParameter] = token.ToString("N");
+        return parameters;
+    }
+
+    /// <summary>The idempotency key and claim of a job being created, when its request sent a key; read from the creation's own parameters.</summary>
+    public static (string Key, Guid Token)? IdempotencyClaimOf(ElectStateContext context) =>
+        context.GetJobParameter<string?>(IdempotencyKeyParameter, allowStale: true) is { } key
+        && Guid.TryParseExact(context.GetJobParameter<string?>(IdempotencyClaimParameter, allowStale: true), "N", out var token)
+            ? (key, token)
+            : null;
+
+    /// <summary>The idempotency key that the request which made the job sent, if it sent one.</summary>
+    public static string? IdempotencyKeyOf(IStorageConnection connection, string jobId) =>
+        connection.GetJobParameter(jobId, IdempotencyKeyParameter) is { } serialized ? SerializationHelper.Deserialize<string>(serialized) : null;
 
     /// <summary>The parameters of a job that a file-drop schedule started for the file at <paramref name="path"/>.</summary>
     public static Dictionary<string, object> ByFile(string scheduleId, string path) => new(StringComparer.Ordinal)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Scheduler.Web.Accounts;
@@ -31,6 +32,11 @@ internal static class JobsApi
                 var launch = await launcher.LaunchAsync(body!, key.Length > 0 ? key : null, request.HttpContext.User.Identity?.Name, cancellationToken);
                 if (launch.Conflict is { } conflict)
                 {
+                    if (launch.RetryAfter is { } retryAfter)
+                    {
+                        request.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                    }
+
                     return TypedResults.Problem(title: "Idempotency-Key conflict", detail: conflict, statusCode: StatusCodes.Status409Conflict);
                 }
 

@@ -9,6 +9,13 @@ public interface IJobRunStore
     Task CreateAsync(JobRun run, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Writes the record of a job made by a request that holds the claim <paramref name="token"/> on the idempotency key
+    /// <paramref name="key"/>, and completes the key with the job in the same write. False, and nothing written, when
+    /// the claim is no longer held (another request took it over after <see cref="IdempotencyClaim.PendingLimit"/>).
+    /// </summary>
+    Task<bool> CreateClaimedAsync(JobRun run, string key, Guid token, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records that the job starts, with its steps as they stand; true when an earlier delivery of the job had started
     /// it (the job runs again with the same id), so that a caller asks the queue about deliveries only then.
     /// </summary>

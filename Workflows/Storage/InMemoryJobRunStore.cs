@@ -4,14 +4,32 @@ using Scheduler.Workflows.Runs;
 namespace Scheduler.Workflows.Storage;
 
 /// <summary>Job records for the embedded mode (no database): gone when the process ends, like the queue itself.</summary>
-public sealed class InMemoryJobRunStore : IJobRunStore
+public sealed class InMemoryJobRunStore(InMemoryIdempotencyKeys keys) : IJobRunStore
 {
     private readonly ConcurrentDictionary<string, JobRun> _runs = new(StringComparer.Ordinal);
+
+    /// <summary>Records with idempotency keys of their own, for a store used alone.</summary>
+    public InMemoryJobRunStore()
+        : this(new InMemoryIdempotencyKeys(TimeProvider.System))
+    {
+    }
 
     public Task CreateAsync(JobRun run, CancellationToken cancellationToken)
     {
         _runs.TryAdd(run.JobId, run);
         return Task.CompletedTask;
+    }
+
+    // In one process nothing can stop between the two writes but the process itself, which takes both with it.
+    public Task<bool> CreateClaimedAsync(JobRun run, string key, Guid token, CancellationToken cancellationToken)
+    {
+        if (!keys.TryComplete(key, token, run.JobId))
+        {
+            return Task.FromResult(false);
+        }
+
+        _runs.TryAdd(run.JobId, run);
+        return Task.FromResult(true);
     }
 
     public Task<bool> StartAsync(JobRun run, CancellationToken cancellationToken)
@@ -108,6 +126,7 @@ public sealed class InMemoryJobRunStore : IJobRunStore
             .Select(r => r.JobId)
             .Where(id => _runs.TryRemove(id, out _))
             .ToList();
+        keys.Forget(purged, pendingBefore: endedBefore);
         return Task.FromResult<IReadOnlyList<string>>(purged);
     }
 

@@ -54,6 +54,8 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
             request_hash text NOT NULL,
             job_id       text,
             created_at   timestamptz NOT NULL DEFAULT now());
+        ALTER TABLE scheduler.idempotency_keys ADD COLUMN IF NOT EXISTS claim uuid;
+        CREATE INDEX IF NOT EXISTS idempotency_keys_job_id ON scheduler.idempotency_keys (job_id);
         CREATE TABLE IF NOT EXISTS scheduler.secret_values (
             id          uuid PRIMARY KEY,
             value       text NOT NULL,
@@ -86,6 +88,29 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         command.Parameters.Add(new() { Value = (object?)run.WorkflowVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         command.Parameters.Add(new() { Value = (object?)run.RetryOf ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> CreateClaimedAsync(JobRun run, string key, Guid token, CancellationToken cancellationToken)
+    {
+        // One statement, so that the record and its key are written together or not at all. The claim row's lock
+        // orders this against a request taking the claim over: whichever comes second finds the claim no longer free.
+        await using var command = dataSource.CreateCommand("""
+            WITH completed AS (
+                UPDATE scheduler.idempotency_keys SET job_id = $1
+                WHERE key = $8 AND claim = $9 AND (job_id IS NULL OR job_id = $1)
+                RETURNING key),
+            recorded AS (
+                INSERT INTO scheduler.job_runs (job_id, workflow, status, created_at, parameters, workflow_version, retry_of)
+                SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT FROM completed)
+                ON CONFLICT (job_id) DO NOTHING)
+            SELECT EXISTS (SELECT FROM completed)
+            """);
+        AddRunParameters(command.Parameters, run);
+        command.Parameters.Add(new() { Value = (object?)run.WorkflowVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new() { Value = (object?)run.RetryOf ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = key });
+        command.Parameters.Add(new() { Value = token });
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 
     public async Task<bool> StartAsync(JobRun run, CancellationToken cancellationToken)
@@ -227,9 +252,13 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
 
     public async Task<IReadOnlyList<string>> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
     {
-        // Their steps go with them (ON DELETE CASCADE).
-        await using var command = dataSource.CreateCommand(
-            "DELETE FROM scheduler.job_runs WHERE finished_at < $1 AND status = ANY($2) RETURNING job_id");
+        // Their steps go with them (ON DELETE CASCADE), and so do their idempotency keys, and the claims that a dead
+        // request left without a job and that nobody took over since.
+        await using var command = dataSource.CreateCommand("""
+            WITH purged AS (DELETE FROM scheduler.job_runs WHERE finished_at < $1 AND status = ANY($2) RETURNING job_id),
+            forgotten AS (DELETE FROM scheduler.idempotency_keys WHERE job_id IN (SELECT job_id FROM purged) OR (job_id IS NULL AND created_at < $1))
+            SELECT job_id FROM purged
+            """);
         command.Parameters.Add(new() { Value = endedBefore.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new()
         {

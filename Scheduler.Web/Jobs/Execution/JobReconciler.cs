@@ -13,9 +13,12 @@ namespace Scheduler.Web.Jobs.Execution;
 /// Hangfire job has ended (Failed, Succeeded, or Deleted for longer than a cancel takes) or no longer exists. A
 /// workflow job row that a crash left with no state at all never runs and has no record: it is marked Failed in both,
 /// visibly, rather than run, because whoever asked for it was told the request failed and has likely asked again.
+/// Unless its request's <c>Idempotency-Key</c> leads to it (the crash came after its record, written with the key):
+/// then asking again answers with this very job and makes no other, so it is queued to run.
 /// </summary>
 internal sealed partial class JobReconciler(
     IJobRunStore runs,
+    IIdempotencyKeys keys,
     JobStorage storage,
     IServiceProvider services,
     TimeProvider time,
@@ -28,6 +31,9 @@ internal sealed partial class JobReconciler(
 
     // A pass does at most this much, oldest first; the next pass goes on.
     private const int Batch = 200;
+
+    // Nodes reconciling at once decide each job row left with no state once: running it twice would be worse than late.
+    private static readonly TimeSpan StatelessJobLock = TimeSpan.FromSeconds(5);
 
     // The database may be the very thing that is away: the next pass tries again.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -107,12 +113,28 @@ internal sealed partial class JobReconciler(
         foreach (var id in ids)
         {
             using var connection = storage.GetConnection();
+            using var decision = connection.AcquireDistributedLock($"scheduler:stateless-job:{id}", StatelessJobLock);
             if (connection.GetJobData(id) is not { State: null } data || !WorkflowJob.TryRead(data.Job, out var workflow, out var parameters))
             {
                 continue;
             }
 
-            const string Reason = "the service stopped while it was creating this job, which never ran; ask for it again if it is still wanted";
+            var keyJob = JobTrigger.IdempotencyKeyOf(connection, id) is { } key ? (await keys.FindAsync(key, cancellationToken))?.JobId : null;
+            if (keyJob == id)
+            {
+                using var enqueue = connection.CreateWriteTransaction();
+                var enqueued = new EnqueuedState { Reason = "the service stopped while it was creating this job; its Idempotency-Key leads to it, so it runs" };
+                enqueue.SetJobState(id, enqueued);
+                enqueue.AddToQueue(enqueued.Queue, id);
+                enqueue.PersistJob(id);
+                enqueue.Commit();
+                LogStatelessEnqueued(logger, id, workflow);
+                continue;
+            }
+
+            var reason = keyJob is null
+                ? "the service stopped while it was creating this job, which never ran; ask for it again if it is still wanted"
+                : $"its request was so slow that a later one with its Idempotency-Key took the key over and made job {keyJob}; this one never ran";
             await runs.CreateAsync(
                 new JobRun(id, workflow, RunStatus.Queued, new DateTimeOffset(DateTime.SpecifyKind(data.CreatedAt, DateTimeKind.Utc)), null, null, parameters, null, []),
                 cancellationToken);
@@ -120,12 +142,12 @@ internal sealed partial class JobReconciler(
             // Straight into the storage: Hangfire's state changer leaves a job with no state as it is.
             using (var transaction = connection.CreateWriteTransaction())
             {
-                transaction.SetJobState(id, new FailedState(new JobNeverQueuedException(Reason)) { Reason = Reason });
+                transaction.SetJobState(id, new FailedState(new JobNeverQueuedException(reason)) { Reason = reason });
                 transaction.PersistJob(id);
                 transaction.Commit();
             }
 
-            await runs.EndIfOpenAsync(id, RunStatus.Failed, now, Reason, cancellationToken);
+            await runs.EndIfOpenAsync(id, RunStatus.Failed, now, reason, cancellationToken);
             LogStatelessFailed(logger, id, workflow);
             failed++;
         }
@@ -138,6 +160,9 @@ internal sealed partial class JobReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId} of workflow {Workflow} was left with no state by a crash while it was being created; it is marked Failed and will not run")]
     private static partial void LogStatelessFailed(ILogger logger, string jobId, string workflow);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId} of workflow {Workflow} was left with no state by a crash after its record and Idempotency-Key were written; it is queued to run")]
+    private static partial void LogStatelessEnqueued(ILogger logger, string jobId, string workflow);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId} could not be compared with the queue")]
     private static partial void LogJobNotJudged(ILogger logger, string jobId, Exception exception);

@@ -14,7 +14,8 @@ namespace Scheduler.Web.Jobs.Execution;
 /// whole: the workflow version this node's catalog has, and the retried job that the creator gave as a job parameter.
 /// When Hangfire ends a job whose record is still open (the worker lost its database before it could record the end,
 /// the job was deleted in the queue), the record is ended the same way, with Hangfire's reason as its error; a
-/// repair that fails here is left to <see cref="JobReconciler"/>.
+/// repair that fails here is left to <see cref="JobReconciler"/>. A job asked for with an <c>Idempotency-Key</c> has its
+/// key completed in the same write as its record, so that a retry after a crash always finds the job.
 /// </summary>
 internal sealed partial class JobRecordFilter(IJobRunStore runs, WorkflowCatalog workflows, TimeProvider time, ILogger<JobRecordFilter> logger)
     : IElectStateFilter, IApplyStateFilter
@@ -39,7 +40,18 @@ internal sealed partial class JobRecordFilter(IJobRunStore runs, WorkflowCatalog
                 WorkflowVersion = workflows.VersionOf(workflow),
                 RetryOf = context.GetJobParameter<string?>(JobTrigger.RetryOfParameter, allowStale: true),
             };
-            runs.CreateAsync(run, CancellationToken.None).GetAwaiter().GetResult();
+            if (JobTrigger.IdempotencyClaimOf(context) is not { } claim)
+            {
+                runs.CreateAsync(run, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            else if (!runs.CreateClaimedAsync(run, claim.Key, claim.Token, CancellationToken.None).GetAwaiter().GetResult())
+            {
+                // Its request outlasted IdempotencyClaim.PendingLimit and a later one took the key over: only one of
+                // them may make a job, and the later one already may have. Failing the creation leaves this job
+                // without a state, which never runs (the reconciler marks it Failed).
+                throw new IdempotencyClaimLostException(claim.Key);
+            }
+
             return;
         }
 

@@ -14,6 +14,14 @@ public static class JobsClient
     public static Task<HttpResponseMessage> RunAsync(this HttpClient client, string workflow, params object[] parameters) =>
         client.PostAsJsonAsync("/api/jobs", new { workflow, parameters });
 
+    /// <summary>A run request sent with an <c>Idempotency-Key</c>, as a client that retries until it gets an answer sends it.</summary>
+    public static Task<HttpResponseMessage> RunWithKeyAsync(this HttpClient client, string key, string workflow, params object[] parameters)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs") { Content = JsonContent.Create(new { workflow, parameters }) };
+        request.Headers.Add("Idempotency-Key", key);
+        return client.SendAsync(request);
+    }
+
     public static async Task<string> StartAsync(this HttpClient client, string workflow, params object[] parameters)
     {
         var response = await client.RunAsync(workflow, parameters);

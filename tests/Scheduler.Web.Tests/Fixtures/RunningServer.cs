@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using Scheduler.Testing;
 
 namespace Scheduler.Web.Tests.Fixtures;
@@ -60,6 +63,18 @@ public sealed class RunningServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>A client signed in as the administrator (the environment's <c>Auth__AdminPassword</c> is the test one).</summary>
+    public async Task<HttpClient> LoginAsync()
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        var login = await client.PostAsJsonAsync("/api/account/login", new { user = "admin", password = SchedulerApp.AdminPassword });
+        login.StatusCode.Should().Be(HttpStatusCode.OK);
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Kills the process (kill -9), as a node dies.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

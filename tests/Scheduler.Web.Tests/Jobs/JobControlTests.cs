@@ -148,9 +148,9 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         var key = Guid.NewGuid().ToString();
         var remote = stack.UploadOrders();
 
-        var first = await SendWithKeyAsync(client, "orders-import", key, remote);
-        var repeated = await SendWithKeyAsync(client, "orders-import", key, remote);
-        var different = await SendWithKeyAsync(client, "orders-import", key, stack.UploadOrders());
+        var first = await client.RunWithKeyAsync(key, "orders-import", Parameter("Variables", "sourceFilePath", remote));
+        var repeated = await client.RunWithKeyAsync(key, "orders-import", Parameter("Variables", "sourceFilePath", remote));
+        var different = await client.RunWithKeyAsync(key, "orders-import", Parameter("Variables", "sourceFilePath", stack.UploadOrders()));
 
         first.StatusCode.Should().Be(HttpStatusCode.Accepted);
         repeated.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -171,8 +171,8 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         var remote = stack.UploadOrders();
 
         // The client never reads this answer, as when the connection drops after the job was made.
-        (await SendWithKeyAsync(client, name, key, remote)).Dispose();
-        using var retried = await SendWithKeyAsync(client, name, key, remote);
+        (await client.RunWithKeyAsync(key, name, Parameter("Variables", "sourceFilePath", remote))).Dispose();
+        using var retried = await client.RunWithKeyAsync(key, name, Parameter("Variables", "sourceFilePath", remote));
 
         retried.StatusCode.Should().Be(HttpStatusCode.OK);
         var jobId = (await retried.Content.ReadFromJsonAsync<JsonElement>()).Text("jobId")!;
@@ -222,16 +222,6 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         var arguments = await stack.ScalarAsync<string>(stack.SchedulerDatabase, $"SELECT arguments::text FROM hangfire.job WHERE id = {jobId}");
         arguments.Should().Contain(name).And.NotContain(folder);
         (await stack.ScalarAsync<string>(stack.SchedulerDatabase, $"SELECT parameters::text FROM scheduler.job_runs WHERE job_id = '{jobId}'")).Should().NotContain(folder);
-    }
-
-    private static Task<HttpResponseMessage> SendWithKeyAsync(HttpClient client, string workflow, string key, string remote)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs")
-        {
-            Content = JsonContent.Create(new { workflow, parameters = new[] { Parameter("Variables", "sourceFilePath", remote) } }),
-        };
-        request.Headers.Add("Idempotency-Key", key);
-        return client.SendAsync(request);
     }
 
     private static Task<JsonElement> WaitUntilAsync(HttpClient client, string jobId, Func<JsonElement, bool> condition, string what) =>

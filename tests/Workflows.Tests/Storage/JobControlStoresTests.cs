@@ -4,7 +4,7 @@ using Scheduler.Workflows.Storage;
 
 namespace Scheduler.Workflows.Tests.Storage;
 
-/// <summary>The stores behind job control (list, log, idempotency keys) on real PostgreSQL.</summary>
+/// <summary>The stores behind job control (list, log, purge, repair) on real PostgreSQL.</summary>
 public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixture<JobRunDatabase>
 {
     private static readonly DateTimeOffset Start = new(2026, 2, 1, 8, 0, 0, TimeSpan.Zero);
@@ -79,38 +79,6 @@ public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixtu
     [Fact]
     public Task Purge_deletes_the_records_and_logs_of_jobs_that_ended_before_the_cutoff_in_memory() =>
         PurgeDeletesOnlyEndedJobsBeforeTheCutoff(new InMemoryJobRunStore(), new InMemoryJobLog());
-
-    [Fact]
-    public async Task Concurrent_claims_of_one_idempotency_key_let_exactly_one_request_through()
-    {
-        var keys = new PostgreSqlIdempotencyKeys(database.DataSource);
-        var key = Guid.NewGuid().ToString();
-
-        var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => keys.ClaimAsync(key, "hash-a", CancellationToken.None)));
-        await keys.CompleteAsync(key, "42", CancellationToken.None);
-        var later = await keys.ClaimAsync(key, "hash-b", CancellationToken.None);
-
-        claims.Count(c => c.Claimed).Should().Be(1);
-        later.Claimed.Should().BeFalse();
-        later.RequestHash.Should().Be("hash-a");
-        later.JobId.Should().Be("42");
-    }
-
-    [Fact]
-    public async Task A_released_key_can_be_claimed_again_but_a_completed_one_is_never_released()
-    {
-        var keys = new PostgreSqlIdempotencyKeys(database.DataSource);
-        var key = Guid.NewGuid().ToString();
-        await keys.ClaimAsync(key, "h", CancellationToken.None);
-
-        await keys.ReleaseAsync(key, CancellationToken.None);
-        var again = await keys.ClaimAsync(key, "h", CancellationToken.None);
-        await keys.CompleteAsync(key, "7", CancellationToken.None);
-        await keys.ReleaseAsync(key, CancellationToken.None);
-
-        again.Claimed.Should().BeTrue();
-        (await keys.FindAsync(key, CancellationToken.None))!.JobId.Should().Be("7");
-    }
 
     private async Task PurgeDeletesOnlyEndedJobsBeforeTheCutoff(IJobRunStore store, IJobLog log)
     {

@@ -30,7 +30,7 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
         try
         {
             await using var doomed = await RunningServer.StartAsync(environment);
-            using var client = await LoginAsync(doomed);
+            using var client = await doomed.LoginAsync();
 
             // A first job makes the orders table (and the ledger), so that the second one's load can be held.
             (await client.WaitForEndAsync(await client.StartAsync("orders-import", Parameter("Variables", "sourceFilePath", stack.UploadOrders()))))
@@ -61,7 +61,7 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
         }
 
         await using var next = await RunningServer.StartAsync(environment);
-        using var again = await LoginAsync(next);
+        using var again = await next.LoginAsync();
         var details = await again.WaitForEndAsync(jobId);
 
         details.Text("status").Should().Be("Completed", details.ToString());
@@ -140,7 +140,7 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
         var environment = stack.ServiceEnvironment(await PostgresServer.Shared.CreateDatabaseAsync("interrupted"), SigningKey);
         environment["Scheduler__InvisibilityTimeout"] = "00:00:10";
         await using var web = await RunningServer.StartAsync(new Dictionary<string, string>(environment) { ["Scheduler__Role"] = "Web" });
-        using var client = await LoginAsync(web);
+        using var client = await web.LoginAsync();
         var name = DefinitionsClient.UniqueName("held");
         var lockKey = Random.Shared.NextInt64(1, long.MaxValue);
         await client.PutWorkflowAsync(JsonNode.Parse($$"""
@@ -221,15 +221,5 @@ public sealed class WorkerDeathTests(ProductionStackFixture stack) : IClassFixtu
             $"'{text}' {times} time(s) in the log of job {jobId}",
             () => log);
         return log;
-    }
-
-    private static async Task<HttpClient> LoginAsync(RunningServer server)
-    {
-        var client = new HttpClient { BaseAddress = server.Address };
-        var login = await client.PostAsJsonAsync("/api/account/login", new { user = "admin", password = SchedulerApp.AdminPassword });
-        login.StatusCode.Should().Be(HttpStatusCode.OK);
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
     }
 }
