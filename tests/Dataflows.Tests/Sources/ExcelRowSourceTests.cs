@@ -252,6 +252,26 @@ public sealed class ExcelRowSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_number_format_longer_than_Excel_allows_is_not_taken_as_a_date_and_one_at_the_limit_is()
+    {
+        string Format(int length) => "dd/mm/yyyy\"" + new string('x', length - 12) + "\"";
+        var rows = Row(1, Inline("A1", "id"), Inline("B1", "day")) + Row(2, Number("A2", "1"), Number("B2", March1, DateTimeStyle));
+        var atLimit = Path.Combine(_files.WorkingDirectory, "at-limit.xlsx");
+        var over = Path.Combine(_files.WorkingDirectory, "over.xlsx");
+        XlsxFile.Write(atLimit, Format(ExcelLimits.MaxNumberFormatLength), [], ("Orders", rows));
+        XlsxFile.Write(over, Format(ExcelLimits.MaxNumberFormatLength + 1), [], ("Orders", rows));
+        var source = new SourceDefinition { Type = SourceType.Excel, Columns = [TestFiles.Column("id", ColumnType.Int), TestFiles.Column("day", ColumnType.Date)] };
+
+        var read = File.ReadAllLines((await RunAsync(atLimit, source)).OutputPath!);
+        var refused = await RunAsync(over, source, maxErrors: 1);
+
+        Format(ExcelLimits.MaxNumberFormatLength).Should().HaveLength(ExcelLimits.MaxNumberFormatLength);
+        read.Should().Equal("id,day", "1,2026-03-01");
+        refused.RowsRejected.Should().Be(1);
+        File.ReadAllLines(_files.RejectedRowsPath)[1].Should().StartWith($"2,day,'{March1}' is not a date");
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_zip_fails_the_run_saying_so()
     {
         var input = _files.Write("in.xlsx", "id,name\n1,a\n");

@@ -17,7 +17,11 @@ internal static class XlsxFile
     public const int DateTimeStyle = 2;
     public const int DecimalStyle = 3;
 
-    public static void Write(string path, IReadOnlyList<string> sharedStrings, params (string Name, string Rows)[] sheets)
+    public static void Write(string path, IReadOnlyList<string> sharedStrings, params (string Name, string Rows)[] sheets) =>
+        Write(path, @"dd/mm/yyyy\ hh:mm", sharedStrings, sheets);
+
+    /// <summary>As <see cref="Write(string, IReadOnlyList{string}, ValueTuple{string, string}[])"/>, with the format code of <see cref="DateTimeStyle"/> given.</summary>
+    public static void Write(string path, string dateTimeFormat, IReadOnlyList<string> sharedStrings, params (string Name, string Rows)[] sheets)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
         Add(zip, "[Content_Types].xml", """
@@ -56,10 +60,10 @@ internal static class XlsxFile
             <?xml version="1.0" encoding="UTF-8"?>
             <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{sharedStrings.Count}" uniqueCount="{sharedStrings.Count}">{items}</sst>
             """);
-        Add(zip, "xl/styles.xml", """
+        Add(zip, "xl/styles.xml", $"""
             <?xml version="1.0" encoding="UTF-8"?>
             <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-            <numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy\ hh:mm"/></numFmts>
+            <numFmts count="1"><numFmt numFmtId="164" formatCode="{SecurityElement.Escape(dateTimeFormat)}"/></numFmts>
             <cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs>
             <cellXfs count="4"><xf numFmtId="0" xfId="0"/><xf numFmtId="14" xfId="0" applyNumberFormat="1"/><xf numFmtId="164" xfId="0" applyNumberFormat="1"/><xf numFmtId="2" xfId="0" applyNumberFormat="1"/></cellXfs>
             </styleSheet>
