@@ -66,6 +66,7 @@ public enum SourceType
     PostgreSql,
     JsonLines,
     FixedWidth,
+    Excel,
 }
 
 public enum DestinationType

@@ -22,6 +22,9 @@ internal static class DataflowDefinitionValidator
     /// <summary>A JSON Lines file is UTF-8 and has no delimiters, quotes or header to configure.</summary>
     private static readonly string[] JsonLinesProperties = ["type", "culture", "nullValues", "columns"];
 
+    /// <summary>A workbook's cells are typed by Excel; only the sheet, where its header is and how text cells read are chosen.</summary>
+    private static readonly string[] ExcelProperties = ["type", "sheet", "headerRow", "culture", "nullValues", "columns"];
+
     private static readonly string[] ColumnProperties = ["name", "type", "required", "minLength", "maxLength", "emptyAsNull", "format"];
     private static readonly string[] FixedWidthColumnProperties = [.. ColumnProperties, "start", "length"];
 
@@ -68,6 +71,7 @@ internal static class DataflowDefinitionValidator
         {
             SourceType.JsonLines => JsonObjectView.Open(element, document.PathOf("source"), JsonLinesProperties, document.Problems, "a JsonLines source"),
             SourceType.FixedWidth => JsonObjectView.Open(element, document.PathOf("source"), FixedWidthProperties, document.Problems, "a FixedWidth source"),
+            SourceType.Excel => JsonObjectView.Open(element, document.PathOf("source"), ExcelProperties, document.Problems, "an Excel source"),
             _ => JsonObjectView.Open(element, document.PathOf("source"), SourceProperties, document.Problems, "the source"),
         };
         if (source is null)
@@ -82,6 +86,7 @@ internal static class DataflowDefinitionValidator
         source.OptionalTextArray("nullValues");
         source.OptionalEnum<FieldCountHandling>("extraFields");
         source.OptionalEnum<FieldCountHandling>("missingFields");
+        ValidateSheet(source);
         ValidateCharacters(source);
         var encoding = source.OptionalText("encoding");
         if (encoding is not null && !SourceEncodings.TryGet(encoding, out _))
@@ -115,6 +120,19 @@ internal static class DataflowDefinitionValidator
         if (comment == delimiter || comment == quote)
         {
             source.Problem("comment", $"the comment character '{comment}' is also the delimiter or the quote");
+        }
+    }
+
+    private static void ValidateSheet(JsonObjectView source)
+    {
+        if (source.OptionalText("sheet") is { } sheet && (sheet.Length == 0 || sheet.Length > ExcelLimits.MaxSheetNameLength))
+        {
+            source.Problem("sheet", $"a sheet name has 1 to {ExcelLimits.MaxSheetNameLength} characters, not {sheet.Length}");
+        }
+
+        if (source.OptionalWholeNumber("headerRow", minimum: 1) > ExcelLimits.MaxRows)
+        {
+            source.Problem("headerRow", $"must be at most {ExcelLimits.MaxRows}, Excel's last row");
         }
     }
 

@@ -54,6 +54,13 @@ public sealed record SourceDefinition
     public FieldCountHandling ExtraFields { get; init; } = FieldCountHandling.Reject;
     public FieldCountHandling MissingFields { get; init; } = FieldCountHandling.Reject;
 
+    /// <summary>Excel: the worksheet read, by its name as the tab shows it; the workbook's first sheet when absent.</summary>
+    public string? Sheet { get; init; }
+
+    /// <summary>Excel: the 1-based row that holds the column names (1 when absent); the data starts on the row below it.</summary>
+    /// <remarks>Nullable for the reason given at <see cref="HasHeader"/>: an absent property would otherwise be 0.</remarks>
+    public int? HeaderRow { get; init; }
+
     /// <summary>The columns read and their types; a PostgreSql source without them takes the query's result columns and types.</summary>
     public IReadOnlyList<ColumnDefinition> Columns { get => field ?? []; init; }
 }

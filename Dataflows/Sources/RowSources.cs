@@ -11,6 +11,7 @@ internal static class RowSources
             SourceType.PostgreSql => await PostgreSqlRowSource.OpenAsync(source, request.Parameters, connections, cancellationToken),
             SourceType.JsonLines => JsonLinesRowSource.Open(source, InputFile(source, inputPath)),
             SourceType.FixedWidth => FixedWidthRowSource.Open(source, InputFile(source, inputPath)),
+            SourceType.Excel => ExcelRowSource.Open(source, InputFile(source, inputPath)),
             _ => CsvRowSource.Open(source, InputFile(source, inputPath)),
         };
 

@@ -250,6 +250,24 @@ public sealed class DefinitionsApiTests(ProductionStackFixture stack) : IClassFi
         (await client.GetAsync($"/api/workflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task An_Excel_dataflow_with_a_bad_sheet_header_row_or_option_is_a_400_at_each_path_and_nothing_is_saved()
+    {
+        using var client = await stack.App.LoginAsync();
+        var name = UniqueName("excel");
+
+        var response = await client.PutDefinitionAsync("dataflows", name, $$"""
+            { "name": "{{name}}", "source": { "type": "Excel", "sheet": "", "headerRow": 0, "delimiter": ";", "columns": [ { "name": "id", "type": "int" } ] },
+              "destination": { "type": "CsvFile", "path": "output/orders.csv" } }
+            """);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.EnumerateObject().Select(e => e.Name).Should().BeEquivalentTo("$.source.sheet", "$.source.headerRow", "$.source.delimiter");
+        errors.GetProperty("$.source.sheet").ToString().Should().Contain("a sheet name has 1 to 31 characters");
+        (await client.GetAsync($"/api/dataflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
     private static async Task<string> ErrorAt(HttpResponseMessage response, string path)
     {
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using MimeKit;
 using Npgsql;
 using Scheduler.Dataflows;
 using Scheduler.Testing;
@@ -16,7 +17,7 @@ using Scheduler.Workflows.Transfer;
 
 namespace Scheduler.Workflows.Tests.Tasks;
 
-/// <summary>RunDataflow with a query source: the sample export against a real PostgreSQL and a real FTP server (vsftpd).</summary>
+/// <summary>RunDataflow with a query source: the sample export against a real PostgreSQL, a real FTP server (vsftpd) and, when it fails, a real SMTP server (aiosmtpd).</summary>
 public sealed class RunDataflowTaskTests : IAsyncLifetime, IDisposable
 {
     private const string JobId = "export-1";
@@ -49,28 +50,42 @@ public sealed class RunDataflowTaskTests : IAsyncLifetime, IDisposable
     {
         var remoteFolder = FtpTestFiles.UniqueFolder();
         VsftpdServer.Shared.WriteFile($"{remoteFolder}/placeholder", []);
-        using var dataflows = await DataflowsAsync(Sample("dataflows/orders-export.json"));
-        var workflow = TestTasks.Load(Sample("workflows/orders-export.json"));
-        new WorkflowValidator(Registry(dataflows), Connections()).Validate(workflow).Should().BeEmpty();
-        var engine = new WorkflowEngine(Registry(dataflows), TestTasks.Workflows(), _store, TimeProvider.System, NullLogger<WorkflowEngine>.Instance);
-        var parameters = new BoundParameters(
-            new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
-            {
-                ["since"] = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero),
-                ["remotePath"] = $"{remoteFolder}/orders-export.csv",
-            },
-            new Dictionary<string, IReadOnlyDictionary<string, object?>>());
 
-        var result = await engine.RunAsync(new WorkflowRunRequest(JobId, workflow, [], parameters, Path.Combine(_folder.Path, JobId)), CancellationToken.None);
+        var result = await RunSampleExportAsync(remoteFolder, "etl-oncall@example.com");
 
         result.Status.Should().Be(RunStatus.Completed, result.Error);
         var steps = (await _store.FindAsync(JobId, CancellationToken.None))!.Steps.ToDictionary(s => s.Name);
         steps["Export"].Outputs["rowsWritten"].Should().Be(2L);
         steps["Export"].Outputs["filesProcessed"].Should().Be(0L);
+        steps["MailFailure"].Status.Should().Be(StepStatus.Skipped);
         File.ReadAllLines(Path.Combine(VsftpdServer.Shared.RootPath, remoteFolder, "orders-export.csv")).Should().Equal(
             "id,customer,email,amount,created_at,country",
             "2,\"Schmidt, Johann\",js@example.de,45.50,2026-03-01T10:02:30+00:00,DE",
             "3,George Smith,,15.75,2026-03-02T21:10:00+00:00,US");
+    }
+
+    [Fact]
+    public async Task A_failed_sample_export_mails_the_jobs_error_to_the_operators_through_a_real_SMTP_server()
+    {
+        await using (var connection = new NpgsqlConnection(_connectionString))
+        {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand("DROP TABLE orders", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        var recipient = $"ops-{Guid.NewGuid():N}@example.com";
+
+        var result = await RunSampleExportAsync(FtpTestFiles.UniqueFolder(), recipient);
+
+        result.Status.Should().Be(RunStatus.Failed);
+        result.Error.Should().Contain("relation \"orders\" does not exist");
+        var steps = (await _store.FindAsync(JobId, CancellationToken.None))!.Steps.ToDictionary(s => s.Name);
+        steps["MailFailure"].Status.Should().Be(StepStatus.Completed, steps["MailFailure"].Error);
+        var mail = SmtpServer.Shared.Received(recipient).Should().ContainSingle().Subject;
+        using var message = MimeMessage.Load(new MemoryStream(mail.Content));
+        message.Subject.Should().Be($"orders-export {JobId} failed");
+        message.TextBody.Should().Contain(result.Error!).And.Contain("orders-export.csv failed");
     }
 
     [Fact]
@@ -96,6 +111,24 @@ public sealed class RunDataflowTaskTests : IAsyncLifetime, IDisposable
         result.Problems.Should().ContainSingle().Which.Should().Match<Dataflows.Definitions.DefinitionProblem>(p => p.Path == "$.source.connection" && p.Message.Contains(problem));
     }
 
+    /// <summary>Runs the sample export workflow as saved in samples/, with its sample dataflow, the way a job would.</summary>
+    private async Task<WorkflowRunResult> RunSampleExportAsync(string remoteFolder, string notify)
+    {
+        using var dataflows = await DataflowsAsync(Sample("dataflows/orders-export.json"));
+        var workflow = TestTasks.Load(Sample("workflows/orders-export.json"));
+        new WorkflowValidator(Registry(dataflows), Connections()).Validate(workflow).Should().BeEmpty();
+        var engine = new WorkflowEngine(Registry(dataflows), TestTasks.Workflows(), _store, TimeProvider.System, NullLogger<WorkflowEngine>.Instance);
+        var parameters = new BoundParameters(
+            new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["since"] = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero),
+                ["remotePath"] = $"{remoteFolder}/orders-export.csv",
+                ["notify"] = notify,
+            },
+            new Dictionary<string, IReadOnlyDictionary<string, object?>>());
+        return await engine.RunAsync(new WorkflowRunRequest(JobId, workflow, [], parameters, Path.Combine(_folder.Path, JobId)), CancellationToken.None);
+    }
+
     private async Task<DataflowCatalog> DataflowsAsync(string document)
     {
         await _definitions.SaveAsync(DefinitionKind.Dataflow, "orders-export", document, null, onlyIfChanged: false, CancellationToken.None);
@@ -106,12 +139,23 @@ public sealed class RunDataflowTaskTests : IAsyncLifetime, IDisposable
 
     private TaskRegistry Registry(DataflowCatalog dataflows) => TestTasks.Registry(
         new RunDataflowTask(dataflows, new DataflowRunner(Connections(), NullLogger<DataflowRunner>.Instance), NullLogger<DataflowRunner>.Instance),
-        new FileTransferTask(Connections(), new RemoteFilesFactory()));
+        new FileTransferTask(Connections(), new RemoteFilesFactory()),
+        new SendMailTask(Connections()));
 
     private ConnectionCatalog Connections() => new(new Dictionary<string, ConnectionSettings>
     {
         ["Warehouse"] = new() { Type = "PostgreSql", ConnectionString = _connectionString },
         ["PartnerFtp"] = TransferServers.VsftpdSettings(tls: false),
+        ["OpsMail"] = new()
+        {
+            Type = "Smtp",
+            Host = SmtpServer.Shared.Host,
+            Port = SmtpServer.Shared.StartTlsPort,
+            Username = SmtpServer.Shared.Username,
+            Password = SmtpServer.Shared.Password,
+            From = "Scheduler <scheduler@example.com>",
+            Fingerprint = SmtpServer.Shared.CertificateSha256,
+        },
     });
 
     private static string Sample(string path)
