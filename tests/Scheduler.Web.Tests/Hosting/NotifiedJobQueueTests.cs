@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Hangfire.Logging;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Npgsql;
@@ -15,6 +16,8 @@ public sealed class NotifiedJobQueueTests
     [Fact]
     public async Task An_idle_worker_asking_while_the_database_is_away_takes_the_queued_job_once_it_is_back()
     {
+        // No service runs here: Hangfire's process-wide log provider would be the one of an earlier test's host, disposed.
+        LogProvider.SetCurrentLogProvider(null);
         var database = await PostgresServer.Shared.CreateDatabaseAsync("outage");
         var options = new PostgreSqlStorageOptions { SchemaName = StorageSetup.HangfireSchema, PrepareSchemaIfNecessary = true, UseSlidingInvisibilityTimeout = false };
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(database, options), options);
