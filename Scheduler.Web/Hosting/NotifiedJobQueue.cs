@@ -2,6 +2,7 @@ using System.Data;
 using Hangfire.PostgreSql;
 using Hangfire.Storage;
 using Npgsql;
+using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Hosting;
 
@@ -34,12 +35,29 @@ internal sealed class NotifiedJobQueue(PostgreSqlStorage storage, PostgreSqlStor
 
     public IPersistentJobQueueMonitoringApi GetJobQueueMonitoringApi() => _monitoring;
 
+    /// <summary>How often an idle worker asks again while the database is away.</summary>
+    public static readonly TimeSpan OutageRetry = TimeSpan.FromSeconds(2);
+
     public IFetchedJob Dequeue(string[] queues, CancellationToken cancellationToken)
     {
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (TryFetch(queues) is { } fetched)
+            PostgreSqlFetchedJob? fetched;
+            try
+            {
+                fetched = TryFetch(queues);
+            }
+            catch (Exception e) when (InfrastructureFailure.IsDatabaseUnavailable(e))
+            {
+                // Thrown, this would put the worker to sleep for Hangfire's back-off: 1, 4, 9, ... seconds after each
+                // failure, up to 5 minutes, so that after a long outage idle workers would go on sleeping long after
+                // the database came back. Asking every OutageRetry keeps them within that of its return.
+                cancellationToken.WaitHandle.WaitOne(OutageRetry);
+                continue;
+            }
+
+            if (fetched is not null)
             {
                 return fetched;
             }
