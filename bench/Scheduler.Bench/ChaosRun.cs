@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Npgsql;
+using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Bench;
 
@@ -18,8 +19,8 @@ internal static class ChaosRun
     private const int Clients = 4;
 
     // How long a client keeps getting "still being processed" (409) for its key before it counts the request as
-    // unanswered: the service waits 5 s for the first request with a key, so this is far past any live request.
-    private static readonly TimeSpan PendingGiveUp = TimeSpan.FromSeconds(30);
+    // unanswered: past the age at which the service hands a claim left by a killed Web node to the next request.
+    private static readonly TimeSpan PendingGiveUp = IdempotencyClaim.PendingLimit + TimeSpan.FromSeconds(15);
 
     // A stall shows in the output as it happens, not only in the summary.
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
