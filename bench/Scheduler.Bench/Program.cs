@@ -73,7 +73,7 @@ if (parts.Contains("warmup"))
 if (parts.Contains("chaos"))
 {
     await ChaosRun.RunAsync(
-        stack, report, quick ? 60 : 300, quick ? 500 : 5000, quick ? TimeSpan.FromSeconds(40) : TimeSpan.FromSeconds(120), quick ? TimeSpan.FromSeconds(110) : TimeSpan.FromMinutes(5));
+        stack, report, quick ? 60 : 300, quick ? 500 : 5000, quick ? TimeSpan.FromSeconds(40) : TimeSpan.FromSeconds(120), quick ? TimeSpan.FromSeconds(150) : TimeSpan.FromMinutes(5));
 }
 
 report.PrintAll();
