@@ -29,6 +29,7 @@ internal static class JobsSetup
         services.AddSingleton<InfrastructureRetry>();
         services.AddSingleton<JobTelemetryFilter>();
         services.AddSingleton<WorkflowTelemetry>();
+        services.AddSingleton<IdleMemoryRelease>();
         services.AddSingleton<IJobFilterProvider, WorkflowJobFilterProvider>();
 
         // After the storage's start-up, which makes the tables they read and delete from.

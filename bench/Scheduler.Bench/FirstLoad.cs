@@ -27,10 +27,7 @@ internal static class FirstLoad
                 await Stack.ScalarAsync<object>(stack.WarehouseDatabase, "TRUNCATE orders; CHECKPOINT");
                 var (_, jobId) = await api.RunAsync("bench-load", file);
                 await JobWaits.EndedAsync(stack, [jobId!], TimeSpan.FromMinutes(10));
-                seconds.Add(await Stack.ScalarAsync<double>(
-                    stack.SchedulerDatabase,
-                    "SELECT extract(epoch FROM finished_at - started_at)::float8 FROM scheduler.job_steps WHERE job_id = $1 AND name = 'Load' AND status = 'Completed'",
-                    jobId!));
+                seconds.Add(await LoadSecondsAsync(stack, jobId!));
             }
 
             copy = (copy + await CopyAsync(stack, path)) / 2;
@@ -50,7 +47,14 @@ internal static class FirstLoad
         await stack.RunTwoWorkersAsync();
     }
 
-    private static async Task<double> CopyAsync(Stack stack, string path)
+    /// <summary>How long the <c>Load</c> step of a <c>bench-load</c> job took.</summary>
+    public static Task<double> LoadSecondsAsync(Stack stack, string jobId) => Stack.ScalarAsync<double>(
+        stack.SchedulerDatabase,
+        "SELECT extract(epoch FROM finished_at - started_at)::float8 FROM scheduler.job_steps WHERE job_id = $1 AND name = 'Load' AND status = 'Completed'",
+        jobId);
+
+    /// <summary>Seconds <c>psql \copy</c> takes to load <paramref name="path"/> into the emptied orders table.</summary>
+    public static async Task<double> CopyAsync(Stack stack, string path)
     {
         await Stack.ScalarAsync<object>(stack.WarehouseDatabase, "TRUNCATE orders; CHECKPOINT");
         var watch = Stopwatch.StartNew();

@@ -92,11 +92,16 @@ internal sealed class ServiceNode : IDisposable
     }
 
     /// <summary>Resident memory now, from <c>/proc</c>.</summary>
-    public double ResidentMiB()
+    public double ResidentMiB() => StatusMiB("VmRSS:");
+
+    /// <summary>The part of the resident memory that is mapped files (the runtime's and the service's assemblies and libraries), which no GC setting changes.</summary>
+    public double ResidentFilesMiB() => StatusMiB("RssFile:");
+
+    private double StatusMiB(string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
             return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
         }
         catch (IOException)
