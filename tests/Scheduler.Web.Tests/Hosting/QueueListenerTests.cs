@@ -3,7 +3,7 @@ using Npgsql;
 using Scheduler.Testing;
 using Scheduler.Web.Hosting;
 
-namespace Scheduler.Web.Tests;
+namespace Scheduler.Web.Tests.Hosting;
 
 /// <summary>The node's one listener for enqueued jobs: one notification wakes one waiting worker, not all of them.</summary>
 public sealed class QueueListenerTests
