@@ -84,9 +84,7 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
             INSERT INTO scheduler.job_runs (job_id, workflow, status, created_at, parameters, workflow_version, retry_of)
             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (job_id) DO NOTHING
             """);
-        AddRunParameters(command.Parameters, run);
-        command.Parameters.Add(new() { Value = (object?)run.WorkflowVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        command.Parameters.Add(new() { Value = (object?)run.RetryOf ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        AddCreationParameters(command.Parameters, run);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -105,9 +103,7 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
                 ON CONFLICT (job_id) DO NOTHING)
             SELECT EXISTS (SELECT FROM completed)
             """);
-        AddRunParameters(command.Parameters, run);
-        command.Parameters.Add(new() { Value = (object?)run.WorkflowVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        command.Parameters.Add(new() { Value = (object?)run.RetryOf ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        AddCreationParameters(command.Parameters, run);
         command.Parameters.Add(new() { Value = key });
         command.Parameters.Add(new() { Value = token });
         return await command.ExecuteScalarAsync(cancellationToken) is true;
@@ -338,6 +334,14 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
             RetryOf = reader.IsDBNull(9) ? null : reader.GetString(9),
             Outputs = reader.IsDBNull(10) ? new Dictionary<string, object?>() : ReadOutputs(reader.GetString(10)),
         };
+
+    /// <summary>$1-$7 of a record's creation: <see cref="AddRunParameters"/>, the workflow version and the job retried.</summary>
+    private static void AddCreationParameters(NpgsqlParameterCollection parameters, JobRun run)
+    {
+        AddRunParameters(parameters, run);
+        parameters.Add(new() { Value = (object?)run.WorkflowVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        parameters.Add(new() { Value = (object?)run.RetryOf ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+    }
 
     private static void AddRunParameters(NpgsqlParameterCollection parameters, JobRun run)
     {
