@@ -8,9 +8,8 @@ public sealed record IdempotencyClaim(bool Claimed, string RequestHash, string? 
 {
     /// <summary>
     /// How long a claim may stay without a job before the next request with its key takes it over: a request that has
-    /// made no job by then is taken to have died with its node. It matches the minute that a job being created is given
-    /// elsewhere (<c>JobReconciler</c>'s grace): a live request needs milliseconds, a database that hangs up to its
-    /// command timeout (30 s).
+    /// made no job by then is taken to have died with its node. A live request needs milliseconds, one on a database
+    /// that hangs up to its command timeout (30 s).
     /// </summary>
     public static readonly TimeSpan PendingLimit = TimeSpan.FromMinutes(1);
 
