@@ -4,11 +4,8 @@ using Npgsql;
 using Scheduler.Dataflows;
 using Scheduler.Testing;
 using Scheduler.Workflows.Storage;
-using Scheduler.Workflows.Validation;
-using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Definitions;
-using Scheduler.Workflows.Engine;
 using Scheduler.Workflows.Runs;
 using Scheduler.Workflows.Tasks;
 using Scheduler.Workflows.Tests.Definitions;
@@ -20,9 +17,7 @@ namespace Scheduler.Workflows.Tests.Tasks;
 /// <summary>RunDataflow with a query source: the sample export against a real PostgreSQL, a real FTP server (vsftpd) and, when it fails, a real SMTP server (aiosmtpd).</summary>
 public sealed class RunDataflowTaskTests : IAsyncLifetime, IDisposable
 {
-    private const string JobId = "export-1";
     private readonly TempFolder _folder = new();
-    private readonly InMemoryJobRunStore _store = new();
     private readonly InMemoryDefinitionStore _definitions = new(TimeProvider.System);
     private string _connectionString = "";
 
@@ -51,10 +46,9 @@ public sealed class RunDataflowTaskTests : IAsyncLifetime, IDisposable
         var remoteFolder = FtpTestFiles.UniqueFolder();
         VsftpdServer.Shared.WriteFile($"{remoteFolder}/placeholder", []);
 
-        var result = await RunSampleExportAsync(remoteFolder, "etl-oncall@example.com");
+        var (result, _, steps, _) = await RunSampleExportAsync(remoteFolder, "etl-oncall@example.com");
 
         result.Status.Should().Be(RunStatus.Completed, result.Error);
-        var steps = (await _store.FindAsync(JobId, CancellationToken.None))!.Steps.ToDictionary(s => s.Name);
         steps["Export"].Outputs["rowsWritten"].Should().Be(2L);
         steps["Export"].Outputs["filesProcessed"].Should().Be(0L);
         steps["MailFailure"].Status.Should().Be(StepStatus.Skipped);
@@ -76,15 +70,14 @@ public sealed class RunDataflowTaskTests : IAsyncLifetime, IDisposable
 
         var recipient = $"ops-{Guid.NewGuid():N}@example.com";
 
-        var result = await RunSampleExportAsync(FtpTestFiles.UniqueFolder(), recipient);
+        var (result, job, steps, _) = await RunSampleExportAsync(FtpTestFiles.UniqueFolder(), recipient);
 
         result.Status.Should().Be(RunStatus.Failed);
         result.Error.Should().Contain("relation \"orders\" does not exist");
-        var steps = (await _store.FindAsync(JobId, CancellationToken.None))!.Steps.ToDictionary(s => s.Name);
         steps["MailFailure"].Status.Should().Be(StepStatus.Completed, steps["MailFailure"].Error);
         var mail = SmtpServer.Shared.Received(recipient).Should().ContainSingle().Subject;
         using var message = MimeMessage.Load(new MemoryStream(mail.Content));
-        message.Subject.Should().Be($"orders-export {JobId} failed");
+        message.Subject.Should().Be($"orders-export {job.JobId} failed");
         message.TextBody.Should().Contain(result.Error!).And.Contain("orders-export.csv failed");
     }
 
@@ -112,21 +105,14 @@ public sealed class RunDataflowTaskTests : IAsyncLifetime, IDisposable
     }
 
     /// <summary>Runs the sample export workflow as saved in samples/, with its sample dataflow, the way a job would.</summary>
-    private async Task<WorkflowRunResult> RunSampleExportAsync(string remoteFolder, string notify)
+    private async Task<HarnessRun> RunSampleExportAsync(string remoteFolder, string notify)
     {
         using var dataflows = await DataflowsAsync(Sample("dataflows/orders-export.json"));
-        var workflow = TestTasks.Load(Sample("workflows/orders-export.json"));
-        new WorkflowValidator(Registry(dataflows), Connections()).Validate(workflow).Should().BeEmpty();
-        var engine = new WorkflowEngine(Registry(dataflows), TestTasks.Workflows(), _store, TimeProvider.System, NullLogger<WorkflowEngine>.Instance);
-        var parameters = new BoundParameters(
-            new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
-            {
-                ["since"] = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero),
-                ["remotePath"] = $"{remoteFolder}/orders-export.csv",
-                ["notify"] = notify,
-            },
-            new Dictionary<string, IReadOnlyDictionary<string, object?>>());
-        return await engine.RunAsync(new WorkflowRunRequest(JobId, workflow, [], parameters, Path.Combine(_folder.Path, JobId)), CancellationToken.None);
+        return await new WorkflowHarness(Registry(dataflows), Connections(), _folder.Path).RunAsync(
+            Sample("workflows/orders-export.json"),
+            ("since", new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)),
+            ("remotePath", $"{remoteFolder}/orders-export.csv"),
+            ("notify", notify));
     }
 
     private async Task<DataflowCatalog> DataflowsAsync(string document)
