@@ -34,6 +34,9 @@ internal sealed partial class RecurringSchedules(
     private const string CronField = "Scheduler.Cron";
     private const string EnabledField = "Scheduler.Enabled";
 
+    // As long as Hangfire waits for a recurring job's own lock: a holder only writes a few hash fields.
+    private static readonly TimeSpan ChangeLockTimeout = TimeSpan.FromSeconds(15);
+
     public async Task<ScheduleSave> SaveAsync(string id, ScheduleRequest request, CancellationToken cancellationToken)
     {
         var problems = new ProblemList();
@@ -55,6 +58,7 @@ internal sealed partial class RecurringSchedules(
 
         // Secret values are kept apart once, for the schedule: every run of it reveals the same ones. Those it had
         // before stay for the retention, for the jobs they were given to.
+        using var change = Lock(id);
         var existed = Read(id) is not null;
         if (existed)
         {
@@ -104,7 +108,13 @@ internal sealed partial class RecurringSchedules(
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        if (!IsValidId(id) || Read(id) is null)
+        if (!IsValidId(id))
+        {
+            return false;
+        }
+
+        using var change = Lock(id);
+        if (Read(id) is null)
         {
             return false;
         }
@@ -119,8 +129,48 @@ internal sealed partial class RecurringSchedules(
     /// Runs the schedule now, paused or not, and returns the new job's id, which for a file-drop schedule is a poll
     /// of its folder (<c>IsPoll</c>); null for an unknown schedule.
     /// </summary>
-    public (string JobId, bool IsPoll)? Trigger(string id) =>
-        IsValidId(id) && Read(id) is { } found ? (recurringJobs.TriggerJob(id), FileDropPollJob.TryRead(found.Job.Job, out _, out _, out _)) : null;
+    public (string JobId, bool IsPoll)? Trigger(string id)
+    {
+        if (!IsValidId(id))
+        {
+            return null;
+        }
+
+        using var change = Lock(id);
+        return Read(id) is { } found && recurringJobs.TriggerJob(id) is { } jobId
+            ? (jobId, FileDropPollJob.TryRead(found.Job.Job, out _, out _, out _))
+            : null;
+    }
+
+    /// <summary>
+    /// Holds one schedule still while it is saved, deleted or triggered, on every node. Hangfire locks its own writes
+    /// of the recurring job, but a schedule is more: its fields next to them and its secrets. Unlocked, a delete
+    /// between a save's two writes left a hash with only our fields, which a trigger then took for a recurring job
+    /// with no job in it.
+    /// </summary>
+    private ConnectionLock Lock(string id)
+    {
+        var connection = storage.GetConnection();
+        try
+        {
+            var held = connection.AcquireDistributedLock("scheduler:schedule:" + id, ChangeLockTimeout);
+            return new ConnectionLock(connection, held);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class ConnectionLock(IStorageConnection connection, IDisposable held) : IDisposable
+    {
+        public void Dispose()
+        {
+            held.Dispose();
+            connection.Dispose();
+        }
+    }
 
     private static bool IsValidId(string id) => ScheduleId().IsMatch(id);
 

@@ -25,6 +25,12 @@ public sealed class HostileInputTests(HostileInputTests.Fixture fixture, ITestOu
         var report = await new HostileInputRunner(fixture.App, fixture.Clients, fixture.Secrets).RunAsync(inputs);
 
         output.WriteLine(report.ToString());
+        // A 500's cause is in the service's log, not in its answer: keep it with the test's output.
+        foreach (var line in fixture.App.LogLines.Where(line => line.StartsWith("Error Microsoft.AspNetCore", StringComparison.Ordinal)))
+        {
+            output.WriteLine(line);
+        }
+
         report.Failures.Should().BeEmpty("no hostile input may get a 5xx, fail to get an answer, or get a secret back");
         (await fixture.Admin.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK);
         var job = await fixture.Admin.StartAsync("local-orders-import", Parameter("Variables", "sourceFilePath", "orders.csv"));
