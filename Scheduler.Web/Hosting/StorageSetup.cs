@@ -22,7 +22,7 @@ internal static class StorageSetup
     /// <summary>The PostgreSQL schema of Hangfire's tables.</summary>
     public const string HangfireSchema = "hangfire";
 
-    /// <summary>After how long a Hangfire lock left by a dead holder is taken over.</summary>
+    /// <summary>After how long a lock row of Hangfire.PostgreSql's own expiry pass, left by a dead holder, is taken over.</summary>
     public static readonly TimeSpan DistributedLockTimeout = TimeSpan.FromSeconds(30);
 
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
@@ -98,18 +98,18 @@ internal static class StorageSetup
             UseSlidingInvisibilityTimeout = true,
             InvisibilityTimeout = invisibilityTimeout,
 
-            // A lock is a row in hangfire.lock that its holder deletes; a process killed while holding one
-            // leaves it, and the next taker deletes it only once it is older than this. Every section
-            // under such a lock is one short statement or transaction (a state change, a pass of the
-            // schedulers over due jobs, an expiry batch of 1000 rows), so 30 s is far above what a holder
-            // needs and, unlike the 10 min default, is no stall after a crash or a database restart.
+            // Locks taken through a connection are session locks (SchedulerPostgreSqlStorage), gone with a
+            // holder that died. The library's expiry pass still takes a row in hangfire.lock, which a
+            // killed holder leaves behind and the next taker deletes once it is older than this: the pass
+            // deletes batches of 1000 rows, so 30 s is far above what it needs and, unlike the 10 min
+            // default, is no stall after a crash or a database restart.
             DistributedLockTimeout = DistributedLockTimeout,
             PrepareSchemaIfNecessary = true,
             SchemaName = HangfireSchema,
         };
-        var storage = hangfire.UsePostgreSqlStorage(npgsql => npgsql.UseNpgsqlConnection(connectionString), options).Entry;
+        var storage = new SchedulerPostgreSqlStorage(connectionString, options);
         storage.QueueProviders.Add(new NotifiedJobQueue(storage, options, connectionString, listener), ["default"]);
-        return hangfire;
+        return hangfire.UseStorage(storage);
     }
 }
 

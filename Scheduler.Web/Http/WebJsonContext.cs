@@ -33,4 +33,5 @@ namespace Scheduler.Web.Http;
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(DateTimeOffset))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class WebJsonContext : JsonSerializerContext;

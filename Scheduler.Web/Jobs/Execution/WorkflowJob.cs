@@ -69,7 +69,8 @@ internal sealed class WorkflowJob(
         WorkflowRunResult result;
         try
         {
-            var resume = context.GetJobParameter<int>(InfrastructureRetry.AttemptsParameter) > 0;
+            // The parameters as read when this delivery went Processing: an earlier attempt counted itself before that.
+            var resume = context.GetJobParameter<int>(InfrastructureRetry.AttemptsParameter, allowStale: true) > 0;
             result = await engine.RunAsync(
                 new WorkflowRunRequest(jobId, resolution.Workflow, parameters, resolution.Parameters, directory)
                 {

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Hangfire.Common;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.Storage;
+using Npgsql;
+using Scheduler.Web.Http;
+
+namespace Scheduler.Web.Hosting;
+
+/// <summary>
+/// Hangfire.PostgreSql storage with the two round-trip savings a job's way to a worker needs: a job is read with its
+/// parameters, and a distributed lock is a session advisory lock (<see cref="SessionLock"/>) instead of a row.
+/// </summary>
+/// <remarks>
+/// The library (1.21.1) leaves <see cref="JobData.ParametersSnapshot"/> empty, so every
+/// <c>GetJobParameter(name, allowStale: true)</c> of the filters that run as a worker takes a job (culture, trigger,
+/// retry-of, dropped file, schedule) was a query on a pooled connection of its own: seven between a job's Processing
+/// state and its first step, most of the time a job spent there (docs/measurements.md). Here the snapshot is read
+/// where Hangfire reads the job for a state change, under the job's state lock, so it is as fresh as that state.
+/// Every node of a deployment must use this storage: a lock taken here does not see the library's lock rows.
+/// </remarks>
+internal sealed class SchedulerPostgreSqlStorage : PostgreSqlStorage
+{
+    private readonly string _connectionString;
+    private readonly string _schema;
+
+    public SchedulerPostgreSqlStorage(string connectionString, PostgreSqlStorageOptions options)
+        : base(new NpgsqlConnectionFactory(connectionString, options), options)
+    {
+        _connectionString = connectionString;
+        _schema = options.SchemaName;
+    }
+
+    public override IStorageConnection GetConnection()
+    {
+        // The base prepares the schema on first use (a private step) and its connection holds nothing until used.
+        base.GetConnection().Dispose();
+        return new Connection(this, _connectionString, _schema);
+    }
+
+    private sealed class Connection(PostgreSqlStorage storage, string connectionString, string schema) : PostgreSqlConnection(storage)
+    {
+        // Hangfire may take a lock again on the connection that holds it; only the outermost release lets it go.
+        private readonly Dictionary<string, (SessionLock Lock, int Depth)> _held = new(StringComparer.Ordinal);
+
+        public override IDisposable AcquireDistributedLock(string resource, TimeSpan timeout)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(resource);
+            var key = schema + ":" + resource;
+            _held[key] = _held.TryGetValue(key, out var held)
+                ? held with { Depth = held.Depth + 1 }
+                : (SessionLock.Acquire(connectionString, key, timeout), 1);
+            return new Release(this, key);
+        }
+
+        public override JobData? GetJobData(string id)
+        {
+            ArgumentNullException.ThrowIfNull(id);
+
+            // The pool the library's own connections come from (same connection string).
+            using var connection = new NpgsqlConnection(connectionString);
+            connection.Open();
+            using var command = new NpgsqlCommand($"""
+                SELECT j."invocationdata"::text, j."statename", j."arguments"::text, j."createdat",
+                    (SELECT jsonb_object_agg(p."name", p."value") FROM "{schema}"."jobparameter" p WHERE p."jobid" = j."id")::text
+                FROM "{schema}"."job" j
+                WHERE j."id" = $1
+                """, connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = long.Parse(id, System.Globalization.CultureInfo.InvariantCulture) });
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            var invocation = SerializationHelper.Deserialize<InvocationData>(reader.GetString(0));
+            invocation.Arguments = reader.IsDBNull(2) ? null : reader.GetString(2);
+            Job? job = null;
+            JobLoadException? loadException = null;
+            try
+            {
+                job = invocation.DeserializeJob();
+            }
+            catch (JobLoadException e)
+            {
+                loadException = e;
+            }
+
+            return new JobData
+            {
+                Job = job,
+                State = reader.IsDBNull(1) ? null : reader.GetString(1),
+                CreatedAt = reader.GetDateTime(3),
+                LoadException = loadException,
+                ParametersSnapshot = reader.IsDBNull(4)
+                    ? new Dictionary<string, string>()
+                    : JsonSerializer.Deserialize(reader.GetString(4), WebJsonContext.Default.DictionaryStringString),
+            };
+        }
+
+        public override void Dispose()
+        {
+            foreach (var (held, _) in _held.Values)
+            {
+                held.Dispose();
+            }
+
+            _held.Clear();
+            base.Dispose();
+        }
+
+        private void ReleaseOnce(string key)
+        {
+            if (!_held.TryGetValue(key, out var held))
+            {
+                return;
+            }
+
+            if (held.Depth > 1)
+            {
+                _held[key] = held with { Depth = held.Depth - 1 };
+                return;
+            }
+
+            _held.Remove(key);
+            held.Lock.Dispose();
+        }
+
+        private sealed class Release(Connection owner, string key) : IDisposable
+        {
+            private bool _released;
+
+            public void Dispose()
+            {
+                if (!_released)
+                {
+                    _released = true;
+                    owner.ReleaseOnce(key);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Hangfire;
+using Hangfire.Logging;
+using Hangfire.PostgreSql;
+using Hangfire.States;
+using Hangfire.Storage;
+using Npgsql;
+using Scheduler.Testing;
+using Scheduler.Web.Hosting;
+
+namespace Scheduler.Web.Tests.Hosting;
+
+/// <summary>
+/// The service's Hangfire storage reads a job with all its parameters in one go, and its distributed locks are
+/// PostgreSQL session locks: exclusive across connections, re-entrant on one, and gone with a holder that died.
+/// </summary>
+public sealed class SchedulerPostgreSqlStorageTests : IAsyncLifetime
+{
+    private string _database = "";
+    private SchedulerPostgreSqlStorage _storage = null!;
+
+    public async Task InitializeAsync()
+    {
+        // No service runs here: Hangfire's process-wide log provider would be the one of an earlier test's host, disposed.
+        LogProvider.SetCurrentLogProvider(null);
+        _database = await PostgresServer.Shared.CreateDatabaseAsync("storage");
+        _storage = new SchedulerPostgreSqlStorage(_database, new PostgreSqlStorageOptions { SchemaName = StorageSetup.HangfireSchema, PrepareSchemaIfNecessary = true });
+    }
+
+    public Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(_database));
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void A_job_is_read_with_a_snapshot_of_all_its_parameters()
+    {
+        var client = new BackgroundJobClient(_storage);
+        var jobId = client.Create(() => Console.WriteLine("x"), new ScheduledState(TimeSpan.FromDays(1)));
+        using var connection = _storage.GetConnection();
+        connection.SetJobParameter(jobId, "Scheduler.TriggeredBy", "\"operator\"");
+        connection.SetJobParameter(jobId, "Empty", null);
+
+        var job = connection.GetJobData(jobId);
+
+        job.Should().NotBeNull();
+        job!.State.Should().Be(ScheduledState.StateName);
+        job.Job.Method.Name.Should().Be(nameof(Console.WriteLine));
+        job.LoadException.Should().BeNull();
+        job.ParametersSnapshot.Should().Contain("Scheduler.TriggeredBy", "\"operator\"").And.ContainKey("Empty").And.ContainKey("CurrentCulture");
+        connection.GetJobData("987654321").Should().BeNull();
+    }
+
+    [Fact]
+    public void A_lock_held_on_one_connection_makes_another_wait_and_time_out_with_Hangfires_exception()
+    {
+        using var holder = _storage.GetConnection();
+        using var other = _storage.GetConnection();
+        using var held = holder.AcquireDistributedLock("resource-a", TimeSpan.FromSeconds(5));
+
+        var clock = Stopwatch.StartNew();
+        var waiting = () => other.AcquireDistributedLock("resource-a", TimeSpan.FromMilliseconds(300));
+
+        waiting.Should().Throw<DistributedLockTimeoutException>().Which.Resource.Should().Contain("resource-a");
+        clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(250), "the other waits out its timeout");
+        using var unrelated = other.AcquireDistributedLock("resource-b", TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task A_released_lock_is_taken_by_the_waiting_connection()
+    {
+        using var holder = _storage.GetConnection();
+        using var other = _storage.GetConnection();
+        var held = holder.AcquireDistributedLock("resource-a", TimeSpan.FromSeconds(5));
+
+        var waiting = Task.Run(() => other.AcquireDistributedLock("resource-a", TimeSpan.FromSeconds(20)));
+        await Task.Delay(300);
+        waiting.IsCompleted.Should().BeFalse("the lock is held");
+        held.Dispose();
+
+        using var taken = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void A_lock_is_reentrant_on_its_connection_and_free_only_after_the_outermost_release()
+    {
+        using var holder = _storage.GetConnection();
+        using var other = _storage.GetConnection();
+        var outer = holder.AcquireDistributedLock("resource-a", TimeSpan.FromSeconds(1));
+        var inner = holder.AcquireDistributedLock("resource-a", TimeSpan.FromSeconds(1));
+
+        inner.Dispose();
+        inner.Dispose();
+        var stillHeld = () => other.AcquireDistributedLock("resource-a", TimeSpan.FromMilliseconds(200));
+        stillHeld.Should().Throw<DistributedLockTimeoutException>("the outer hold remains");
+
+        outer.Dispose();
+        using var taken = other.AcquireDistributedLock("resource-a", TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task A_lock_whose_holder_died_is_free_at_once()
+    {
+        var holder = _storage.GetConnection();
+        holder.AcquireDistributedLock("resource-a", TimeSpan.FromSeconds(1));
+
+        // As a killed process's connection ends: the server ends the session that holds the lock.
+        await using (var admin = new NpgsqlConnection(_database))
+        {
+            await admin.OpenAsync();
+            await using var terminate = new NpgsqlCommand(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", admin);
+            (await terminate.ExecuteScalarAsync()).Should().Be(true);
+        }
+
+        using var other = _storage.GetConnection();
+        using var taken = other.AcquireDistributedLock("resource-a", TimeSpan.FromSeconds(2));
+        var release = () => holder.Dispose();
+        release.Should().NotThrow("what the lock guarded is done, and the lock went with its session");
+    }
+}
