@@ -53,6 +53,29 @@ public sealed class SchedulerPostgreSqlStorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_is_created_with_its_parameters_and_expiry_in_one_go()
+    {
+        using var connection = _storage.GetConnection();
+        var createdAt = new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc);
+
+        var jobId = connection.CreateExpiredJob(
+            Hangfire.Common.Job.FromExpression(() => Console.WriteLine("x")),
+            new Dictionary<string, string> { ["Scheduler.RetryOf"] = "\"41\"", ["Nothing"] = null! },
+            createdAt,
+            TimeSpan.FromHours(1));
+
+        var job = connection.GetJobData(jobId)!;
+        job.State.Should().BeNull("a job just created has no state until Hangfire gives it one");
+        job.CreatedAt.Should().Be(createdAt);
+        job.Job.Args.Should().Equal("x");
+        job.ParametersSnapshot.Should().HaveCount(2).And.Contain("Scheduler.RetryOf", "\"41\"").And.Contain("Nothing", null!);
+        await using var data = new NpgsqlConnection(_database);
+        await data.OpenAsync();
+        await using var expiry = new NpgsqlCommand($"SELECT expireat - createdat FROM {StorageSetup.HangfireSchema}.job WHERE id = {long.Parse(jobId, System.Globalization.CultureInfo.InvariantCulture)}", data);
+        (await expiry.ExecuteScalarAsync()).Should().Be(TimeSpan.FromHours(1));
+    }
+
+    [Fact]
     public void A_lock_held_on_one_connection_makes_another_wait_and_time_out_with_Hangfires_exception()
     {
         using var holder = _storage.GetConnection();
