@@ -39,7 +39,7 @@ internal sealed class SessionLock : IDisposable
                 BatchCommands =
                 {
                     // The wait is the server's own; the setting goes with the connection's reset on its return to the pool.
-                    new NpgsqlBatchCommand($"SET lock_timeout = {Math.Max(1, (long)timeout.TotalMilliseconds)}"),
+                    new NpgsqlBatchCommand($"SET lock_timeout = {WaitMilliseconds(timeout)}"),
                     new NpgsqlBatchCommand("SELECT pg_advisory_lock(hashtextextended($1, 0))") { Parameters = { new() { Value = resource } } },
                 },
             };
@@ -57,6 +57,9 @@ internal sealed class SessionLock : IDisposable
             throw;
         }
     }
+
+    // PostgreSQL's setting: 0 would wait for ever, and it takes at most int.MaxValue milliseconds (24 days).
+    internal static long WaitMilliseconds(TimeSpan timeout) => Math.Clamp((long)timeout.TotalMilliseconds, 1, int.MaxValue);
 
     public void Dispose()
     {

@@ -122,6 +122,26 @@ public sealed class SchedulerPostgreSqlStorageTests : IAsyncLifetime
         using var taken = other.AcquireDistributedLock("resource-a", TimeSpan.FromSeconds(1));
     }
 
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(-5, 1)]
+    [InlineData(1500, 1500)]
+    [InlineData(int.MaxValue * 10L, int.MaxValue)]
+    public void A_lock_waits_at_least_a_millisecond_and_at_most_what_PostgreSQL_accepts(long milliseconds, long waited)
+    {
+        SessionLock.WaitMilliseconds(TimeSpan.FromMilliseconds(milliseconds)).Should().Be(waited);
+    }
+
+    [Fact]
+    public void A_lock_with_a_very_long_timeout_is_taken()
+    {
+        using var holder = _storage.GetConnection();
+
+        var acquire = () => holder.AcquireDistributedLock("resource-a", TimeSpan.FromDays(365));
+
+        using var held = acquire.Should().NotThrow("a year is more than PostgreSQL's lock_timeout takes, and is clamped").Subject;
+    }
+
     [Fact]
     public async Task A_lock_whose_holder_died_is_free_at_once()
     {
