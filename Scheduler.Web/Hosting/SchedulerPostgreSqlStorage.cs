@@ -19,6 +19,7 @@ namespace Scheduler.Web.Hosting;
 /// retry-of, dropped file, schedule) was a query on a pooled connection of its own: seven between a job's Processing
 /// state and its first step, most of the time a job spent there (docs/measurements.md). Here the snapshot is read
 /// where Hangfire reads the job for a state change, under the job's state lock, so it is as fresh as that state.
+/// Creating a job was a transaction of one insert for the job and one per parameter; it is one statement here.
 /// Every node of a deployment must use this storage: a lock taken here does not see the library's lock rows.
 /// </remarks>
 internal sealed class SchedulerPostgreSqlStorage : PostgreSqlStorage
