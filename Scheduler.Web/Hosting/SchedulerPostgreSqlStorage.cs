@@ -19,7 +19,8 @@ namespace Scheduler.Web.Hosting;
 /// retry-of, dropped file, schedule) was a query on a pooled connection of its own: seven between a job's Processing
 /// state and its first step, most of the time a job spent there (docs/measurements.md). Here the snapshot is read
 /// where Hangfire reads the job for a state change, under the job's state lock, so it is as fresh as that state.
-/// Creating a job was a transaction of one insert for the job and one per parameter; it is one statement here.
+/// Creating a job was a transaction of one insert for the job and one per parameter; it is one statement here, in a
+/// transaction still.
 /// Every node of a deployment must use this storage: a lock taken here does not see the library's lock rows.
 /// </remarks>
 internal sealed class SchedulerPostgreSqlStorage : PostgreSqlStorage
@@ -62,10 +63,13 @@ internal sealed class SchedulerPostgreSqlStorage : PostgreSqlStorage
             ArgumentNullException.ThrowIfNull(parameters);
 
             // The library's rows (same columns, same JSON) in one statement: its insert of the job and one insert per
-            // parameter in a transaction were five round trips on the way of every run request.
+            // parameter were five round trips on the way of every run request. Still in a transaction committed only
+            // once the statement answered: a node killed while the insert waits (for a lock, a slow disk) leaves no
+            // job that nobody was told of, as an autocommit statement would once the server went on without it.
             var invocation = InvocationData.SerializeJob(job);
             using var connection = new NpgsqlConnection(connectionString);
             connection.Open();
+            using var transaction = connection.BeginTransaction();
             using var command = new NpgsqlCommand($"""
                 WITH job AS (
                     INSERT INTO "{schema}"."job" ("invocationdata", "arguments", "createdat", "expireat")
@@ -74,14 +78,16 @@ internal sealed class SchedulerPostgreSqlStorage : PostgreSqlStorage
                     INSERT INTO "{schema}"."jobparameter" ("jobid", "name", "value")
                     SELECT job."id", p.name, p.value FROM job, unnest($5::text[], $6::text[]) AS p(name, value))
                 SELECT "id" FROM job
-                """, connection);
+                """, connection, transaction);
             command.Parameters.Add(new NpgsqlParameter { Value = SerializationHelper.Serialize(invocation) });
             command.Parameters.Add(new NpgsqlParameter { Value = string.IsNullOrEmpty(invocation.Arguments) ? "[]" : invocation.Arguments });
             command.Parameters.Add(new NpgsqlParameter { Value = createdAt });
             command.Parameters.Add(new NpgsqlParameter { Value = createdAt.Add(expireIn) });
             command.Parameters.Add(new NpgsqlParameter { Value = parameters.Keys.ToArray() });
             command.Parameters.Add(new NpgsqlParameter { Value = parameters.Values.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
-            return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!;
+            var jobId = Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!;
+            transaction.Commit();
+            return jobId;
         }
 
         public override JobData? GetJobData(string id)
