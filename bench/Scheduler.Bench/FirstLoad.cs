@@ -22,19 +22,22 @@ internal static class FirstLoad
         {
             var node = await stack.RunOneWorkerAsync(appFolder, environment);
             var seconds = new List<double>();
+            var cpu = new List<double>();
             for (var i = 0; i < Loads; i++)
             {
                 await Stack.ScalarAsync<object>(stack.WarehouseDatabase, "TRUNCATE orders; CHECKPOINT");
+                var cpuBefore = node.CpuSeconds();
                 var (_, jobId) = await api.RunAsync("bench-load", file);
                 await JobWaits.EndedAsync(stack, [jobId!], TimeSpan.FromMinutes(10));
                 seconds.Add(await LoadSecondsAsync(stack, jobId!));
+                cpu.Add(node.CpuSeconds() - cpuBefore);
             }
 
             copy = (copy + await CopyAsync(stack, path)) / 2;
             var first = copy / seconds[0];
             var later = seconds.Skip(1).Average(s => copy / s);
             report.Note($"{name}: start-up {Report.F(node.StartUp.TotalSeconds, "F2")} s; loads {string.Join(", ", seconds.Select(s => Report.F(s, "F2") + " s"))}; "
-                + $"first {Report.F(first, "F2")}x \\copy, later {Report.F(later, "F2")}x (\\copy {Report.F(copy, "F2")} s)");
+                + $"first {Report.F(first, "F2")}x \\copy, later {Report.F(later, "F2")}x (\\copy {Report.F(copy, "F2")} s); the worker's CPU per job {string.Join(", ", cpu.Select(s => Report.F(s, "F2") + " s"))}");
             baseline ??= (node.StartUp.TotalSeconds, first, later);
             if (name != variants[0].Name)
             {

@@ -91,6 +91,13 @@ internal sealed class ServiceNode : IDisposable
         return new ServiceNode(name, process, log, address, started.Elapsed);
     }
 
+    /// <summary>CPU time the process has used so far, user and system, from <c>/proc</c>.</summary>
+    public double CpuSeconds()
+    {
+        var fields = File.ReadAllText($"/proc/{_process.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
     /// <summary>Resident memory now, from <c>/proc</c>.</summary>
     public double ResidentMiB() => StatusMiB("VmRSS:");
 
