@@ -90,6 +90,17 @@ public sealed class ExcelRowSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_header_cell_longer_than_any_column_name_is_quoted_cut_short_in_the_error()
+    {
+        var input = Workbook(Row(1, Inline("A1", "customer"), Inline("B1", new string('x', ExcelLimits.MaxCellCharacters)), Inline("C1", "amount")));
+
+        var run = () => RunAsync(input, new SourceDefinition { Type = SourceType.Excel, Columns = [TestFiles.Column("id", ColumnType.Int)] });
+
+        (await run.Should().ThrowAsync<DataflowException>()).Which.Message.Should().Be(
+            $"The header row 1 of sheet 'Orders' in '{input}' has no column 'id'; it has: customer, {new string('x', 256)}…, amount.");
+    }
+
+    [Fact]
     public async Task Transforms_apply_and_rows_reach_a_json_lines_file()
     {
         var input = Workbook(Header(), Row(2, Number("A2", "1"), Number("C2", "5")), Row(3, Number("A3", "2"), Number("C3", "50")));
