@@ -251,6 +251,53 @@ public sealed class DefinitionsApiTests(ProductionStackFixture stack) : IClassFi
     }
 
     [Fact]
+    public async Task Each_new_task_types_connection_and_references_are_checked_when_saved_at_their_paths()
+    {
+        using var client = await stack.App.LoginAsync();
+        var name = UniqueName("new-types");
+        var workflow = $$"""
+            { "name": "{{name}}", "variables": [ { "name": "since", "type": "datetime" } ], "tasks": [
+              { "name": "Merge", "type": "RunSql", "inputs": { "connection": "NoSuchDb", "sql": "SELECT @since", "parameters": "since:datetime", "since": "${Nope.value}" } },
+              { "name": "Archive", "type": "FileSystem", "inputs": { "action": "Copy", "connection": "Warehouse", "path": "a.csv", "target": "b.csv", "targetConnection": "NoSuchFolder" } },
+              { "name": "Notify", "type": "Http", "dependsOn": [ "Merge" ], "inputs": { "connection": "OrdersFtp", "url": "orders/${Merge.nope}" } },
+              { "name": "Mail", "type": "SendMail", "inputs": { "connection": "SampleFiles", "to": "${Variables.nobody}", "subject": "s", "body": "b" } } ] }
+            """;
+
+        var response = await client.PutDefinitionAsync("workflows", name, workflow);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.EnumerateObject().Select(e => e.Name).Should().BeEquivalentTo(
+            "$.tasks[0].inputs.connection", "$.tasks[0].inputs.since", "$.tasks[1].inputs.connection", "$.tasks[1].inputs.targetConnection",
+            "$.tasks[2].inputs.connection", "$.tasks[2].inputs.url", "$.tasks[3].inputs.connection", "$.tasks[3].inputs.to");
+        errors.GetProperty("$.tasks[0].inputs.connection").ToString().Should().Contain("'NoSuchDb' is not configured");
+        errors.GetProperty("$.tasks[1].inputs.connection").ToString().Should().Contain("'Warehouse' is a PostgreSql connection");
+        errors.GetProperty("$.tasks[1].inputs.targetConnection").ToString().Should().Contain("'NoSuchFolder' is not configured");
+        errors.GetProperty("$.tasks[2].inputs.connection").ToString().Should().Contain("'OrdersFtp' is a Ftp connection");
+        errors.GetProperty("$.tasks[3].inputs.connection").ToString().Should().Contain("'SampleFiles' is a Local connection");
+        (await client.GetAsync($"/api/workflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_query_source_on_a_connection_that_is_missing_or_not_PostgreSql_is_a_400_at_its_path()
+    {
+        using var client = await stack.App.LoginAsync();
+        var name = UniqueName("export");
+        var dataflow = JsonNode.Parse(File.ReadAllText(SchedulerApp.RepositoryFolder(Path.Combine("samples", "dataflows", "orders-export.json"))))!.AsObject();
+        dataflow["name"] = name;
+        dataflow["source"]!["connection"] = "OrdersFtp";
+        var wrongType = dataflow.ToJsonString();
+        dataflow["source"]!["connection"] = "NoSuchDb";
+
+        var wrongTypeResponse = await client.PutDefinitionAsync("dataflows", name, wrongType);
+        var unknownResponse = await client.PutDefinitionAsync("dataflows", name, dataflow.ToJsonString());
+
+        (await ErrorAt(wrongTypeResponse, "$.source.connection")).Should().Contain("'OrdersFtp' is a Ftp connection");
+        (await ErrorAt(unknownResponse, "$.source.connection")).Should().Contain("'NoSuchDb' is not configured");
+        (await client.GetAsync($"/api/dataflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task An_Excel_dataflow_with_a_bad_sheet_header_row_or_option_is_a_400_at_each_path_and_nothing_is_saved()
     {
         using var client = await stack.App.LoginAsync();
