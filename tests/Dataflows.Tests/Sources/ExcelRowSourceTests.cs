@@ -37,6 +37,21 @@ public sealed class ExcelRowSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task The_sample_workbook_reads_whole_with_the_sample_dataflow()
+    {
+        var runner = new DataflowRunner(new TestConnections("unused"), NullLogger<DataflowRunner>.Instance);
+
+        var result = await runner.RunAsync(
+            new DataflowRunRequest(CsvFileDataflowTests.LoadSample("orders-xlsx-to-csv.json"), TestFiles.RepositoryFile("samples/data/orders.xlsx"), _files.WorkingDirectory),
+            CancellationToken.None);
+
+        result.Should().Be(new DataflowResult(20, 20, 0, null, Path.Combine(_files.WorkingDirectory, "output", "orders-from-xlsx.csv")));
+        File.ReadLines(result.OutputPath!).Take(2).Should().Equal(
+            "id,customer,email,amount,quantity,created_at,country,active,note",
+            "1,Hana Suzuki,user1@example.com,5781.44,9,2026-01-15T21:30:33,IE,false,\"Call before delivery,");
+    }
+
+    [Fact]
     public async Task A_cell_that_cannot_be_typed_rejects_its_row_with_the_sheet_row_and_the_reason()
     {
         var input = Workbook(
