@@ -189,23 +189,27 @@ public sealed class DefinitionsApiTests(ProductionStackFixture stack) : IClassFi
         (await client.GetAsync($"/api/workflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
-    [Fact]
-    public async Task A_dataflow_destination_needs_a_configured_PostgreSql_connection()
+    [Theory]
+    [InlineData("orders-to-postgres", "destination")]
+    [InlineData("orders-export", "source")]
+    public async Task A_dataflows_destination_or_query_source_needs_a_configured_PostgreSql_connection(string sample, string part)
     {
         using var client = await stack.App.LoginAsync();
         var name = UniqueName("flow-conn");
-        var dataflow = JsonNode.Parse(File.ReadAllText(SchedulerApp.RepositoryFolder(Path.Combine("samples", "dataflows", "orders-to-postgres.json"))))!.AsObject();
+        var dataflow = JsonNode.Parse(File.ReadAllText(SchedulerApp.RepositoryFolder(Path.Combine("samples", "dataflows", $"{sample}.json"))))!.AsObject();
         dataflow["name"] = name;
-        dataflow["destination"]!["connection"] = "OrdersFtp";
+        dataflow[part]!["connection"] = "OrdersFtp";
         var wrongType = dataflow.ToJsonString();
-        dataflow["destination"]!["connection"] = "Nowhere";
+        dataflow[part]!["connection"] = "Nowhere";
         dataflow["maxErrors"] = -1;
 
         var wrongTypeResponse = await client.PutDefinitionAsync("dataflows", name, wrongType);
         var checkedTogether = await ValidateAsync(client, "dataflows", dataflow.ToJsonString());
 
-        (await ErrorAt(wrongTypeResponse, "$.destination.connection")).Should().Contain("'OrdersFtp' is a Ftp connection");
-        checkedTogether.GetProperty("problems").EnumerateArray().Select(p => p.Text("path")).Should().Contain(["$.destination.connection", "$.maxErrors"]);
+        (await ErrorAt(wrongTypeResponse, $"$.{part}.connection")).Should().Contain("'OrdersFtp' is a Ftp connection");
+        var problems = checkedTogether.GetProperty("problems").EnumerateArray().ToList();
+        problems.Select(p => p.Text("path")).Should().Contain([$"$.{part}.connection", "$.maxErrors"]);
+        problems.Single(p => p.Text("path") == $"$.{part}.connection").Text("message").Should().Contain("'Nowhere' is not configured");
         (await client.GetAsync($"/api/dataflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
@@ -276,25 +280,6 @@ public sealed class DefinitionsApiTests(ProductionStackFixture stack) : IClassFi
         errors.GetProperty("$.tasks[2].inputs.connection").ToString().Should().Contain("'OrdersFtp' is a Ftp connection");
         errors.GetProperty("$.tasks[3].inputs.connection").ToString().Should().Contain("'SampleFiles' is a Local connection");
         (await client.GetAsync($"/api/workflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
-    }
-
-    [Fact]
-    public async Task A_query_source_on_a_connection_that_is_missing_or_not_PostgreSql_is_a_400_at_its_path()
-    {
-        using var client = await stack.App.LoginAsync();
-        var name = UniqueName("export");
-        var dataflow = JsonNode.Parse(File.ReadAllText(SchedulerApp.RepositoryFolder(Path.Combine("samples", "dataflows", "orders-export.json"))))!.AsObject();
-        dataflow["name"] = name;
-        dataflow["source"]!["connection"] = "OrdersFtp";
-        var wrongType = dataflow.ToJsonString();
-        dataflow["source"]!["connection"] = "NoSuchDb";
-
-        var wrongTypeResponse = await client.PutDefinitionAsync("dataflows", name, wrongType);
-        var unknownResponse = await client.PutDefinitionAsync("dataflows", name, dataflow.ToJsonString());
-
-        (await ErrorAt(wrongTypeResponse, "$.source.connection")).Should().Contain("'OrdersFtp' is a Ftp connection");
-        (await ErrorAt(unknownResponse, "$.source.connection")).Should().Contain("'NoSuchDb' is not configured");
-        (await client.GetAsync($"/api/dataflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
     [Fact]
