@@ -201,15 +201,20 @@ internal sealed class ExcelSheetReader : IDisposable
         }
     }
 
-    /// <summary>A number shown with a date or time format is a serial date: days since 1899-12-30 (or 1904-01-01), the time as the fraction.</summary>
+    /// <summary>
+    /// A number shown with a date or time format is a serial date: days since 1899-12-30 (or 1904-01-01), the time as
+    /// the fraction. Excel counts 1900 as a leap year, as Lotus 1-2-3 did, so its serials 1 to 59 (1900-01-01 to
+    /// 1900-02-28) are one more than the days since 1899-12-30, and 60 is a 29 February 1900 that never was: it stays a number.
+    /// </summary>
     private object Number(double number, string? style)
     {
-        var serial = _workbook.Dates1904 ? number + 1462 : number;
-        return int.TryParse(style, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-            && index < _workbook.DateStyles.Count && _workbook.DateStyles[index]
-            && serial is > -657435.0 and < 2958466.0
-            ? DateTime.FromOADate(serial)
-            : (object)number;
+        if (!int.TryParse(style, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= _workbook.DateStyles.Count || !_workbook.DateStyles[index])
+        {
+            return number;
+        }
+
+        var serial = _workbook.Dates1904 ? number + 1462 : number switch { >= 1 and < 60 => number + 1, >= 60 and < 61 => double.NaN, _ => number };
+        return serial is > -657435.0 and < 2958466.0 ? DateTime.FromOADate(serial) : number;
     }
 
     private string CellName(int column)

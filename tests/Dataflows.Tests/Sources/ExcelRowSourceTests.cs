@@ -77,6 +77,24 @@ public sealed class ExcelRowSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Serial_dates_before_March_1900_count_Excels_29_February_1900_which_is_no_date()
+    {
+        var input = Workbook(
+            Header(),
+            Row(2, Number("A2", "1"), Number("E2", "1", DateStyle)),
+            Row(3, Number("A3", "2"), Number("E3", "59", DateStyle)),
+            Row(4, Number("A4", "3"), Number("E4", "60", DateStyle)),
+            Row(5, Number("A5", "4"), Number("E5", "61", DateStyle)),
+            Row(6, Number("A6", "5"), Number("E6", "0.75", DateTimeStyle)));
+        var source = new SourceDefinition { Type = SourceType.Excel, Columns = [TestFiles.Column("id", ColumnType.Int), TestFiles.Column("day", ColumnType.Timestamp)] };
+
+        var result = await RunAsync(input, source, maxErrors: 1);
+
+        File.ReadAllLines(result.OutputPath!).Should().Equal("id,day", "1,1900-01-01T00:00:00", "2,1900-02-28T00:00:00", "4,1900-03-01T00:00:00", "5,1899-12-30T18:00:00");
+        File.ReadAllLines(_files.RejectedRowsPath)[1].Should().Be("4,day,\"'60' is not a timestamp (yyyy-MM-ddTHH:mm:ss, no offset)\",\"3,60\"");
+    }
+
+    [Fact]
     public async Task The_sheet_is_chosen_by_name_and_an_unknown_sheet_fails_the_run_naming_it()
     {
         var input = Path.Combine(_files.WorkingDirectory, "in.xlsx");
