@@ -73,12 +73,6 @@ internal sealed class ExcelRowSource : IRowSource
         _workbook.Dispose();
     }
 
-    /// <summary>
-    /// How much of a header cell is kept: a column's name has at most 63 bytes, so a longer cell (trimmed) names no
-    /// column, and the error that lists the header quotes no more of it.
-    /// </summary>
-    private const int HeaderCellCharacters = 256;
-
     /// <summary>The names in the header row by 1-based column; empty when the sheet has no such row.</summary>
     private static Dictionary<int, string> ReadHeader(ExcelSheetReader sheet, int headerRow)
     {
@@ -90,7 +84,7 @@ internal sealed class ExcelRowSource : IRowSource
 
         var cells = new object?[slots.Length];
         long number;
-        while (sheet.TryReadRow(slots, cells, out number, HeaderCellCharacters) && number < headerRow)
+        while (sheet.TryReadRow(slots, cells, out number, ExcelLimits.MaxHeaderCellCharacters) && number < headerRow)
         {
             // Rows above the header (a title, a note) are not read.
         }

@@ -128,7 +128,7 @@ public sealed class ExcelRowSourceTests : IDisposable
         var run = () => RunAsync(input, new SourceDefinition { Type = SourceType.Excel, Columns = [TestFiles.Column("id", ColumnType.Int)] });
 
         (await run.Should().ThrowAsync<DataflowException>()).Which.Message.Should().Be(
-            $"The header row 1 of sheet 'Orders' in '{input}' has no column 'id'; it has: customer, {new string('x', 256)}…, amount.");
+            $"The header row 1 of sheet 'Orders' in '{input}' has no column 'id'; it has: customer, {new string('x', ExcelLimits.MaxHeaderCellCharacters)}…, amount.");
     }
 
     [Fact]
