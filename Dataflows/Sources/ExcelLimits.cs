@@ -29,6 +29,12 @@ internal static class ExcelLimits
     /// <summary>Excel's own limit on the text of one cell.</summary>
     public const int MaxCellCharacters = 32_767;
 
+    /// <summary>
+    /// How much of a header cell is kept, as the header row keeps all of its cells at once: a column's name has at
+    /// most 63 bytes, so a longer cell (trimmed) names no column, and the error that lists the header quotes no more.
+    /// </summary>
+    public const int MaxHeaderCellCharacters = 256;
+
     /// <summary>Excel's own limit on a sheet's name, which the source's <c>sheet</c> may not exceed.</summary>
     public const int MaxSheetNameLength = 31;
 

@@ -84,7 +84,7 @@ internal sealed class ExcelRowSource : IRowSource
 
         var cells = new object?[slots.Length];
         long number;
-        while (sheet.TryReadRow(slots, cells, out number) && number < headerRow)
+        while (sheet.TryReadRow(slots, cells, out number, ExcelLimits.MaxHeaderCellCharacters) && number < headerRow)
         {
             // Rows above the header (a title, a note) are not read.
         }

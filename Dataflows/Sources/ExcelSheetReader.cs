@@ -38,10 +38,12 @@ internal sealed class ExcelSheetReader : IDisposable
     /// <summary>
     /// Reads the next row: its 1-based number, and in <c>values[slots[column]]</c> the value of each cell whose 1-based
     /// column has a slot (a negative slot, or a column past the array, is not wanted). Values are a string, a double,
-    /// a bool or a <see cref="DateTime"/>; an empty cell is null. False at the end of the sheet.
+    /// a bool or a <see cref="DateTime"/>; an empty cell is null. False at the end of the sheet. A text longer than
+    /// <paramref name="keepCharacters"/> is kept cut there and marked with '…', for a row whose every cell is kept
+    /// (the header), which could otherwise hold 16,384 texts of 32,767 characters at once.
     /// </summary>
     /// <exception cref="DataflowException">A limit is passed, or the sheet is not well-formed.</exception>
-    public bool TryReadRow(int[] slots, object?[] values, out long number)
+    public bool TryReadRow(int[] slots, object?[] values, out long number, int keepCharacters = ExcelLimits.MaxCellCharacters)
     {
         Array.Clear(values);
         try
@@ -51,7 +53,7 @@ internal sealed class ExcelSheetReader : IDisposable
                 if (_xml.NodeType == XmlNodeType.Element && _xml.LocalName == "row")
                 {
                     number = _row = NextRowNumber();
-                    ReadCells(slots, values);
+                    ReadCells(slots, values, keepCharacters);
                     return true;
                 }
             }
@@ -84,7 +86,7 @@ internal sealed class ExcelSheetReader : IDisposable
         return number;
     }
 
-    private void ReadCells(int[] slots, object?[] values)
+    private void ReadCells(int[] slots, object?[] values, int keepCharacters)
     {
         if (_xml.IsEmptyElement)
         {
@@ -101,7 +103,7 @@ internal sealed class ExcelSheetReader : IDisposable
                 var value = ReadCell(column);
                 if (column < slots.Length && slots[column] >= 0)
                 {
-                    values[slots[column]] = value;
+                    values[slots[column]] = value is string text && text.Length > keepCharacters ? string.Concat(text.AsSpan(0, keepCharacters), "…") : value;
                 }
             }
         }
@@ -199,15 +201,20 @@ internal sealed class ExcelSheetReader : IDisposable
         }
     }
 
-    /// <summary>A number shown with a date or time format is a serial date: days since 1899-12-30 (or 1904-01-01), the time as the fraction.</summary>
+    /// <summary>
+    /// A number shown with a date or time format is a serial date: days since 1899-12-30 (or 1904-01-01), the time as
+    /// the fraction. Excel counts 1900 as a leap year, as Lotus 1-2-3 did, so its serials 1 to 59 (1900-01-01 to
+    /// 1900-02-28) are one more than the days since 1899-12-30, and 60 is a 29 February 1900 that never was: it stays a number.
+    /// </summary>
     private object Number(double number, string? style)
     {
-        var serial = _workbook.Dates1904 ? number + 1462 : number;
-        return int.TryParse(style, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-            && index < _workbook.DateStyles.Count && _workbook.DateStyles[index]
-            && serial is > -657435.0 and < 2958466.0
-            ? DateTime.FromOADate(serial)
-            : (object)number;
+        if (!int.TryParse(style, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= _workbook.DateStyles.Count || !_workbook.DateStyles[index])
+        {
+            return number;
+        }
+
+        var serial = _workbook.Dates1904 ? number + 1462 : number switch { >= 1 and < 60 => number + 1, >= 60 and < 61 => double.NaN, _ => number };
+        return serial is > -657435.0 and < 2958466.0 ? DateTime.FromOADate(serial) : number;
     }
 
     private string CellName(int column)

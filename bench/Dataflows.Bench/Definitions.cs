@@ -42,6 +42,19 @@ internal static class Definitions
         ],
     };
 
+    /// <summary>The orders sheet that <see cref="XlsxOrdersGenerator"/> writes, typed as the CSV load is, into a CSV file.</summary>
+    public static DataflowDefinition Excel { get; } = new()
+    {
+        Name = "bench-excel",
+        Source = Plain.Source with
+        {
+            Type = SourceType.Excel,
+            Sheet = "Orders",
+            Columns = [.. Plain.Source.Columns.Select(c => c.Name == "created_at" ? c with { Type = ColumnType.Timestamp } : c)],
+        },
+        Destination = new DestinationDefinition { Type = DestinationType.CsvFile, Path = "excel.csv" },
+    };
+
     /// <summary>The export's query: every column of the loaded table, limited by a bound parameter.</summary>
     public const string ExportQuery = "SELECT id, customer, email, amount, quantity, created_at, country, active, note FROM orders LIMIT @rows";
 

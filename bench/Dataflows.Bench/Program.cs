@@ -13,6 +13,8 @@ using Scheduler.Dataflows.Definitions;
 //   create-table-sql                           the benchmark table's CREATE statement, for psql
 //   export CONNECTION_STRING DIRECTORY ROUNDS   psql \copy (query) to a CSV file and the PostgreSql source to a CsvFile, alternating
 //   export-memory CONNECTION_STRING DIRECTORY ROWS   one export of the query's first ROWS rows, then the peak resident memory
+//   generate-xlsx FILE ROWS                    the orders as an .xlsx workbook (sheet Orders)
+//   excel-memory FILE DIRECTORY                one read of the workbook by the Excel source into a CSV file, then the peak resident memory
 var invariant = CultureInfo.InvariantCulture;
 switch (args)
 {
@@ -41,8 +43,19 @@ switch (args)
         Console.WriteLine(FormattableString.Invariant(
             $"export memory: {exported.RowsWritten} rows, peak resident {PeakResidentMiB()} MiB; {GC.GetTotalAllocatedBytes() >> 20} MiB allocated, {GC.CollectionCount(0)} collections"));
         return 0;
+    case ["generate-xlsx", var file, var rows]:
+        XlsxOrdersGenerator.Write(file, int.Parse(rows, invariant));
+        Console.WriteLine(FormattableString.Invariant($"{file}: {new FileInfo(file).Length / 1_048_576.0:F1} MiB"));
+        return 0;
+    case ["excel-memory", var file, var directory]:
+        var started = Stopwatch.GetTimestamp();
+        var read = await new DataflowRunner(new BenchConnections(""), NullLogger<DataflowRunner>.Instance)
+            .RunAsync(new DataflowRunRequest(Definitions.Excel, file, directory), CancellationToken.None);
+        Console.WriteLine(FormattableString.Invariant(
+            $"excel memory: {read.RowsWritten} rows ({read.RowsRejected} rejected) in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s, peak resident {PeakResidentMiB()} MiB; {GC.GetTotalAllocatedBytes() >> 20} MiB allocated, {GC.CollectionCount(0)} collections"));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: generate FILE ROWS | create-table-sql | compare FILE CONNECTION_STRING ROUNDS | memory FILE CONNECTION_STRING | export CONNECTION_STRING DIRECTORY ROUNDS | export-memory CONNECTION_STRING DIRECTORY ROWS");
+        Console.Error.WriteLine("usage: generate FILE ROWS | create-table-sql | compare FILE CONNECTION_STRING ROUNDS | memory FILE CONNECTION_STRING | export CONNECTION_STRING DIRECTORY ROUNDS | export-memory CONNECTION_STRING DIRECTORY ROWS | generate-xlsx FILE ROWS | excel-memory FILE DIRECTORY");
         return 2;
 }
 

@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.IO.Compression;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using Scheduler.Dataflows.Definitions;
 using Scheduler.Dataflows.Sources;
-using Scheduler.Testing;
 using static Scheduler.Dataflows.Tests.Sources.XlsxFile;
 
 namespace Scheduler.Dataflows.Tests.Sources;
@@ -39,6 +37,21 @@ public sealed class ExcelRowSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task The_sample_workbook_reads_whole_with_the_sample_dataflow()
+    {
+        var runner = new DataflowRunner(new TestConnections("unused"), NullLogger<DataflowRunner>.Instance);
+
+        var result = await runner.RunAsync(
+            new DataflowRunRequest(CsvFileDataflowTests.LoadSample("orders-xlsx-to-csv.json"), TestFiles.RepositoryFile("samples/data/orders.xlsx"), _files.WorkingDirectory),
+            CancellationToken.None);
+
+        result.Should().Be(new DataflowResult(20, 20, 0, null, Path.Combine(_files.WorkingDirectory, "output", "orders-from-xlsx.csv")));
+        File.ReadLines(result.OutputPath!).Take(2).Should().Equal(
+            "id,customer,email,amount,quantity,created_at,country,active,note",
+            "1,Hana Suzuki,user1@example.com,5781.44,9,2026-01-15T21:30:33,IE,false,\"Call before delivery,");
+    }
+
+    [Fact]
     public async Task A_cell_that_cannot_be_typed_rejects_its_row_with_the_sheet_row_and_the_reason()
     {
         var input = Workbook(
@@ -61,6 +74,24 @@ public sealed class ExcelRowSourceTests : IDisposable
             "6,day,'2026-03-02T10:15:00' is not a date (yyyy-MM-dd),\"4,,,,2026-03-02T10:15:00,\"",
             "7,id,a value is required,\",5,,,,\"",
             "8,amount,'#DIV/0!' is not a decimal,\"6,,#DIV/0!,,,\"");
+    }
+
+    [Fact]
+    public async Task Serial_dates_before_March_1900_count_Excels_29_February_1900_which_is_no_date()
+    {
+        var input = Workbook(
+            Header(),
+            Row(2, Number("A2", "1"), Number("E2", "1", DateStyle)),
+            Row(3, Number("A3", "2"), Number("E3", "59", DateStyle)),
+            Row(4, Number("A4", "3"), Number("E4", "60", DateStyle)),
+            Row(5, Number("A5", "4"), Number("E5", "61", DateStyle)),
+            Row(6, Number("A6", "5"), Number("E6", "0.75", DateTimeStyle)));
+        var source = new SourceDefinition { Type = SourceType.Excel, Columns = [TestFiles.Column("id", ColumnType.Int), TestFiles.Column("day", ColumnType.Timestamp)] };
+
+        var result = await RunAsync(input, source, maxErrors: 1);
+
+        File.ReadAllLines(result.OutputPath!).Should().Equal("id,day", "1,1900-01-01T00:00:00", "2,1900-02-28T00:00:00", "4,1900-03-01T00:00:00", "5,1899-12-30T18:00:00");
+        File.ReadAllLines(_files.RejectedRowsPath)[1].Should().Be("4,day,\"'60' is not a timestamp (yyyy-MM-ddTHH:mm:ss, no offset)\",\"3,60\"");
     }
 
     [Fact]
@@ -90,6 +121,17 @@ public sealed class ExcelRowSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_header_cell_longer_than_any_column_name_is_quoted_cut_short_in_the_error()
+    {
+        var input = Workbook(Row(1, Inline("A1", "customer"), Inline("B1", new string('x', ExcelLimits.MaxCellCharacters)), Inline("C1", "amount")));
+
+        var run = () => RunAsync(input, new SourceDefinition { Type = SourceType.Excel, Columns = [TestFiles.Column("id", ColumnType.Int)] });
+
+        (await run.Should().ThrowAsync<DataflowException>()).Which.Message.Should().Be(
+            $"The header row 1 of sheet 'Orders' in '{input}' has no column 'id'; it has: customer, {new string('x', ExcelLimits.MaxHeaderCellCharacters)}…, amount.");
+    }
+
+    [Fact]
     public async Task Transforms_apply_and_rows_reach_a_json_lines_file()
     {
         var input = Workbook(Header(), Row(2, Number("A2", "1"), Number("C2", "5")), Row(3, Number("A3", "2"), Number("C3", "50")));
@@ -108,27 +150,17 @@ public sealed class ExcelRowSourceTests : IDisposable
     [Fact]
     public async Task Rows_of_a_sheet_load_into_a_real_PostgreSQL_table_with_their_types()
     {
-        var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("excel");
         var input = Workbook(
             Header(),
             Row(2, Number("A2", "1"), Shared("B2", 2), Number("C2", "1999.99", DecimalStyle), Bool("D2", false), Number("E2", March1, DateStyle), Number("F2", March2AtTen, DateTimeStyle)),
             Row(3, Number("A3", "2"), Inline("B3", "Zoë")));
-        var definition = TestFiles.Definition(Source(), new DestinationDefinition { Type = DestinationType.PostgreSql, Connection = TestConnections.Name, Table = "orders", CreateTable = true });
 
-        var result = await new DataflowRunner(new TestConnections(connectionString), NullLogger<DataflowRunner>.Instance)
-            .RunAsync(new DataflowRunRequest(definition, input, _files.WorkingDirectory), CancellationToken.None);
+        var (result, rows) = await PostgresLoad.RunAsync(_files, Source(), input);
 
         result.RowsWritten.Should().Be(2);
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT id, name, amount, active, day, at FROM orders ORDER BY id", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        (await reader.ReadAsync()).Should().BeTrue();
-        new object[] { reader.GetInt32(0), reader.GetString(1), reader.GetDecimal(2), reader.GetBoolean(3), reader.GetFieldValue<DateOnly>(4), reader.GetDateTime(5) }
-            .Should().Equal(1, "Müller & Co", 1999.99m, false, new DateOnly(2026, 3, 1), new DateTime(2026, 3, 2, 10, 15, 0));
-        (await reader.ReadAsync()).Should().BeTrue();
-        reader.GetString(1).Should().Be("Zoë");
-        reader.IsDBNull(2).Should().BeTrue();
+        rows.Should().HaveCount(2);
+        rows[0].Should().Equal(1, "Müller & Co", 1999.99m, false, new DateOnly(2026, 3, 1), new DateTime(2026, 3, 2, 10, 15, 0));
+        rows[1].Should().Equal(2, "Zoë", null, null, null, null);
     }
 
     [Fact]
@@ -284,6 +316,9 @@ public sealed class ExcelRowSourceTests : IDisposable
     [Theory]
     [InlineData("\"sheet\": \"\"", "$.source.sheet", "a sheet name has 1 to 31 characters, not 0")]
     [InlineData("\"sheet\": \"abcdefghijklmnopqrstuvwxyz012345\"", "$.source.sheet", "a sheet name has 1 to 31 characters, not 32")]
+    [InlineData("\"sheet\": 2", "$.source.sheet", "must be a string")]
+    [InlineData("\"headerRow\": \"3\"", "$.source.headerRow", "must be a whole number")]
+    [InlineData("\"headerRow\": 1.5", "$.source.headerRow", "must be a whole number")]
     [InlineData("\"headerRow\": 0", "$.source.headerRow", "must be at least 1, not 0")]
     [InlineData("\"headerRow\": 1048577", "$.source.headerRow", "must be at most 1048576, Excel's last row")]
     [InlineData("\"delimiter\": \";\"", "$.source.delimiter", "unknown property for an Excel source")]

@@ -25,6 +25,20 @@ public sealed class FixedWidthRowSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Rows_load_into_a_real_PostgreSQL_table_with_their_types()
+    {
+        var input = _files.Write("in.txt", "0002Zoë       0000007\n0001Müller    0012.50\n0003\n");
+
+        var (result, rows) = await PostgresLoad.RunAsync(_files, Source() with { Trim = true }, input);
+
+        result.RowsWritten.Should().Be(3);
+        rows.Should().HaveCount(3);
+        rows[0].Should().Equal(1, "Müller", 12.50m);
+        rows[1].Should().Equal(2, "Zoë", 7m);
+        rows[2].Should().Equal(3, null, null);
+    }
+
+    [Fact]
     public async Task A_line_longer_than_the_limit_fails_the_run_naming_it()
     {
         var input = _files.Write("in.txt", "0001a\n" + new string('9', LineReader.MaxLineBytes + 1) + "\n");

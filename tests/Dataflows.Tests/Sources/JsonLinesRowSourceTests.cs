@@ -97,6 +97,22 @@ public sealed class JsonLinesRowSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Rows_load_into_a_real_PostgreSQL_table_with_their_types()
+    {
+        var input = _files.Write("in.jsonl", """
+            {"id": 2, "amount": null, "active": false}
+            {"id": 1, "amount": 12.50, "active": true, "day": "2026-03-01", "tags": ["a", {"b": 1}]}
+            """);
+
+        var (result, rows) = await PostgresLoad.RunAsync(_files, Definition().Source, input);
+
+        result.RowsWritten.Should().Be(2);
+        rows.Should().HaveCount(2);
+        rows[0].Should().Equal(1L, 12.50m, true, new DateOnly(2026, 3, 1), """["a", {"b": 1}]""");
+        rows[1].Should().Equal(2L, null, false, null, null);
+    }
+
+    [Fact]
     public void A_json_lines_source_refuses_csv_options_at_their_path()
     {
         var result = DataflowDefinitionLoader.Load(

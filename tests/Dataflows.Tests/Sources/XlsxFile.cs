@@ -111,6 +111,14 @@ internal static class XlsxFile
         throw new InvalidOperationException($"'{entry}' is not in the central directory of '{path}'.");
     }
 
+    /// <summary>Replaces the content of one part, as a crafted file would carry what no spreadsheet program writes.</summary>
+    public static void ReplacePart(string path, string entry, string content)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        zip.GetEntry(entry)!.Delete();
+        Add(zip, entry, content);
+    }
+
     private static void Add(ZipArchive zip, string name, string content)
     {
         using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();

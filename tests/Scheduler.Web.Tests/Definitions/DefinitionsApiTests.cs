@@ -189,23 +189,27 @@ public sealed class DefinitionsApiTests(ProductionStackFixture stack) : IClassFi
         (await client.GetAsync($"/api/workflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
-    [Fact]
-    public async Task A_dataflow_destination_needs_a_configured_PostgreSql_connection()
+    [Theory]
+    [InlineData("orders-to-postgres", "destination")]
+    [InlineData("orders-export", "source")]
+    public async Task A_dataflows_destination_or_query_source_needs_a_configured_PostgreSql_connection(string sample, string part)
     {
         using var client = await stack.App.LoginAsync();
         var name = UniqueName("flow-conn");
-        var dataflow = JsonNode.Parse(File.ReadAllText(SchedulerApp.RepositoryFolder(Path.Combine("samples", "dataflows", "orders-to-postgres.json"))))!.AsObject();
+        var dataflow = JsonNode.Parse(File.ReadAllText(SchedulerApp.RepositoryFolder(Path.Combine("samples", "dataflows", $"{sample}.json"))))!.AsObject();
         dataflow["name"] = name;
-        dataflow["destination"]!["connection"] = "OrdersFtp";
+        dataflow[part]!["connection"] = "OrdersFtp";
         var wrongType = dataflow.ToJsonString();
-        dataflow["destination"]!["connection"] = "Nowhere";
+        dataflow[part]!["connection"] = "Nowhere";
         dataflow["maxErrors"] = -1;
 
         var wrongTypeResponse = await client.PutDefinitionAsync("dataflows", name, wrongType);
         var checkedTogether = await ValidateAsync(client, "dataflows", dataflow.ToJsonString());
 
-        (await ErrorAt(wrongTypeResponse, "$.destination.connection")).Should().Contain("'OrdersFtp' is a Ftp connection");
-        checkedTogether.GetProperty("problems").EnumerateArray().Select(p => p.Text("path")).Should().Contain(["$.destination.connection", "$.maxErrors"]);
+        (await ErrorAt(wrongTypeResponse, $"$.{part}.connection")).Should().Contain("'OrdersFtp' is a Ftp connection");
+        var problems = checkedTogether.GetProperty("problems").EnumerateArray().ToList();
+        problems.Select(p => p.Text("path")).Should().Contain([$"$.{part}.connection", "$.maxErrors"]);
+        problems.Single(p => p.Text("path") == $"$.{part}.connection").Text("message").Should().Contain("'Nowhere' is not configured");
         (await client.GetAsync($"/api/dataflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
@@ -247,6 +251,34 @@ public sealed class DefinitionsApiTests(ProductionStackFixture stack) : IClassFi
         errors.GetProperty("$.onFailure[0].inputs.body").ToString().Should().Contain("the job has status and error");
         errors.GetProperty("$.onFailure[1].inputs.connection").ToString().Should().Contain("'Warehouse' is a PostgreSql connection");
         errors.GetProperty("$.onFailure[1].inputs").ToString().Should().Contain("absolute URLs are refused");
+        (await client.GetAsync($"/api/workflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Each_new_task_types_connection_and_references_are_checked_when_saved_at_their_paths()
+    {
+        using var client = await stack.App.LoginAsync();
+        var name = UniqueName("new-types");
+        var workflow = $$"""
+            { "name": "{{name}}", "variables": [ { "name": "since", "type": "datetime" } ], "tasks": [
+              { "name": "Merge", "type": "RunSql", "inputs": { "connection": "NoSuchDb", "sql": "SELECT @since", "parameters": "since:datetime", "since": "${Nope.value}" } },
+              { "name": "Archive", "type": "FileSystem", "inputs": { "action": "Copy", "connection": "Warehouse", "path": "a.csv", "target": "b.csv", "targetConnection": "NoSuchFolder" } },
+              { "name": "Notify", "type": "Http", "dependsOn": [ "Merge" ], "inputs": { "connection": "OrdersFtp", "url": "orders/${Merge.nope}" } },
+              { "name": "Mail", "type": "SendMail", "inputs": { "connection": "SampleFiles", "to": "${Variables.nobody}", "subject": "s", "body": "b" } } ] }
+            """;
+
+        var response = await client.PutDefinitionAsync("workflows", name, workflow);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.EnumerateObject().Select(e => e.Name).Should().BeEquivalentTo(
+            "$.tasks[0].inputs.connection", "$.tasks[0].inputs.since", "$.tasks[1].inputs.connection", "$.tasks[1].inputs.targetConnection",
+            "$.tasks[2].inputs.connection", "$.tasks[2].inputs.url", "$.tasks[3].inputs.connection", "$.tasks[3].inputs.to");
+        errors.GetProperty("$.tasks[0].inputs.connection").ToString().Should().Contain("'NoSuchDb' is not configured");
+        errors.GetProperty("$.tasks[1].inputs.connection").ToString().Should().Contain("'Warehouse' is a PostgreSql connection");
+        errors.GetProperty("$.tasks[1].inputs.targetConnection").ToString().Should().Contain("'NoSuchFolder' is not configured");
+        errors.GetProperty("$.tasks[2].inputs.connection").ToString().Should().Contain("'OrdersFtp' is a Ftp connection");
+        errors.GetProperty("$.tasks[3].inputs.connection").ToString().Should().Contain("'SampleFiles' is a Local connection");
         (await client.GetAsync($"/api/workflows/{name}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 

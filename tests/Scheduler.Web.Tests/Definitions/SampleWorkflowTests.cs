@@ -28,8 +28,8 @@ public sealed class SampleWorkflowTests
             p.Text("path") == "$.tasks[0].inputs.connection" && p.Text("message")!.Contains("'OrdersFtp' is not configured", StringComparison.Ordinal));
         dataflows.EnumerateArray().Single(d => d.Text("name") == "orders-to-postgres").GetProperty("problems").EnumerateArray()
             .Should().Contain(p => p.Text("path") == "$.destination.connection" && p.Text("message")!.Contains("Warehouse", StringComparison.Ordinal));
-        workflows.EnumerateArray().Where(w => w.Text("name") is "local-orders-import" or "orders-import-checked")
-            .Should().HaveCount(2).And.OnlyContain(w => w.GetProperty("valid").GetBoolean());
+        workflows.EnumerateArray().Where(w => w.Text("name") is "local-orders-import" or "orders-import-checked" or "local-orders-xlsx-import")
+            .Should().HaveCount(3).And.OnlyContain(w => w.GetProperty("valid").GetBoolean());
     }
 
     [Fact]
@@ -110,6 +110,23 @@ public sealed class SampleWorkflowTests
         {
             Directory.Delete(inbox, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_Excel_sample_reads_the_sample_workbook_and_a_file_that_is_no_workbook_fails_its_step_saying_why()
+    {
+        await using var app = new SchedulerApp(SchedulerApp.WithSampleFiles());
+        using var client = await app.LoginAsync();
+
+        var workbook = await client.WaitForEndAsync(await client.StartAsync("local-orders-xlsx-import"));
+        var notAWorkbook = await client.WaitForEndAsync(await client.StartAsync("local-orders-xlsx-import", Parameter("Variables", "sourceFilePath", "orders.csv")));
+
+        workbook.Text("status").Should().Be("Completed", workbook.ToString());
+        var outputs = workbook.Step("ReadSheet").GetProperty("outputs");
+        outputs.GetProperty("rowsWritten").GetInt64().Should().Be(20);
+        outputs.GetProperty("rowsRejected").GetInt64().Should().Be(0);
+        notAWorkbook.Text("status").Should().Be("Failed");
+        notAWorkbook.Text("error").Should().StartWith("ReadSheet failed: The workbook '").And.Contain("orders.csv' cannot be read as .xlsx: ");
     }
 
     [Fact]

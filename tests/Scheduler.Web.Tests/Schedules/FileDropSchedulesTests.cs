@@ -135,6 +135,20 @@ public sealed class FileDropSchedulesTests(DropsApp drops) : IClassFixture<Drops
     }
 
     [Fact]
+    public async Task A_trigger_on_a_connection_that_holds_no_files_is_a_400_naming_its_type()
+    {
+        var response = await _client.PutAsJsonAsync($"/api/schedules/{NewId()}", new
+        {
+            workflow = "dropped-orders-import",
+            trigger = new { type = "FileDropped", connection = "Mail", path = "in/*.csv", variable = "sourceFilePath" },
+        });
+
+        var errors = await ErrorsOf(response);
+        errors.EnumerateObject().Select(e => e.Name).Should().Equal("trigger.connection");
+        errors.GetProperty("trigger.connection")[0].GetString().Should().Contain("'Mail' is a Smtp connection");
+    }
+
+    [Fact]
     public async Task A_file_drop_schedule_is_listed_paused_and_deleted_like_a_cron_schedule()
     {
         var id = NewId();
@@ -192,6 +206,8 @@ public sealed class DropsApp : IAsyncLifetime
         {
             ["Connections:Drops:Type"] = "Local",
             ["Connections:Drops:Path"] = Folder,
+            ["Connections:Mail:Type"] = "Smtp",
+            ["Connections:Mail:Host"] = "localhost",
         }));
         Client = await App.LoginAsync();
     }
