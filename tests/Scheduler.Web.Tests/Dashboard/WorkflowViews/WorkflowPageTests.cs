@@ -60,4 +60,36 @@ public sealed class WorkflowPageTests
         (await viewer.GetStringAsync("/hangfire/workflows")).Should().Contain("data-workflow=\"run-links\"").And.NotContain(RunLink);
         (await viewer.GetStringAsync("/hangfire/workflows/run-links")).Should().Contain("data-task=\"Check\"").And.NotContain(RunLink);
     }
+
+    [Fact]
+    public async Task A_workflow_page_lists_each_variables_type_default_required_and_secret_the_inputs_a_run_may_set_and_diffs_two_chosen_versions()
+    {
+        await using var app = new SchedulerApp(TestUsers.Settings(SchedulerApp.WithSampleFiles(new Dictionary<string, string?> { ["Scheduler:WorkerCount"] = "0" })));
+        using var admin = await app.LoginAsync();
+        foreach (var file in new[] { "first.csv", "second.csv", "third.csv" })
+        {
+            var workflow = RunFormTests.Fixture.RunFormWorkflow("described");
+            workflow["variables"]![0]!["default"] = file;
+            await admin.PutWorkflowAsync(workflow);
+        }
+
+        using var viewer = await app.SignedInAsync(TestUsers.Viewer, TestUsers.Password);
+        var page = await viewer.GetStringAsync("/hangfire/workflows/described?from=1&to=3");
+
+        page.Should().Contain("<span id=\"workflow-version\">3</span>").And.Contain("id=\"workflow-valid\">valid</span>");
+        page.Should().Contain("<tr class=\"workflow-variable\" data-variable=\"sourceFilePath\"><td>sourceFilePath</td><td>string</td><td class=\"variable-default\"><code>&quot;third.csv&quot;</code></td><td>no</td><td>no</td><td>The CSV file in the SampleFiles folder</td></tr>")
+            .And.Contain("<tr class=\"workflow-variable\" data-variable=\"rowLimit\"><td>rowLimit</td><td>int</td><td class=\"variable-default\"></td><td>yes</td><td>no</td><td>How many rows at most</td></tr>")
+            .And.Contain("<tr class=\"workflow-variable\" data-variable=\"apiToken\"><td>apiToken</td><td>string</td><td class=\"variable-default\"></td><td>no</td><td>yes</td><td></td></tr>")
+            .And.Contain("<tr class=\"workflow-variable\" data-variable=\"dryRun\"><td>dryRun</td><td>bool</td><td class=\"variable-default\"><code>false</code></td><td>no</td><td>no</td><td></td></tr>");
+        page.Should().Contain("<tr class=\"workflow-input\" data-task=\"FileTransferTask1\" data-input=\"remotePath\"><td>FileTransferTask1</td><td>remotePath</td><td><code>${Variables.sourceFilePath}</code></td></tr>")
+            .And.NotContain("data-input=\"connection\"", "only the inputs the definition lists as overridable");
+        page.Should().Contain("&lt;script&gt;alert(1)&lt;/script&gt;").And.NotContain(RunFormTests.Markup);
+
+        page.Should().Contain("Changes from version 1 to version 3")
+            .And.Contain("<select name=\"from\" class=\"form-control input-sm\"><option value=\"3\">3</option><option value=\"2\">2</option><option value=\"1\" selected>1</option></select>")
+            .And.MatchRegex("<span class=\"diff-removed\">- +&quot;default&quot;: &quot;first.csv&quot;,</span>")
+            .And.MatchRegex("<span class=\"diff-added\">\\+ +&quot;default&quot;: &quot;third.csv&quot;,</span>")
+            .And.NotContain("second.csv", "version 2 is not one of the two compared");
+        (await viewer.GetStringAsync("/hangfire/workflows/described")).Should().Contain("Changes from version 2 to version 3", "by default the last change");
+    }
 }
