@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Scheduler.Web.Tests.Dashboard.WorkflowViews;
 
@@ -91,5 +93,26 @@ public sealed class WorkflowPageTests
             .And.MatchRegex("<span class=\"diff-added\">\\+ +&quot;default&quot;: &quot;third.csv&quot;,</span>")
             .And.NotContain("second.csv", "version 2 is not one of the two compared");
         (await viewer.GetStringAsync("/hangfire/workflows/described")).Should().Contain("Changes from version 2 to version 3", "by default the last change");
+    }
+
+    [Fact]
+    public async Task A_RunWorkflow_box_links_to_the_child_workflows_page_on_the_workflow_page_and_on_the_job_page()
+    {
+        await using var app = new SchedulerApp(TestUsers.Settings(new Dictionary<string, string?>()));
+        using var admin = await app.LoginAsync();
+        await admin.PutWorkflowAsync(JsonNode.Parse("""{"name":"child-flow","tasks":[{"name":"Check","type":"Decision","inputs":{"expression":"true"}}]}""")!.AsObject());
+        await admin.PutWorkflowAsync(JsonNode.Parse("""{"name":"parent-flow","tasks":[{"name":"Child","type":"RunWorkflow","inputs":{"workflow":"child-flow"}}]}""")!.AsObject());
+        var jobId = await admin.StartAsync("parent-flow");
+        (await admin.WaitForEndAsync(jobId)).Text("status").Should().Be("Completed");
+        using var viewer = await app.SignedInAsync(TestUsers.Viewer, TestUsers.Password);
+        const string Box = "<g class=\"task\" data-task=\"Child\" data-type=\"RunWorkflow\"";
+        const string Link = "<a class=\"child-workflow\" href=\"/hangfire/workflows/child-flow\">";
+
+        var workflowPage = await viewer.GetStringAsync("/hangfire/workflows/parent-flow");
+        var jobPage = await viewer.GetStringAsync($"/hangfire/jobs/details/{jobId}");
+
+        workflowPage.Should().MatchRegex($"{Regex.Escape(Box)} data-level=\"0\">{Regex.Escape(Link)}<title>Child \\(RunWorkflow \u2192 child-flow\\)</title>");
+        jobPage.Should().MatchRegex($"{Regex.Escape(Box)} data-level=\"0\" data-status=\"Completed\">{Regex.Escape(Link)}");
+        (await viewer.GetStringAsync("/hangfire/workflows/child-flow")).Should().Contain("<h1 class=\"page-header\" id=\"workflow-name\">child-flow</h1>", "the link leads to the child's page");
     }
 }
