@@ -5,7 +5,7 @@ using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 
-namespace Scheduler.Web.Tests;
+namespace Scheduler.Web.Tests.Dashboard;
 
 /// <summary>
 /// The Run form and the Schedules page as a person uses them, in headless Chromium against the service running as

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Scheduler.Web.Tests;
+namespace Scheduler.Web.Tests.Dashboard;
 
 /// <summary>
 /// The dashboard's Run form and Schedules page over HTTP: the same checks as <c>POST /api/jobs</c>, problems next to
@@ -81,6 +81,25 @@ public sealed partial class RunFormTests(RunFormTests.Fixture fixture) : IClassF
             .And.Contain("value=\"&lt;script&gt;alert(1)&lt;/script&gt;\"", "the other values stay, encoded")
             .And.NotContain(Markup);
         (await fixture.JobCountAsync()).Should().Be(jobsBefore);
+    }
+
+    [Fact]
+    public async Task The_forms_problems_are_the_messages_POST_api_jobs_gives_for_the_same_values()
+    {
+        using var operatorClient = await fixture.App.SignedInAsync(TestUsers.Operator, TestUsers.Password);
+        var page = await operatorClient.GetStringAsync(fixture.FormPath);
+        var api = await fixture.Admin.PostAsJsonAsync("/api/jobs", new
+        {
+            workflow = fixture.Workflow,
+            parameters = new[] { JobsClient.Parameter("Variables", "rowLimit", "many") },
+        });
+
+        var form = await operatorClient.PostAsync(fixture.FormPath, Form(page, new() { ["Variables.rowLimit"] = "many" }));
+
+        api.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        var shown = await form.Content.ReadAsStringAsync();
+        Problems(shown, "Variables.rowLimit").Should().NotBeEmpty().And.Equal(errors.GetProperty("parameters[0].value").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]
