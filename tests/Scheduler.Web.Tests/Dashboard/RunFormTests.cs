@@ -161,7 +161,7 @@ public sealed partial class RunFormTests(RunFormTests.Fixture fixture) : IClassF
 
         var page = await viewer.GetStringAsync("/hangfire/schedules");
 
-        var row = RowPattern().Matches(page).Select(m => m.Value).Single(r => r.Contains($"data-schedule=\"{id}\"", StringComparison.Ordinal));
+        var row = DashboardClient.Row(page, "data-schedule", id);
         row.Should().Contain($"{nextRun.ToOffset(TimeSpan.FromHours(5.5)):yyyy-MM-dd} 02:30:00 +05:30")
             .And.Contain($"{nextRun.UtcDateTime:yyyy-MM-dd} 21:00:00 +00:00")
             .And.Contain("Asia/Kolkata")
@@ -195,9 +195,6 @@ public sealed partial class RunFormTests(RunFormTests.Fixture fixture) : IClassF
 
     [GeneratedRegex("<li>(.*?)</li>", RegexOptions.Singleline)]
     private static partial Regex ProblemPattern();
-
-    [GeneratedRegex("<tr class=\"schedule\".*?</tr>", RegexOptions.Singleline)]
-    private static partial Regex RowPattern();
 
     /// <summary>A workflow with a field of each kind: required int, secret, bool with a default, an overridable task input.</summary>
     public sealed class Fixture : IAsyncLifetime
