@@ -15,6 +15,11 @@ public sealed class DashboardTests(DashboardTests.Fixture fixture) : IClassFixtu
     [Theory]
     [InlineData("/hangfire")]
     [InlineData("/hangfire/jobs/details/1")]
+    [InlineData("/hangfire/workflows")]
+    [InlineData("/hangfire/workflows/local-orders-import")]
+    [InlineData("/hangfire/workflows/local-orders-import/run")]
+    [InlineData("/hangfire/schedules")]
+    [InlineData("/hangfire/workflow-jobs/1/live")]
     public async Task Anonymous_request_is_redirected_to_the_login_page_even_with_an_API_token(string path)
     {
         using var anonymous = fixture.App.CreateBrowserClient();
