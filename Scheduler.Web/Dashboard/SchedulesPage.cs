@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using Hangfire.Dashboard;
@@ -49,13 +48,7 @@ internal sealed class SchedulesPage : IDashboardDispatcher
     /// <summary>One schedule's row: every kind of schedule the page lists is rendered here.</summary>
     private static string Row(ScheduleResponse schedule, UrlHelper urls, bool readOnly)
     {
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(schedule.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
-        var (local, utc) = schedule switch
-        {
-            { Enabled: false } => ("paused", "paused"),
-            { NextRun: { } next } => (Time(TimeZoneInfo.ConvertTime(next, zone)) + $" <span class=\"text-muted\">{E(schedule.TimeZone)}</span>", Time(next.ToUniversalTime())),
-            _ => ("", ""),
-        };
+        var (local, utc) = ScheduleCells.NextRun(schedule);
         var workflow = readOnly
             ? E(schedule.Workflow)
             : E(schedule.Workflow) + RunFormPage.Link(urls, schedule.Workflow);
@@ -63,16 +56,9 @@ internal sealed class SchedulesPage : IDashboardDispatcher
             ? $"<a href=\"{E(urls.JobDetails(jobId))}\">{E(jobId)}</a> {E(schedule.LastJobStatus ?? "")}"
             : "";
         return $"<tr class=\"schedule\" data-schedule=\"{E(schedule.Id)}\"><td>{E(schedule.Id)}</td><td>{workflow}</td>" +
-            $"<td><code style=\"white-space: nowrap\">{E(When(schedule))}</code></td><td class=\"next-run-local\">{local}</td><td class=\"next-run-utc\">{utc}</td>" +
+            $"<td><code style=\"white-space: nowrap\">{ScheduleCells.When(schedule)}</code></td><td class=\"next-run-local\">{local}</td><td class=\"next-run-utc\">{utc}</td>" +
             $"<td>{lastJob}</td><td>{E(schedule.Error ?? "")}</td></tr>";
     }
-
-    // A file-drop schedule has no cron of its own: what starts its jobs is a new file in its folder.
-    private static string When(ScheduleResponse schedule) => schedule.Trigger is { } trigger
-        ? $"{FileDropTrigger.FileDropped}: {trigger.Path} on {trigger.Connection}, polled every {trigger.PollInterval} s"
-        : schedule.Cron ?? "";
-
-    private static string Time(DateTimeOffset time) => E(time.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture));
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }

@@ -10,7 +10,8 @@ internal sealed record WorkflowSummary(DefinitionSummary Definition, JobRun? Las
 
 /// <summary>
 /// Every workflow with what an operator looks for first: its version and whether it can run, how its last job ended,
-/// and when a schedule runs it next. Read from the same stores as the API.
+/// and when a schedule runs it next. Read from the same stores as the API. A cron schedule's next run comes before a
+/// file-drop schedule's: the "next run" of the latter is only its next look at a folder.
 /// </summary>
 internal sealed class WorkflowOverview(DefinitionEditor definitions, IJobRunStore runs, RecurringSchedules schedules)
 {
@@ -19,7 +20,7 @@ internal sealed class WorkflowOverview(DefinitionEditor definitions, IJobRunStor
         var next = (await schedules.ListAsync(cancellationToken))
             .Where(s => s is { Enabled: true, NextRun: not null })
             .GroupBy(s => s.Workflow, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.MinBy(s => s.NextRun)!, StringComparer.OrdinalIgnoreCase);
+            .ToDictionary(g => g.Key, g => g.OrderBy(s => s.Trigger is not null).ThenBy(s => s.NextRun).First(), StringComparer.OrdinalIgnoreCase);
         var summaries = new List<WorkflowSummary>();
         foreach (var definition in (await definitions.ListAsync(DefinitionKind.Workflow, cancellationToken)).OrderBy(d => d.Name, StringComparer.OrdinalIgnoreCase))
         {

@@ -85,9 +85,25 @@ public sealed class UsersAndRolesTests
         error.Should().Contain("No password given");
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> HashPasswordAsync(string input)
+    [Fact]
+    public async Task The_READMEs_hash_password_command_through_dotnet_run_leaves_the_hash_alone_on_stdout()
     {
-        var start = new ProcessStartInfo("dotnet", ["Scheduler.Web.dll", PasswordHashCommand.Name])
+        // As README writes it, on the build these tests run with (bin/{configuration}/net10.0): without
+        // --no-launch-profile, dotnet run itself writes "Using launch settings from ..." to stdout first.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var (exitCode, output, error) = await HashPasswordAsync(
+            "Correct horse battery staple\n",
+            "run", "--no-build", "-c", configuration, "--project", SchedulerApp.RepositoryFolder("Scheduler.Web"), "--no-launch-profile", "--", PasswordHashCommand.Name);
+
+        exitCode.Should().Be(0, error);
+        var hash = output.Trim();
+        output.Should().Be(hash + Environment.NewLine, "HASH=$(... | dotnet run ...) must capture the hash alone");
+        PasswordHashFormat.ProblemWith(hash).Should().BeNull();
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> HashPasswordAsync(string input, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", arguments.Length > 0 ? arguments : ["Scheduler.Web.dll", PasswordHashCommand.Name])
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardInput = true,

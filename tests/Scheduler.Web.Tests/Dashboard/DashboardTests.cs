@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using static Scheduler.Web.Tests.Fixtures.JobsClient;
 
 namespace Scheduler.Web.Tests.Dashboard;
@@ -14,6 +15,11 @@ public sealed class DashboardTests(DashboardTests.Fixture fixture) : IClassFixtu
     [Theory]
     [InlineData("/hangfire")]
     [InlineData("/hangfire/jobs/details/1")]
+    [InlineData("/hangfire/workflows")]
+    [InlineData("/hangfire/workflows/local-orders-import")]
+    [InlineData("/hangfire/workflows/local-orders-import/run")]
+    [InlineData("/hangfire/schedules")]
+    [InlineData("/hangfire/workflow-jobs/1/live")]
     public async Task Anonymous_request_is_redirected_to_the_login_page_even_with_an_API_token(string path)
     {
         using var anonymous = fixture.App.CreateBrowserClient();
@@ -45,6 +51,34 @@ public sealed class DashboardTests(DashboardTests.Fixture fixture) : IClassFixtu
         page.Should().Contain("id=\"workflow-log\"").And.Contain("wrote 20, rejected 2", "the job's log is on its page");
         page.Should().NotContain("System.Collections", "list outputs such as localPaths are shown as their values");
         page.Should().NotContain($"jobs/actions/requeue/{fixture.CompletedJobId}");
+    }
+
+    [Fact]
+    public async Task The_job_page_links_the_output_and_rejected_rows_files_for_download_under_the_files_endpoints_rules()
+    {
+        using var viewer = await fixture.App.SignedInAsync(TestUsers.Viewer, TestUsers.Password);
+        var jobId = fixture.CompletedJobId;
+
+        var page = await viewer.GetStringAsync($"/hangfire/jobs/details/{jobId}");
+
+        foreach (var (file, origin) in new[] { ("output/orders.csv", "RunDataflow1.outputPath"), ("rejected-rows.csv", "RunDataflow1.rejectedRowsPath") })
+        {
+            var link = $"/hangfire/workflow-jobs/{jobId}/files/{file}";
+            page.Should().MatchRegex($"<tr class=\"workflow-file\" data-file=\"{Regex.Escape(file)}\"><td><a href=\"{Regex.Escape(link)}\" download>{Regex.Escape(file)}</a></td><td>[0-9,]+ bytes</td><td>[^<]*{Regex.Escape(origin)}[^<]*</td></tr>");
+            var served = await viewer.GetAsync(link);
+            served.StatusCode.Should().Be(HttpStatusCode.OK, link);
+            (await served.Content.ReadAsStringAsync()).Should().Be(await fixture.Admin.GetStringAsync($"/api/jobs/{jobId}/files/{file}"), "the page serves what the files endpoint serves");
+        }
+
+        // A link in another job's folder to this job's output: resolved, it leaves that folder, so it is not served.
+        var leak = Path.Combine(fixture.App.WorkingDirectory, fixture.FailedJobId, "leak.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(leak)!);
+        File.CreateSymbolicLink(leak, Path.Combine(fixture.App.WorkingDirectory, jobId, "output", "orders.csv"));
+        (await viewer.GetAsync($"/hangfire/workflow-jobs/{fixture.FailedJobId}/files/leak.csv")).StatusCode
+            .Should().Be(HttpStatusCode.NotFound, "a path never leaves its job's folder, not even through a symbolic link");
+        (await viewer.GetAsync($"/hangfire/workflow-jobs/999999/files/output/orders.csv")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        using var anonymous = fixture.App.CreateBrowserClient();
+        (await anonymous.GetAsync($"/hangfire/workflow-jobs/{jobId}/files/output/orders.csv")).StatusCode.Should().Be(HttpStatusCode.Redirect, "behind the dashboard's sign-in");
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 
-namespace Scheduler.Web.Tests;
+namespace Scheduler.Web.Tests.Dashboard;
 
 /// <summary>
 /// The Run form and the Schedules page as a person uses them, in headless Chromium against the service running as
@@ -61,7 +61,7 @@ public sealed class RunFormBrowserTests(RunFormBrowserTests.Fixture fixture) : I
     }
 
     [Fact]
-    public async Task Schedules_page_shows_the_next_run_in_the_schedule_zone_and_in_UTC_with_a_link_to_the_Run_form()
+    public async Task Schedules_and_Workflows_pages_show_the_next_run_in_the_schedule_zone_and_in_UTC_with_a_link_to_the_Run_form()
     {
         var id = DefinitionsClient.UniqueName("browser");
         using var admin = await fixture.AdminAsync();
@@ -80,6 +80,14 @@ public sealed class RunFormBrowserTests(RunFormBrowserTests.Fixture fixture) : I
         fixture.Session.SaveScreenshot("schedules");
         row.FindElement(By.CssSelector("a.run-link")).Click();
         new Uri(Browser.Url).AbsolutePath.Should().Be(fixture.FormPath);
+
+        Browser.Navigate().GoToUrl(new Uri(fixture.Server.Address, "/hangfire/workflows"));
+        var workflow = Browser.FindElement(By.CssSelector($"tr.workflow[data-workflow='{fixture.Workflow}']"));
+        workflow.FindElement(By.CssSelector(".next-run-local")).Text.Should().Be($"{newYork:yyyy-MM-dd} 09:00:00 {newYork:zzz} America/New_York ({id})", "the Workflows list writes it as the Schedules page does");
+        workflow.FindElement(By.CssSelector(".next-run-utc")).Text.Should().Be($"{nextRun.UtcDateTime:yyyy-MM-dd HH:mm:ss} +00:00");
+        fixture.Session.SaveScreenshot("workflows-operator");
+        workflow.FindElement(By.CssSelector("a.run-link")).Click();
+        new Uri(Browser.Url).AbsolutePath.Should().Be(fixture.FormPath, "an Operator runs a workflow from the Workflows list too");
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Scheduler.Web.Tests;
+namespace Scheduler.Web.Tests.Dashboard;
 
 /// <summary>
 /// The dashboard's Run form and Schedules page over HTTP: the same checks as <c>POST /api/jobs</c>, problems next to
@@ -84,6 +84,25 @@ public sealed partial class RunFormTests(RunFormTests.Fixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task The_forms_problems_are_the_messages_POST_api_jobs_gives_for_the_same_values()
+    {
+        using var operatorClient = await fixture.App.SignedInAsync(TestUsers.Operator, TestUsers.Password);
+        var page = await operatorClient.GetStringAsync(fixture.FormPath);
+        var api = await fixture.Admin.PostAsJsonAsync("/api/jobs", new
+        {
+            workflow = fixture.Workflow,
+            parameters = new[] { JobsClient.Parameter("Variables", "rowLimit", "many") },
+        });
+
+        var form = await operatorClient.PostAsync(fixture.FormPath, Form(page, new() { ["Variables.rowLimit"] = "many" }));
+
+        api.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        var shown = await form.Content.ReadAsStringAsync();
+        Problems(shown, "Variables.rowLimit").Should().NotBeEmpty().And.Equal(errors.GetProperty("parameters[0].value").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
     public async Task A_blank_required_field_is_named_next_to_that_field()
     {
         using var operatorClient = await fixture.App.SignedInAsync(TestUsers.Operator, TestUsers.Password);
@@ -142,7 +161,7 @@ public sealed partial class RunFormTests(RunFormTests.Fixture fixture) : IClassF
 
         var page = await viewer.GetStringAsync("/hangfire/schedules");
 
-        var row = RowPattern().Matches(page).Select(m => m.Value).Single(r => r.Contains($"data-schedule=\"{id}\"", StringComparison.Ordinal));
+        var row = DashboardClient.Row(page, "data-schedule", id);
         row.Should().Contain($"{nextRun.ToOffset(TimeSpan.FromHours(5.5)):yyyy-MM-dd} 02:30:00 +05:30")
             .And.Contain($"{nextRun.UtcDateTime:yyyy-MM-dd} 21:00:00 +00:00")
             .And.Contain("Asia/Kolkata")
@@ -176,9 +195,6 @@ public sealed partial class RunFormTests(RunFormTests.Fixture fixture) : IClassF
 
     [GeneratedRegex("<li>(.*?)</li>", RegexOptions.Singleline)]
     private static partial Regex ProblemPattern();
-
-    [GeneratedRegex("<tr class=\"schedule\".*?</tr>", RegexOptions.Singleline)]
-    private static partial Regex RowPattern();
 
     /// <summary>A workflow with a field of each kind: required int, secret, bool with a default, an overridable task input.</summary>
     public sealed class Fixture : IAsyncLifetime

@@ -42,6 +42,22 @@ public static partial class DashboardClient
         return (header.Groups[1].Value, WebUtility.HtmlDecode(token.Groups[1].Value));
     }
 
+    /// <summary>The row of a page's table that carries <paramref name="attribute"/>="<paramref name="value"/>" (data-workflow, data-schedule).</summary>
+    public static string Row(string page, string attribute, string value)
+    {
+        var row = Regex.Match(page, $"<tr [^>]*{Regex.Escape(attribute)}=\"{Regex.Escape(value)}\".*?</tr>", RegexOptions.Singleline);
+        row.Success.Should().BeTrue($"the page has a row with {attribute}=\"{value}\"");
+        return row.Value;
+    }
+
+    /// <summary>The content of the row's first cell whose attributes are exactly <paramref name="attributes"/> (<c>class="next-run-utc"</c>).</summary>
+    public static string Cell(string row, string attributes)
+    {
+        var cell = Regex.Match(row, $"<td {Regex.Escape(attributes)}>(.*?)</td>", RegexOptions.Singleline);
+        cell.Success.Should().BeTrue($"the row has a <td {attributes}> cell: {row}");
+        return cell.Groups[1].Value;
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex FormTokenPattern();
 

@@ -60,6 +60,14 @@ public sealed class SchedulerApp : WebApplicationFactory<Program>
             ["Connections:SampleFiles:Path"] = RepositoryFolder(Path.Combine("samples", "data")),
         };
 
+    /// <summary>Settings with a <c>Drops</c> folder connection for file-drop schedules, on the samples' folder, which has no <c>in/</c> to find files in.</summary>
+    public static Dictionary<string, string?> WithDrops(IDictionary<string, string?>? more = null) =>
+        new(more ?? new Dictionary<string, string?>())
+        {
+            ["Connections:Drops:Type"] = "Local",
+            ["Connections:Drops:Path"] = RepositoryFolder(Path.Combine("samples", "data")),
+        };
+
     public async Task<HttpClient> LoginAsync()
     {
         var client = CreateClient();

@@ -40,6 +40,7 @@ public sealed class ApiDocumentationTests
 
         Statuses(paths, "/api/jobs", "post").Should().Contain(["400", "401", "403", "404", "409"]);
         Statuses(paths, "/api/jobs/{id}/cancel", "post").Should().Contain(["401", "403", "404", "409"]);
+        Statuses(paths, "/api/jobs/{id}/retry", "post").Should().Contain(["401", "403", "404", "409"], "a job that has not ended cannot run again");
         Statuses(paths, "/api/jobs/{id}", "get").Should().Contain(["401", "404"]).And.NotContain("403", "every role may read");
         Statuses(paths, "/api/jobs/{id}/files/{path}", "get").Should().Contain("404");
         Statuses(paths, "/api/schedules/{id}/trigger", "post").Should().Contain(["401", "403", "404"]);

@@ -38,6 +38,41 @@ public sealed class GraphSvgTests
     }
 
     [Fact]
+    public void Each_condition_has_its_own_label_and_line_and_both_branches_of_a_Decision_are_drawn()
+    {
+        var svg = Draw(Draft("""
+            {"name":"conditions","tasks":[
+              {"name":"Check","type":"Decision","inputs":{"expression":"true"}},
+              {"name":"Yes","type":"Decision","dependsOn":[{"task":"Check","on":"true"}],"inputs":{"expression":"true"}},
+              {"name":"No","type":"Decision","dependsOn":[{"task":"Check","on":"false"}],"inputs":{"expression":"true"}},
+              {"name":"OnError","type":"Decision","dependsOn":[{"task":"Yes","on":"failed"}],"inputs":{"expression":"true"}},
+              {"name":"Always","type":"Decision","dependsOn":[{"task":"No","on":"finished"}],"inputs":{"expression":"true"}},
+              {"name":"Next","type":"Decision","dependsOn":["Yes"],"inputs":{"expression":"true"}}]}
+            """));
+
+        var arrows = svg.Descendants(Svg + "g").Where(g => (string?)g.Attribute("class") == "dependency")
+            .ToDictionary(a => $"{a.Attribute("data-from")!.Value}->{a.Attribute("data-to")!.Value}");
+        var expected = new Dictionary<string, string>
+        {
+            ["Check->Yes"] = "true",
+            ["Check->No"] = "false",
+            ["Yes->OnError"] = "failed",
+            ["No->Always"] = "finished",
+            ["Yes->Next"] = "succeeded",
+        };
+        arrows.Keys.Should().BeEquivalentTo(expected.Keys);
+        foreach (var (arrow, label) in expected)
+        {
+            arrows[arrow].Element(Svg + "text")!.Value.Should().Be(label, arrow);
+            arrows[arrow].Element(Svg + "path")!.Attribute("marker-end")!.Value.Should().Be($"url(#arrow-{label})");
+        }
+
+        arrows["No->Always"].Element(Svg + "path")!.Attribute("stroke-dasharray").Should().NotBeNull("a finished arrow runs whatever happened: dashed");
+        arrows["Yes->Next"].Element(Svg + "path")!.Attribute("stroke-dasharray").Should().BeNull();
+        arrows["Yes->OnError"].Element(Svg + "path")!.Attribute("stroke")!.Value.Should().NotBe(arrows["Yes->Next"].Element(Svg + "path")!.Attribute("stroke")!.Value, "an error path is coloured apart");
+    }
+
+    [Fact]
     public void An_arrow_runs_from_the_right_edge_of_the_earlier_box_to_the_left_edge_of_the_later_one()
     {
         var svg = Draw(Sample("orders-import-checked"));

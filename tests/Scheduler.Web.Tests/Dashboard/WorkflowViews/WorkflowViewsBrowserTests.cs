@@ -132,6 +132,10 @@ public sealed class WorkflowViewsBrowserTests : IAsyncLifetime
             "var done = arguments[arguments.length - 1]; fetch(arguments[0]).then(r => done(String(r.status)), e => done('failed: ' + e));",
             new Uri(Server.Address, $"/hangfire/workflow-jobs/{jobId}/files/..%2F..%2Fprofile%2FLocal%20State").ToString());
         outside.Should().Be("404", "a path never leaves the job's folder");
+        ((IJavaScriptExecutor)Browser).ExecuteScript(
+            "return performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith(location.origin + '/'))"
+            + ".concat(Array.from(document.scripts).filter(s => !s.src).map(s => 'an inline script'));")
+            .Should().BeAssignableTo<IEnumerable<object>>().Which.Should().BeEmpty("everything the page loads is served by the service (no CDN, works offline), with no inline script");
         Session.SaveScreenshot("job-orders-import-checked");
     }
 
