@@ -63,15 +63,22 @@ public sealed class WorkflowEngine(
         }
 
         // Step records are written even while the job is being cancelled: they are how the user learns what happened.
-        Task Save(int position, StepRun step) => store.SaveStepAsync(request.JobId, position, redactor.Mask(step), CancellationToken.None);
+        var recorded = steps.ToArray();
+        Task Save(int position, StepRun step)
+        {
+            recorded[position] = redactor.Mask(step);
+            return store.SaveStepAsync(request.JobId, position, recorded[position], CancellationToken.None);
+        }
+
         var result = await run.RunAsync(Save, steps[..graphSteps], cancellationToken);
 
         var error = redactor.Mask(result.Error);
         await notifications.RunAsync(result.Status, error, run.Visible, (position, step) => Save(graphSteps + position, step), steps[graphSteps..], cancellationToken);
-        await store.FinishAsync(request.JobId, result.Status, time.GetUtcNow(), error, CancellationToken.None);
+        var outputs = redactor.Mask(result.Outputs);
+        await store.FinishAsync(request.JobId, result.Status, time.GetUtcNow(), error, outputs.Count > 0 ? outputs : null, CancellationToken.None);
         log.Write(null, result.Status == RunStatus.Completed ? LogLevel.Information : LogLevel.Warning, $"Job {request.JobId} finished {result.Status}{(error is null ? "" : ": " + error)}");
         await log.FlushAsync();
         logger.LogJobFinished(request.JobId, request.Workflow.Name, result.Status);
-        return new(result.Status, error) { Outputs = redactor.Mask(result.Outputs) };
+        return new(result.Status, error) { Outputs = outputs, Steps = recorded };
     }
 }

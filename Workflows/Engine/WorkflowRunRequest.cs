@@ -40,4 +40,7 @@ public sealed record WorkflowRunResult(RunStatus Status, string? Error)
 {
     /// <summary>The workflow's output values, computed from task outputs when it ended.</summary>
     public IReadOnlyDictionary<string, object?> Outputs { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>Every step as last recorded (secrets masked), in the record's order: what the job's record holds, without reading it back.</summary>
+    public IReadOnlyList<StepRun> Steps { get; init; } = [];
 }

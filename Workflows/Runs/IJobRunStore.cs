@@ -23,7 +23,11 @@ public interface IJobRunStore
 
     Task SaveStepAsync(string jobId, int position, StepRun step, CancellationToken cancellationToken);
 
-    Task FinishAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, CancellationToken cancellationToken);
+    /// <summary>
+    /// Ends the record with its status, end and error, and the workflow's <paramref name="outputs"/> when given (null
+    /// leaves the record's as they are), in one write: a reader that sees the job ended sees its outputs.
+    /// </summary>
+    Task FinishAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks a running job <see cref="RunStatus.Cancelling"/> until its engine records how it ended; false when the
@@ -42,8 +46,6 @@ public interface IJobRunStore
     Task<IReadOnlyList<JobRun>> ListOpenAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken);
 
     Task<JobRun?> FindAsync(string jobId, CancellationToken cancellationToken);
-
-    Task SaveOutputsAsync(string jobId, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken);
 
     Task<JobRunPage> ListAsync(JobRunQuery query, CancellationToken cancellationToken);
 

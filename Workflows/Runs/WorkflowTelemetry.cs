@@ -42,18 +42,18 @@ public sealed class WorkflowTelemetry
         return activity;
     }
 
-    /// <summary>Counts the end, the steps and the rows from the job's record, and gives the job's span (closed by the caller) a span per step.</summary>
-    public void JobFinished(Activity? activity, JobRun run)
+    /// <summary>Counts the end, the steps and the rows from how the job ended and its recorded steps, and gives the job's span (closed by the caller) a span per step.</summary>
+    public void JobFinished(Activity? activity, string workflowName, RunStatus status, string? error, IReadOnlyList<StepRun> steps)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        var workflow = new KeyValuePair<string, object?>("workflow", run.Workflow);
-        _finished.Add(1, workflow, new KeyValuePair<string, object?>("status", run.Status.ToString()));
-        if (run.Status == RunStatus.Failed)
+        ArgumentNullException.ThrowIfNull(steps);
+        var workflow = new KeyValuePair<string, object?>("workflow", workflowName);
+        _finished.Add(1, workflow, new KeyValuePair<string, object?>("status", status.ToString()));
+        if (status == RunStatus.Failed)
         {
             _failed.Add(1, workflow);
         }
 
-        foreach (var step in run.Steps.Where(s => s.StartedAt is not null && s.FinishedAt is not null))
+        foreach (var step in steps.Where(s => s.StartedAt is not null && s.FinishedAt is not null))
         {
             var duration = (step.FinishedAt!.Value - step.StartedAt!.Value).TotalSeconds;
             _stepDuration.Record(duration, workflow, new("task.type", step.Type), new("status", step.Status.ToString()));
@@ -70,6 +70,6 @@ public sealed class WorkflowTelemetry
             span?.SetEndTime(step.FinishedAt.Value.UtcDateTime);
         }
 
-        activity?.SetStatus(run.Status == RunStatus.Completed ? ActivityStatusCode.Ok : ActivityStatusCode.Error, run.Error);
+        activity?.SetStatus(status == RunStatus.Completed ? ActivityStatusCode.Ok : ActivityStatusCode.Error, error);
     }
 }

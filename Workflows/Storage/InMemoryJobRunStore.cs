@@ -58,9 +58,9 @@ public sealed class InMemoryJobRunStore(InMemoryIdempotencyKeys keys) : IJobRunS
         return Task.CompletedTask;
     }
 
-    public Task FinishAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, CancellationToken cancellationToken)
+    public Task FinishAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellationToken)
     {
-        Update(jobId, run => run with { Status = status, FinishedAt = finishedAt, Error = error });
+        Update(jobId, run => run with { Status = status, FinishedAt = finishedAt, Error = error, Outputs = outputs ?? run.Outputs });
         return Task.CompletedTask;
     }
 
@@ -112,12 +112,6 @@ public sealed class InMemoryJobRunStore(InMemoryIdempotencyKeys keys) : IJobRunS
 
     public Task<JobRun?> FindAsync(string jobId, CancellationToken cancellationToken) =>
         Task.FromResult(_runs.TryGetValue(jobId, out var run) ? run : null);
-
-    public Task SaveOutputsAsync(string jobId, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken)
-    {
-        Update(jobId, run => run with { Outputs = outputs });
-        return Task.CompletedTask;
-    }
 
     public Task<IReadOnlyList<string>> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
     {

@@ -151,14 +151,19 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task FinishAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, CancellationToken cancellationToken)
+    public async Task FinishAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "UPDATE scheduler.job_runs SET status = $2, finished_at = $3, error = $4 WHERE job_id = $1");
+            "UPDATE scheduler.job_runs SET status = $2, finished_at = $3, error = $4, outputs = coalesce($5, outputs) WHERE job_id = $1");
         command.Parameters.Add(new() { Value = jobId });
         command.Parameters.Add(new() { Value = status.ToString() });
         command.Parameters.Add(new() { Value = finishedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new()
+        {
+            Value = outputs is null ? DBNull.Value : JsonSerializer.Serialize(outputs, RunJsonContext.Default.IReadOnlyDictionaryStringObject),
+            NpgsqlDbType = NpgsqlDbType.Jsonb,
+        });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -269,14 +274,6 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         }
 
         return purged;
-    }
-
-    public async Task SaveOutputsAsync(string jobId, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("UPDATE scheduler.job_runs SET outputs = $2 WHERE job_id = $1");
-        command.Parameters.Add(new() { Value = jobId });
-        command.Parameters.Add(new() { Value = JsonSerializer.Serialize(outputs, RunJsonContext.Default.IReadOnlyDictionaryStringObject), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<JobRunPage> ListAsync(JobRunQuery query, CancellationToken cancellationToken)

@@ -11,6 +11,9 @@ namespace Scheduler.Web.Jobs.Execution;
 /// </summary>
 internal sealed class JobTelemetryFilter(WorkflowTelemetry telemetry, IJobRunStore runs, ILogger<WorkflowJob> logger) : IServerFilter
 {
+    /// <summary>Where <see cref="WorkflowJob"/> leaves the engine's <see cref="WorkflowRunResult"/> for this filter.</summary>
+    public const string ResultKey = "Scheduler.RunResult";
+
     private const string ScopeKey = "Scheduler.LogScope";
     private const string ActivityKey = "Scheduler.Activity";
 
@@ -30,7 +33,7 @@ internal sealed class JobTelemetryFilter(WorkflowTelemetry telemetry, IJobRunSto
 
     public void OnPerformed(PerformedContext context)
     {
-        if (!IsWorkflowJob(context, out _))
+        if (!IsWorkflowJob(context, out var workflow))
         {
             return;
         }
@@ -38,10 +41,15 @@ internal sealed class JobTelemetryFilter(WorkflowTelemetry telemetry, IJobRunSto
         var activity = context.Items.TryGetValue(ActivityKey, out var started) ? started as Activity : null;
         try
         {
-            // Hangfire's filters are synchronous; the record is one indexed read.
-            if (runs.FindAsync(context.BackgroundJob.Id, CancellationToken.None).GetAwaiter().GetResult() is { } run)
+            if (context.Items.TryGetValue(ResultKey, out var ran) && ran is WorkflowRunResult result)
             {
-                telemetry.JobFinished(activity, run);
+                telemetry.JobFinished(activity, workflow, result.Status, result.Error, result.Steps);
+            }
+            else if (runs.FindAsync(context.BackgroundJob.Id, CancellationToken.None).GetAwaiter().GetResult() is { } run)
+            {
+                // The job ended before its engine did (it could not run as queued, or the service failed): the record
+                // says how. Hangfire's filters are synchronous; the record is one indexed read.
+                telemetry.JobFinished(activity, run.Workflow, run.Status, run.Error, run.Steps);
             }
         }
         finally

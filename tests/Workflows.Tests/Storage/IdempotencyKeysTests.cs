@@ -101,7 +101,7 @@ public sealed class IdempotencyKeysTests(JobRunDatabase database) : IClassFixtur
         var jobId = Id("old");
         var claim = await keys.ClaimAsync(_key, "h", CancellationToken.None);
         await runs.CreateClaimedAsync(Run(jobId) with { CreatedAt = Created.AddYears(-30) }, _key, claim.Token, CancellationToken.None);
-        await runs.FinishAsync(jobId, RunStatus.Completed, Created.AddYears(-30), null, CancellationToken.None);
+        await runs.FinishAsync(jobId, RunStatus.Completed, Created.AddYears(-30), null, null, CancellationToken.None);
 
         var purged = await runs.PurgeAsync(Created.AddYears(-29), CancellationToken.None);
 

@@ -29,7 +29,7 @@ public sealed class InMemoryJobRunStoreTests
         var step = StepRun.Pending("Get", "FileTransfer") with { Status = StepStatus.Failed, Error = "gone" };
 
         await _store.SaveStepAsync("job-1", 0, step, CancellationToken.None);
-        await _store.FinishAsync("job-1", RunStatus.Failed, Created.AddHours(2), "Get failed: gone", CancellationToken.None);
+        await _store.FinishAsync("job-1", RunStatus.Failed, Created.AddHours(2), "Get failed: gone", null, CancellationToken.None);
 
         var run = await _store.FindAsync("job-1", CancellationToken.None);
         run!.CreatedAt.Should().Be(Created);

@@ -75,7 +75,7 @@ public sealed class PostgreSqlJobRunStoreTests(JobRunDatabase database) : IClass
         await _store.SaveStepAsync(_jobId, 0, StepRun.Pending("Get", "FileTransfer") with { Status = StepStatus.Running, StartedAt = step.AddSeconds(1) }, CancellationToken.None);
         await _store.SaveStepAsync(_jobId, 0, get, CancellationToken.None);
         await _store.SaveStepAsync(_jobId, 1, load, CancellationToken.None);
-        await _store.FinishAsync(_jobId, RunStatus.Failed, step.AddSeconds(5), "Load failed: the column 'amount' is missing", CancellationToken.None);
+        await _store.FinishAsync(_jobId, RunStatus.Failed, step.AddSeconds(5), "Load failed: the column 'amount' is missing", null, CancellationToken.None);
 
         var run = await Find();
 
@@ -123,7 +123,7 @@ public sealed class PostgreSqlJobRunStoreTests(JobRunDatabase database) : IClass
         await _store.StartAsync(Started([StepRun.Pending("Get", "FileTransfer"), StepRun.Pending("Load", "RunDataflow")]), CancellationToken.None);
         await _store.SaveStepAsync(
             _jobId, 0, new StepRun("Get", "FileTransfer", StepStatus.Failed, Created, Created, new Dictionary<string, object?> { ["size"] = 1L }, "gone"), CancellationToken.None);
-        await _store.FinishAsync(_jobId, RunStatus.Failed, Created.AddSeconds(9), "Get failed: gone", CancellationToken.None);
+        await _store.FinishAsync(_jobId, RunStatus.Failed, Created.AddSeconds(9), "Get failed: gone", null, CancellationToken.None);
 
         var restarted = StartedUtc.AddMinutes(5);
         await _store.StartAsync(Started([StepRun.Pending("Get", "FileTransfer")]) with { StartedAt = restarted }, CancellationToken.None);
@@ -155,7 +155,7 @@ public sealed class PostgreSqlJobRunStoreTests(JobRunDatabase database) : IClass
         await _store.StartAsync(Started([StepRun.Pending("Load", "RunDataflow")]), CancellationToken.None);
         var stopping = await _store.FindAsync(_jobId, CancellationToken.None);
         var listed = await _store.ListAsync(new JobRunQuery(RunStatus.Cancelling, null, null, null, 10, 0), CancellationToken.None);
-        await _store.FinishAsync(_jobId, RunStatus.Completed, StartedUtc.AddMinutes(1), null, CancellationToken.None);
+        await _store.FinishAsync(_jobId, RunStatus.Completed, StartedUtc.AddMinutes(1), null, null, CancellationToken.None);
         var markedLate = await _store.MarkCancellingAsync(_jobId, CancellationToken.None);
 
         stopping!.Status.Should().Be(RunStatus.Cancelling, "a worker that starts the job after the cancel keeps it");
