@@ -5,13 +5,37 @@ namespace Scheduler.Bench;
 
 /// <summary>
 /// (1) POST -> first step start across processes: jobs one after the other (each waits for the previous to end),
-/// timed from Hangfire's own creation time of the job, with where the time goes on the way.
+/// timed from Hangfire's own creation time of the job, with where the time goes on the way. Measured twice: on nodes
+/// just started, and once they have run a few hundred jobs, when the JIT has optimised the job's path (a node a minute
+/// old still spends much of its CPU compiling; docs/measurements.md). The targets are for the second.
 /// </summary>
 internal static class JobLatency
 {
+    private const int WarmUpJobs = 400;
+
     public static async Task RunAsync(Stack stack, ApiClient api, Report report, int jobs)
     {
-        report.Section($"(1) POST -> first step start, {jobs} sequential jobs (bench-small)");
+        report.Section($"(1) POST -> first step start, {jobs} sequential jobs (bench-small), on nodes just started");
+        var (fresh, _) = await MeasureAsync(stack, api, jobs);
+        report.Note($"first step started: p50 {Report.F(Report.Percentile(fresh, 50))} ms, p99 {Report.F(Report.Percentile(fresh, 99))} ms (no target: see below)");
+
+        await MeasureAsync(stack, api, WarmUpJobs);
+        report.Section($"(1) POST -> first step start, {jobs} sequential jobs (bench-small), after {WarmUpJobs} more");
+        var (first, stages) = await MeasureAsync(stack, api, jobs);
+        foreach (var (stage, values) in stages)
+        {
+            report.Note($"{stage}: p50 {Report.F(Report.Percentile(values, 50))} ms, p99 {Report.F(Report.Percentile(values, 99))} ms");
+        }
+
+        var p50 = Report.Percentile(first, 50);
+        var p99 = Report.Percentile(first, 99);
+        report.Check($"first step started: p50 {Report.F(p50)} ms (target <= 10), {first.Count} jobs", p50 <= 10);
+        report.Check($"first step started: p99 {Report.F(p99)} ms (target <= 50)", p99 <= 50);
+    }
+
+    /// <summary>The first step's start of each job, and the stages before it, in milliseconds from Hangfire's creation of the job.</summary>
+    private static async Task<(List<double> FirstStep, Dictionary<string, List<double>> Stages)> MeasureAsync(Stack stack, ApiClient api, int jobs)
+    {
         var ids = new List<string>();
         for (var i = 0; i < jobs; i++)
         {
@@ -65,15 +89,8 @@ internal static class JobLatency
             }
         }
 
-        foreach (var (stage, values) in stages.Where(s => s.Key != "first step started"))
-        {
-            report.Note($"{stage}: p50 {Report.F(Report.Percentile(values, 50))} ms, p99 {Report.F(Report.Percentile(values, 99))} ms");
-        }
-
         var first = stages["first step started"];
-        var p50 = Report.Percentile(first, 50);
-        var p99 = Report.Percentile(first, 99);
-        report.Check($"first step started: p50 {Report.F(p50)} ms (target <= 10), {first.Count} jobs", p50 <= 10);
-        report.Check($"first step started: p99 {Report.F(p99)} ms (target <= 50)", p99 <= 50);
+        stages.Remove("first step started");
+        return (first, stages);
     }
 }
