@@ -37,7 +37,8 @@ internal sealed class SchedulerPostgreSqlStorage : PostgreSqlStorage
 
     public override IStorageConnection GetConnection()
     {
-        // The base prepares the schema on first use (a private step) and its connection holds nothing until used.
+        // The base installs the schema when it is built and, after a start without the database (the library's
+        // default degraded mode), on the next use through this call, a private step; its connection holds nothing until used.
         base.GetConnection().Dispose();
         return new Connection(this, _connectionString, _schema);
     }
