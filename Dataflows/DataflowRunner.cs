@@ -42,10 +42,13 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
 
         var transforms = plan.Transforms.ToArray();
         var rowWidth = plan.RowWidth;
+
+        // A derived column may replace a source column's value, which a later rejection would then show as the raw text.
+        var typeInPlace = !transforms.OfType<DeriveTransform>().Any();
         long rowsRead = 0;
         long rowsWritten = 0;
         long rowsFiltered = 0;
-        foreach (var row in source.ReadRecords(record => Process(record, transforms, rowWidth)))
+        foreach (var row in source.ReadRecords(record => Process(record, transforms, rowWidth, typeInPlace)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             rowsRead++;
@@ -79,10 +82,11 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
     }
 
     /// <summary>Types one record and passes it through the transforms; runs on the source's parsing threads, in no particular order.</summary>
-    private static ProcessedRow Process(SourceRecord record, IRowTransform[] transforms, int rowWidth)
+    private static ProcessedRow Process(SourceRecord record, IRowTransform[] transforms, int rowWidth, bool typeInPlace)
     {
-        // A row of its own: the destination writes it after the parsing threads have moved on to later records.
-        var row = new object?[rowWidth];
+        // A row of its own: the destination writes it after the parsing threads have moved on to later records. The
+        // record's own fields, where the source allows it, save a copy per row.
+        var row = (typeInPlace ? record.FieldsToTypeInPlace(rowWidth) : null) ?? new object?[rowWidth];
         if (record.Parse(row) is { } rejection)
         {
             return new ProcessedRow(TransformOutcome.Reject, null, rejection);

@@ -141,6 +141,9 @@ internal sealed class CsvRowSource : IRowSource, IRecordTyper
 
     RowRejection IRecordTyper.Reject(object record, string? column, string reason) => Reject((CsvReader)record, column, reason);
 
+    /// <summary>Never: a CSV record is the reader's current line, not an array of fields.</summary>
+    object?[]? IRecordTyper.FieldsToTypeInPlace(object record, int width) => null;
+
     public void Dispose() => _reader.Dispose();
 
     private bool MoveNext<T>(IEnumerator<T> records)

@@ -30,6 +30,10 @@ internal sealed class PostgreSqlResultColumns
         ["citext"] = ColumnType.String,
     };
 
+    // Shared boxes: a bool column would otherwise allocate one per row.
+    private static readonly object True = true;
+    private static readonly object False = false;
+
     private readonly int[] _ordinals;
     private readonly ColumnType[] _readAs;
 
@@ -42,6 +46,9 @@ internal sealed class PostgreSqlResultColumns
 
     /// <summary>The columns rows are typed into: the declared ones, or the result's.</summary>
     public IReadOnlyList<ColumnDefinition> Columns { get; }
+
+    /// <summary>Whether every column is read as the type it is declared as, so typing converts nothing.</summary>
+    public bool ReadAsDeclared => _readAs.Select((type, i) => type == Columns[i].Type).All(same => same);
 
     /// <exception cref="DataflowException">A declared column is not in the result, or a column read has a type no column type holds.</exception>
     public static PostgreSqlResultColumns Match(NpgsqlDataReader reader, IReadOnlyList<ColumnDefinition> declared)
@@ -108,7 +115,7 @@ internal sealed class PostgreSqlResultColumns
         ColumnType.Long => reader.GetInt64(ordinal),
         ColumnType.Decimal => reader.GetDecimal(ordinal),
         ColumnType.Double => reader.GetDouble(ordinal),
-        ColumnType.Bool => reader.GetBoolean(ordinal),
+        ColumnType.Bool => reader.GetBoolean(ordinal) ? True : False,
         ColumnType.Date => reader.GetFieldValue<DateOnly>(ordinal),
         ColumnType.Timestamp => reader.GetDateTime(ordinal),
         ColumnType.TimestampWithOffset => reader.GetFieldValue<DateTimeOffset>(ordinal),

@@ -34,7 +34,10 @@ internal sealed class PostgreSqlRowSource : IRowSource
         _command = command;
         _reader = reader;
         _result = result;
-        _typer = new ValueRecordTyper(source, result.Columns);
+        // A value read as its column's declared type stays the same object when typed (a text may become null when
+        // empty, which a rejection shows the same): the typing can write into the row the reading made, instead of a
+        // copy. Null texts ("NULL" as null) would change what a rejection shows.
+        _typer = new ValueRecordTyper(source, result.Columns, typesInPlace: result.ReadAsDeclared && source.NullValues.Count == 0);
         _cancellationToken = cancellationToken;
         Description = $"the query of the {source.Type} source on connection '{source.Connection}'";
     }

@@ -11,6 +11,12 @@ internal readonly struct SourceRecord(IRecordTyper typer, object record)
     /// <summary>Fills <paramref name="values"/> (one per defined column) from the record, or says why it is rejected.</summary>
     public RowRejection? Parse(object?[] values) => typer.Parse(record, values);
 
+    /// <summary>
+    /// The record's own fields as the row to <see cref="Parse"/> them into, when the source allows it and they are
+    /// <paramref name="width"/> wide; else null, and the caller parses into a new row.
+    /// </summary>
+    public object?[]? FieldsToTypeInPlace(int width) => typer.FieldsToTypeInPlace(record, width);
+
     /// <summary>A rejection of the record, with its line and raw text.</summary>
     public RowRejection Reject(string? column, string reason) => typer.Reject(record, column, reason);
 }
@@ -21,6 +27,8 @@ internal interface IRecordTyper
     long LineNumber(object record);
 
     RowRejection? Parse(object record, object?[] values);
+
+    object?[]? FieldsToTypeInPlace(object record, int width);
 
     RowRejection Reject(object record, string? column, string reason);
 }

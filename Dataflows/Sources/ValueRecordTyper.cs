@@ -9,10 +9,17 @@ internal sealed class ValueRecordTyper : IRecordTyper
 {
     private readonly IReadOnlyList<ColumnDefinition> _columns;
     private readonly ColumnValueParser[] _parsers;
+    private readonly bool _typesInPlace;
 
-    public ValueRecordTyper(SourceDefinition source, IReadOnlyList<ColumnDefinition> columns)
+    /// <param name="typesInPlace">
+    /// Whether a record's fields may be typed into the record's own array: only when each record has an array of its
+    /// own, and typing keeps every field as it is (or makes an empty text null), so that a rejection's raw text, made
+    /// from the fields, is the same after typing as before.
+    /// </param>
+    public ValueRecordTyper(SourceDefinition source, IReadOnlyList<ColumnDefinition> columns, bool typesInPlace = false)
     {
         _columns = columns;
+        _typesInPlace = typesInPlace;
         var culture = source.Culture is null ? null : CultureInfo.GetCultureInfo(source.Culture);
         _parsers = [.. columns.Select(c => new ColumnValueParser(c, culture, source.NullValues))];
     }
@@ -38,6 +45,9 @@ internal sealed class ValueRecordTyper : IRecordTyper
 
         return null;
     }
+
+    public object?[]? FieldsToTypeInPlace(object record, int width) =>
+        _typesInPlace && ((ValueRecord)record).Fields is { } fields && fields.Length == width ? fields : null;
 
     public RowRejection Reject(object record, string? column, string reason)
     {

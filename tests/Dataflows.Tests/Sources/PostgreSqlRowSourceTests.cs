@@ -68,6 +68,61 @@ public sealed class PostgreSqlRowSourceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_row_typed_in_place_is_rejected_with_its_values_as_read()
+    {
+        // Every column is read as the type it is declared as, so rows are typed in the array the reading made.
+        var source = Query("SELECT id, email, customer FROM (SELECT id, '' AS email, customer FROM orders) AS o ORDER BY id") with
+        {
+            Columns =
+            [
+                TestFiles.Column("id", ColumnType.Int),
+                new ColumnDefinition { Name = "email", EmptyAsNull = true },
+                new ColumnDefinition { Name = "customer", MaxLength = 6 },
+            ],
+        };
+
+        var result = await RunAsync(source, CsvFile(), maxErrors: 1);
+
+        File.ReadAllLines(result.OutputPath!).Should().Equal("id,email,customer", "2,,Smith", "3,,Dupont");
+        File.ReadAllLines(_files.RejectedRowsPath).Should().Equal(
+            "line,column,reason,raw",
+            """""""""1,customer,"'Müller, ""Hans""' is 14 characters long, longer than maxLength 6","1,,""Müller, """"Hans""""""" """"""""".TrimEnd());
+    }
+
+    [Fact]
+    public async Task A_rejected_row_shows_a_null_text_as_read_and_a_replaced_column_as_it_was()
+    {
+        var source = Query("SELECT qty_text, customer, id FROM orders ORDER BY id") with
+        {
+            NullValues = ["three"],
+            Columns =
+            [
+                new ColumnDefinition { Name = "qty_text" },
+                new ColumnDefinition { Name = "customer", MaxLength = 5 },
+                TestFiles.Column("id", ColumnType.Int),
+            ],
+        };
+        var derived = TestFiles.Definition(source, CsvFile(), maxErrors: 3) with
+        {
+            Transforms =
+            [
+                new TransformDefinition { Type = TransformType.Derive, Column = "id", Expression = "id * 100" },
+                new TransformDefinition { Type = TransformType.Validate, Rules = [new ValidationRule { Column = "id", Max = 150, Message = "id too large" }] },
+            ],
+        };
+
+        await new DataflowRunner(new TestConnections(_connectionString), NullLogger<DataflowRunner>.Instance)
+            .RunAsync(new DataflowRunRequest(derived, null, _files.WorkingDirectory), CancellationToken.None);
+
+        // Row 2 as read: "three", not the null it was typed as; id 2, not the 200 derived from it.
+        File.ReadAllLines(_files.RejectedRowsPath).Should().Equal(
+            "line,column,reason,raw",
+            """""""""1,customer,"'Müller, ""Hans""' is 14 characters long, longer than maxLength 5","3,""Müller, """"Hans"""""",1" """"""""".TrimEnd(),
+            "2,id,id too large,\"three,Smith,2\"",
+            """""""""3,customer,"'Dupont' is 6 characters long, longer than maxLength 5","5,Dupont,3" """"""""".TrimEnd());
+    }
+
+    [Fact]
     public async Task Rows_of_a_query_load_into_a_table_of_another_database()
     {
         var target = await PostgresServer.Shared.CreateDatabaseAsync("querytarget");
