@@ -10,10 +10,6 @@ internal sealed class ColumnValueParser
 {
     private const int MaxQuotedValueLength = 60;
 
-    // Shared boxes: a bool column would otherwise allocate one per row.
-    private static readonly object True = true;
-    private static readonly object False = false;
-
     private readonly ColumnDefinition _column;
     private readonly CultureInfo _culture;
     private readonly NumberStyles _numberStyles;
@@ -111,7 +107,7 @@ internal sealed class ColumnValueParser
             ColumnType.Long when long.TryParse(trimmed, NumberStyles.Integer, _culture, out var l) => l,
             ColumnType.Decimal when decimal.TryParse(trimmed, _numberStyles, _culture, out var m) => m,
             ColumnType.Double when double.TryParse(trimmed, _numberStyles, _culture, out var d) => d,
-            ColumnType.Bool when TryParseBool(trimmed, out var b) => b ? True : False,
+            ColumnType.Bool when TryParseBool(trimmed, out var b) => TypedValueConversion.Box(b),
             ColumnType.Guid when Guid.TryParse(Encoding.UTF8.GetString(trimmed), out var g) => g,
             ColumnType.Date => ParseDate(trimmed) is { } date ? date : null,
             ColumnType.Timestamp => ParseTimestamp(trimmed) is { } timestamp ? timestamp : null,

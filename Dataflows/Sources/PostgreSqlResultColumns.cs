@@ -30,10 +30,6 @@ internal sealed class PostgreSqlResultColumns
         ["citext"] = ColumnType.String,
     };
 
-    // Shared boxes: a bool column would otherwise allocate one per row.
-    private static readonly object True = true;
-    private static readonly object False = false;
-
     private readonly int[] _ordinals;
     private readonly ColumnType[] _readAs;
 
@@ -115,7 +111,7 @@ internal sealed class PostgreSqlResultColumns
         ColumnType.Long => reader.GetInt64(ordinal),
         ColumnType.Decimal => reader.GetDecimal(ordinal),
         ColumnType.Double => reader.GetDouble(ordinal),
-        ColumnType.Bool => reader.GetBoolean(ordinal) ? True : False,
+        ColumnType.Bool => TypedValueConversion.Box(reader.GetBoolean(ordinal)),
         ColumnType.Date => reader.GetFieldValue<DateOnly>(ordinal),
         ColumnType.Timestamp => reader.GetDateTime(ordinal),
         ColumnType.TimestampWithOffset => reader.GetFieldValue<DateTimeOffset>(ordinal),

@@ -9,6 +9,13 @@ namespace Scheduler.Dataflows.Sources;
 /// </summary>
 internal static class TypedValueConversion
 {
+    // Shared boxes: a bool column would otherwise allocate one per row.
+    private static readonly object True = true;
+    private static readonly object False = false;
+
+    /// <summary>The value boxed, without allocating.</summary>
+    public static object Box(bool value) => value ? True : False;
+
     public static bool TryConvert(object field, ColumnType type, out object? value)
     {
         if (field.GetType() == Transforms.ColumnClrTypes.Of(type))
