@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net;
 using Scheduler.Web.Schedules;
+using static Scheduler.Web.Dashboard.Graph.SvgText;
 
 namespace Scheduler.Web.Dashboard;
 
@@ -29,6 +29,4 @@ internal static class ScheduleCells
         : schedule.Cron ?? "");
 
     private static string Time(DateTimeOffset time) => E(time.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture));
-
-    private static string E(string text) => WebUtility.HtmlEncode(text);
 }

@@ -1,7 +1,7 @@
-using System.Net;
 using System.Text;
 using Hangfire.Dashboard;
 using Scheduler.Web.Schedules;
+using static Scheduler.Web.Dashboard.Graph.SvgText;
 
 namespace Scheduler.Web.Dashboard;
 
@@ -59,6 +59,4 @@ internal sealed class SchedulesPage : IDashboardDispatcher
             $"<td><code style=\"white-space: nowrap\">{ScheduleCells.When(schedule)}</code></td><td class=\"next-run-local\">{local}</td><td class=\"next-run-utc\">{utc}</td>" +
             $"<td>{lastJob}</td><td>{E(schedule.Error ?? "")}</td></tr>";
     }
-
-    private static string E(string text) => WebUtility.HtmlEncode(text);
 }
