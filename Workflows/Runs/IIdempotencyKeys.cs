@@ -27,7 +27,7 @@ public sealed record IdempotencyClaim(bool Claimed, string RequestHash, string? 
 /// The <c>Idempotency-Key</c>s of run requests, so that a request sent again (a client retrying after a timeout or a
 /// crash) returns the job it made instead of making another. A key is claimed before the job is made, so that two
 /// concurrent requests with the same key never make two jobs, and it is completed with the job's id in the same write
-/// as the job's record (<see cref="IJobRunStore.CreateClaimedAsync"/>): there is no moment when a job exists and its
+/// as the job's record (<see cref="IJobRunStore.CreateClaimed"/>): there is no moment when a job exists and its
 /// key does not lead to it. A claim still without a job after <see cref="IdempotencyClaim.PendingLimit"/> is taken
 /// over by the next request with its key. A key is kept as long as its job's record.
 /// </summary>

@@ -9,11 +9,20 @@ public interface IJobRunStore
     Task CreateAsync(JobRun run, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="CreateAsync"/> for the synchronous filter that records a job as Hangfire creates it, on the thread of
+    /// whoever creates it: for a run request, a thread pool thread. Blocked on an asynchronous write, that thread would
+    /// wait for another pool thread to finish it, and a burst of requests starved the pool (40 at once took 32 s, some
+    /// over the database's 30 s timeout). A synchronous write waits for the database alone.
+    /// </summary>
+    void Create(JobRun run);
+
+    /// <summary>
     /// Writes the record of a job made by a request that holds the claim <paramref name="token"/> on the idempotency key
     /// <paramref name="key"/>, and completes the key with the job in the same write. False, and nothing written, when
     /// the claim is no longer held (another request took it over after <see cref="IdempotencyClaim.PendingLimit"/>).
+    /// Synchronous, for the same filter as <see cref="Create"/>.
     /// </summary>
-    Task<bool> CreateClaimedAsync(JobRun run, string key, Guid token, CancellationToken cancellationToken);
+    bool CreateClaimed(JobRun run, string key, Guid token);
 
     /// <summary>
     /// Records that the job starts, with its steps as they stand; true when an earlier delivery of the job had started
@@ -41,6 +50,9 @@ public interface IJobRunStore
     /// always wins.
     /// </summary>
     Task<bool> EndIfOpenAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string error, CancellationToken cancellationToken);
+
+    /// <summary><see cref="EndIfOpenAsync"/> for a synchronous filter of Hangfire's (see <see cref="Create"/>): a cancel request ends a queued job's record in one.</summary>
+    bool EndIfOpen(string jobId, RunStatus status, DateTimeOffset finishedAt, string error);
 
     /// <summary>Records that have not ended and were made before <paramref name="createdBefore"/>, oldest first, without their steps.</summary>
     Task<IReadOnlyList<JobRun>> ListOpenAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken);

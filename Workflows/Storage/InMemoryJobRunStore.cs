@@ -16,20 +16,22 @@ public sealed class InMemoryJobRunStore(InMemoryIdempotencyKeys keys) : IJobRunS
 
     public Task CreateAsync(JobRun run, CancellationToken cancellationToken)
     {
-        _runs.TryAdd(run.JobId, run);
+        Create(run);
         return Task.CompletedTask;
     }
 
+    public void Create(JobRun run) => _runs.TryAdd(run.JobId, run);
+
     // In one process nothing can stop between the two writes but the process itself, which takes both with it.
-    public Task<bool> CreateClaimedAsync(JobRun run, string key, Guid token, CancellationToken cancellationToken)
+    public bool CreateClaimed(JobRun run, string key, Guid token)
     {
         if (!keys.TryComplete(key, token, run.JobId))
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         _runs.TryAdd(run.JobId, run);
-        return Task.FromResult(true);
+        return true;
     }
 
     public Task<bool> StartAsync(JobRun run, CancellationToken cancellationToken)
@@ -75,7 +77,10 @@ public sealed class InMemoryJobRunStore(InMemoryIdempotencyKeys keys) : IJobRunS
         return Task.FromResult(marked);
     }
 
-    public Task<bool> EndIfOpenAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string error, CancellationToken cancellationToken)
+    public Task<bool> EndIfOpenAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string error, CancellationToken cancellationToken) =>
+        Task.FromResult(EndIfOpen(jobId, status, finishedAt, error));
+
+    public bool EndIfOpen(string jobId, RunStatus status, DateTimeOffset finishedAt, string error)
     {
         var ended = false;
         var stepEnd = StepEnd(status);
@@ -92,7 +97,7 @@ public sealed class InMemoryJobRunStore(InMemoryIdempotencyKeys keys) : IJobRunS
                 }
                 : run;
         });
-        return Task.FromResult(ended);
+        return ended;
     }
 
     public Task<IReadOnlyList<JobRun>> ListOpenAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken) =>

@@ -80,19 +80,21 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
 
     public async Task CreateAsync(JobRun run, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO scheduler.job_runs (job_id, workflow, status, created_at, parameters, workflow_version, retry_of)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (job_id) DO NOTHING
-            """);
-        AddCreationParameters(command.Parameters, run);
+        await using var command = CreationCommand(run);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<bool> CreateClaimedAsync(JobRun run, string key, Guid token, CancellationToken cancellationToken)
+    public void Create(JobRun run)
+    {
+        using var command = CreationCommand(run);
+        command.ExecuteNonQuery();
+    }
+
+    public bool CreateClaimed(JobRun run, string key, Guid token)
     {
         // One statement, so that the record and its key are written together or not at all. The claim row's lock
         // orders this against a request taking the claim over: whichever comes second finds the claim no longer free.
-        await using var command = dataSource.CreateCommand("""
+        using var command = dataSource.CreateCommand("""
             WITH completed AS (
                 UPDATE scheduler.idempotency_keys SET job_id = $1
                 WHERE key = $8 AND claim = $9 AND (job_id IS NULL OR job_id = $1)
@@ -106,7 +108,7 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         AddCreationParameters(command.Parameters, run);
         command.Parameters.Add(new() { Value = key });
         command.Parameters.Add(new() { Value = token });
-        return await command.ExecuteScalarAsync(cancellationToken) is true;
+        return command.ExecuteScalar() is true;
     }
 
     public async Task<bool> StartAsync(JobRun run, CancellationToken cancellationToken)
@@ -179,21 +181,14 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
 
     public async Task<bool> EndIfOpenAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string error, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            WITH ended AS (
-                UPDATE scheduler.job_runs SET status = $2, finished_at = $3, error = $4
-                WHERE job_id = $1 AND finished_at IS NULL RETURNING job_id),
-            steps AS (
-                UPDATE scheduler.job_steps SET status = $5, finished_at = $3, error = coalesce(error, $4)
-                WHERE job_id IN (SELECT job_id FROM ended) AND status = 'Running' AND $5 IS NOT NULL)
-            SELECT count(*) FROM ended
-            """);
-        command.Parameters.Add(new() { Value = jobId });
-        command.Parameters.Add(new() { Value = status.ToString() });
-        command.Parameters.Add(new() { Value = finishedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = error });
-        command.Parameters.Add(new() { Value = (object?)InMemoryJobRunStore.StepEnd(status)?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await using var command = EndIfOpenCommand(jobId, status, finishedAt, error);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))! > 0;
+    }
+
+    public bool EndIfOpen(string jobId, RunStatus status, DateTimeOffset finishedAt, string error)
+    {
+        using var command = EndIfOpenCommand(jobId, status, finishedAt, error);
+        return (long)command.ExecuteScalar()! > 0;
     }
 
     public async Task<IReadOnlyList<JobRun>> ListOpenAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken)
@@ -331,6 +326,35 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
             RetryOf = reader.IsDBNull(9) ? null : reader.GetString(9),
             Outputs = reader.IsDBNull(10) ? new Dictionary<string, object?>() : ReadOutputs(reader.GetString(10)),
         };
+
+    private NpgsqlCommand EndIfOpenCommand(string jobId, RunStatus status, DateTimeOffset finishedAt, string error)
+    {
+        var command = dataSource.CreateCommand("""
+            WITH ended AS (
+                UPDATE scheduler.job_runs SET status = $2, finished_at = $3, error = $4
+                WHERE job_id = $1 AND finished_at IS NULL RETURNING job_id),
+            steps AS (
+                UPDATE scheduler.job_steps SET status = $5, finished_at = $3, error = coalesce(error, $4)
+                WHERE job_id IN (SELECT job_id FROM ended) AND status = 'Running' AND $5 IS NOT NULL)
+            SELECT count(*) FROM ended
+            """);
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = status.ToString() });
+        command.Parameters.Add(new() { Value = finishedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = error });
+        command.Parameters.Add(new() { Value = (object?)InMemoryJobRunStore.StepEnd(status)?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        return command;
+    }
+
+    private NpgsqlCommand CreationCommand(JobRun run)
+    {
+        var command = dataSource.CreateCommand("""
+            INSERT INTO scheduler.job_runs (job_id, workflow, status, created_at, parameters, workflow_version, retry_of)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (job_id) DO NOTHING
+            """);
+        AddCreationParameters(command.Parameters, run);
+        return command;
+    }
 
     /// <summary>$1-$7 of a record's creation: <see cref="AddRunParameters"/>, the workflow version and the job retried.</summary>
     private static void AddCreationParameters(NpgsqlParameterCollection parameters, JobRun run)

@@ -33,8 +33,9 @@ internal sealed partial class JobRecordFilter(IJobRunStore runs, WorkflowCatalog
 
         if (context.CurrentState is null)
         {
-            // A job being created. Hangfire's filters are synchronous; the write is an insert-if-absent, which a
-            // failure of the creation leaves for the reconciler to end. The creation's parameters are in hand (no query).
+            // A job being created. Hangfire's filters are synchronous, and so is the write (see IJobRunStore.Create):
+            // an insert-if-absent, which a failure of the creation leaves for the reconciler to end. The creation's
+            // parameters are in hand (no query).
             var run = new JobRun(context.BackgroundJob.Id, workflow, RunStatus.Queued, time.GetUtcNow(), null, null, parameters, null, [])
             {
                 WorkflowVersion = workflows.VersionOf(workflow),
@@ -42,9 +43,9 @@ internal sealed partial class JobRecordFilter(IJobRunStore runs, WorkflowCatalog
             };
             if (JobTrigger.IdempotencyClaimOf(context) is not { } claim)
             {
-                runs.CreateAsync(run, CancellationToken.None).GetAwaiter().GetResult();
+                runs.Create(run);
             }
-            else if (!runs.CreateClaimedAsync(run, claim.Key, claim.Token, CancellationToken.None).GetAwaiter().GetResult())
+            else if (!runs.CreateClaimed(run, claim.Key, claim.Token))
             {
                 // Its request outlasted IdempotencyClaim.PendingLimit and a later one took the key over: only one of
                 // them may make a job, and the later one already may have. Failing the creation leaves this job
@@ -79,7 +80,7 @@ internal sealed partial class JobRecordFilter(IJobRunStore runs, WorkflowCatalog
 
         try
         {
-            if (runs.EndIfOpenAsync(context.BackgroundJob.Id, end.Status, time.GetUtcNow(), end.Error, CancellationToken.None).GetAwaiter().GetResult())
+            if (runs.EndIfOpen(context.BackgroundJob.Id, end.Status, time.GetUtcNow(), end.Error))
             {
                 LogEnded(logger, context.BackgroundJob.Id, end.Status, end.Error);
             }

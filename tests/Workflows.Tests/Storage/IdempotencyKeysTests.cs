@@ -24,7 +24,7 @@ public sealed class IdempotencyKeysTests(JobRunDatabase database) : IClassFixtur
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => keys.ClaimAsync(_key, "hash-a", CancellationToken.None))));
         var winner = claims.Single(c => c.Claimed);
-        var recorded = await runs.CreateClaimedAsync(Run(Id("job-a")), _key, winner.Token, CancellationToken.None);
+        var recorded = runs.CreateClaimed(Run(Id("job-a")), _key, winner.Token);
         var later = await keys.ClaimAsync(_key, "hash-b", CancellationToken.None);
 
         claims.Count(c => c.Claimed).Should().Be(1);
@@ -61,10 +61,10 @@ public sealed class IdempotencyKeysTests(JobRunDatabase database) : IClassFixtur
         await age(_key);
         var taker = await keys.ClaimAsync(_key, "hash", CancellationToken.None);
 
-        var slowRecorded = await runs.CreateClaimedAsync(Run(Id("job-slow")), _key, slow.Token, CancellationToken.None);
+        var slowRecorded = runs.CreateClaimed(Run(Id("job-slow")), _key, slow.Token);
         await keys.ReleaseAsync(_key, slow.Token, CancellationToken.None);
         var stillPending = await keys.FindAsync(_key, CancellationToken.None);
-        var takerRecorded = await runs.CreateClaimedAsync(Run(Id("job-taker")), _key, taker.Token, CancellationToken.None);
+        var takerRecorded = runs.CreateClaimed(Run(Id("job-taker")), _key, taker.Token);
 
         taker.Claimed.Should().BeTrue();
         slowRecorded.Should().BeFalse();
@@ -84,7 +84,7 @@ public sealed class IdempotencyKeysTests(JobRunDatabase database) : IClassFixtur
 
         await keys.ReleaseAsync(_key, first.Token, CancellationToken.None);
         var again = await keys.ClaimAsync(_key, "h", CancellationToken.None);
-        await runs.CreateClaimedAsync(Run(Id("job-7")), _key, again.Token, CancellationToken.None);
+        runs.CreateClaimed(Run(Id("job-7")), _key, again.Token);
         await keys.ReleaseAsync(_key, again.Token, CancellationToken.None);
         await age(_key);
         var late = await keys.ClaimAsync(_key, "h", CancellationToken.None);
@@ -100,7 +100,7 @@ public sealed class IdempotencyKeysTests(JobRunDatabase database) : IClassFixtur
         var (keys, runs, _) = Open(store);
         var jobId = Id("old");
         var claim = await keys.ClaimAsync(_key, "h", CancellationToken.None);
-        await runs.CreateClaimedAsync(Run(jobId) with { CreatedAt = Created.AddYears(-30) }, _key, claim.Token, CancellationToken.None);
+        runs.CreateClaimed(Run(jobId) with { CreatedAt = Created.AddYears(-30) }, _key, claim.Token);
         await runs.FinishAsync(jobId, RunStatus.Completed, Created.AddYears(-30), null, null, CancellationToken.None);
 
         var purged = await runs.PurgeAsync(Created.AddYears(-29), CancellationToken.None);
