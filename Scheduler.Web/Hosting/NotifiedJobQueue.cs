@@ -79,7 +79,14 @@ internal sealed class NotifiedJobQueue(PostgreSqlStorage storage, PostgreSqlStor
     {
         ArgumentNullException.ThrowIfNull(connection);
         using var command = connection.CreateCommand();
-        command.CommandText = $"""INSERT INTO "{Schema}"."jobqueue" ("jobid", "queue") VALUES (@jobId, @queue); NOTIFY {Channel};""";
+
+        // One statement (pg_notify is NOTIFY, sent at commit too): Npgsql writes the second statement of a synchronous
+        // command on the thread pool, so "INSERT ...; NOTIFY ..." made the thread that creates a job, a pool thread for
+        // a run request, wait for another. A burst of 40 requests starved the pool and took 32 s.
+        command.CommandText = $"""
+            WITH queued AS (INSERT INTO "{Schema}"."jobqueue" ("jobid", "queue") VALUES (@jobId, @queue))
+            SELECT pg_notify('{Channel}', '')
+            """;
         command.Parameters.Add(new NpgsqlParameter("jobId", long.Parse(jobId, System.Globalization.CultureInfo.InvariantCulture)));
         command.Parameters.Add(new NpgsqlParameter("queue", queue));
         command.ExecuteNonQuery();

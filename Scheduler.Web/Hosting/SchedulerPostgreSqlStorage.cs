@@ -11,7 +11,7 @@ namespace Scheduler.Web.Hosting;
 /// <summary>
 /// Hangfire.PostgreSql storage with the round-trip savings a job's way to a worker needs: a job is created in one
 /// statement and read with its parameters, and a distributed lock is a session advisory lock (<see cref="SessionLock"/>)
-/// instead of a row.
+/// instead of a row. Its monitoring API reads a job's details in one statement (<see cref="SchedulerMonitoringApi"/>).
 /// </summary>
 /// <remarks>
 /// The library (1.21.1) leaves <see cref="JobData.ParametersSnapshot"/> empty, so every
@@ -34,6 +34,34 @@ internal sealed class SchedulerPostgreSqlStorage : PostgreSqlStorage
         _connectionString = connectionString;
         _schema = options.SchemaName;
     }
+
+    public override IMonitoringApi GetMonitoringApi()
+    {
+        // The base installs the schema on first use, as for GetConnection.
+        base.GetMonitoringApi();
+        return new SchedulerMonitoringApi(this, _connectionString, _schema);
+    }
+
+    /// <summary>A job as the library reads it from its <c>invocationdata</c> and <c>arguments</c>: null, with the reason, when its type or method is gone.</summary>
+    internal static Job? LoadJob(string invocationData, string? arguments, out JobLoadException? loadException)
+    {
+        var invocation = SerializationHelper.Deserialize<InvocationData>(invocationData);
+        invocation.Arguments = arguments;
+        loadException = null;
+        try
+        {
+            return invocation.DeserializeJob();
+        }
+        catch (JobLoadException e)
+        {
+            loadException = e;
+            return null;
+        }
+    }
+
+    /// <summary>Job parameters aggregated by <c>jsonb_object_agg</c> into column <paramref name="ordinal"/>, read as text.</summary>
+    internal static Dictionary<string, string> ReadParameters(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? [] : JsonSerializer.Deserialize(reader.GetString(ordinal), WebJsonContext.Default.DictionaryStringString)!;
 
     public override IStorageConnection GetConnection()
     {
@@ -111,28 +139,14 @@ internal sealed class SchedulerPostgreSqlStorage : PostgreSqlStorage
                 return null;
             }
 
-            var invocation = SerializationHelper.Deserialize<InvocationData>(reader.GetString(0));
-            invocation.Arguments = reader.IsDBNull(2) ? null : reader.GetString(2);
-            Job? job = null;
-            JobLoadException? loadException = null;
-            try
-            {
-                job = invocation.DeserializeJob();
-            }
-            catch (JobLoadException e)
-            {
-                loadException = e;
-            }
-
+            var job = LoadJob(reader.GetString(0), reader.IsDBNull(2) ? null : reader.GetString(2), out var loadException);
             return new JobData
             {
                 Job = job,
                 State = reader.IsDBNull(1) ? null : reader.GetString(1),
                 CreatedAt = reader.GetDateTime(3),
                 LoadException = loadException,
-                ParametersSnapshot = reader.IsDBNull(4)
-                    ? new Dictionary<string, string>()
-                    : JsonSerializer.Deserialize(reader.GetString(4), WebJsonContext.Default.DictionaryStringString),
+                ParametersSnapshot = ReadParameters(reader, 4),
             };
         }
 

@@ -34,16 +34,14 @@ internal sealed class SessionLock : IDisposable
         try
         {
             connection.Open();
-            using var batch = new NpgsqlBatch(connection)
-            {
-                BatchCommands =
-                {
-                    // The wait is the server's own; the setting goes with the connection's reset on its return to the pool.
-                    new NpgsqlBatchCommand($"SET lock_timeout = {WaitMilliseconds(timeout)}"),
-                    new NpgsqlBatchCommand("SELECT pg_advisory_lock(hashtextextended($1, 0))") { Parameters = { new() { Value = resource } } },
-                },
-            };
-            batch.ExecuteNonQuery();
+            // The wait is the server's own; the setting goes with the connection's reset on its return to the pool. One
+            // statement, the setting made in its FROM before the lock is asked for: Npgsql writes the second statement of
+            // a synchronous batch on the thread pool, which a burst of run requests (each on a pool thread) starved.
+            using var command = new NpgsqlCommand(
+                "SELECT pg_advisory_lock(hashtextextended($1, 0)) FROM set_config('lock_timeout', $2, false)", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = resource });
+            command.Parameters.Add(new NpgsqlParameter { Value = WaitMilliseconds(timeout).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            command.ExecuteNonQuery();
             return new SessionLock(connection, resource);
         }
         catch (PostgresException e) when (e.SqlState == LockNotAvailable)

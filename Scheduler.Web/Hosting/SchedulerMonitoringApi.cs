@@ -1,0 +1,73 @@
+using System.Globalization;
+using Hangfire.Common;
+using Hangfire.PostgreSql;
+using Hangfire.Storage;
+using Hangfire.Storage.Monitoring;
+using Npgsql;
+
+namespace Scheduler.Web.Hosting;
+
+/// <summary>
+/// Hangfire.PostgreSql's monitoring API with a job's details read in one statement. The library's read is three
+/// statements in one command, and Npgsql writes every statement after a synchronous command's first on the thread
+/// pool: a job's details (<c>GET /api/jobs/{id}</c>, the dashboard's job page), read on a request's pool thread,
+/// waited for another pool thread, and a burst of such requests starved the pool.
+/// </summary>
+/// <remarks>The class implements <see cref="IMonitoringApi"/> again, so that its <see cref="JobDetails"/> is the interface's.</remarks>
+internal sealed class SchedulerMonitoringApi(PostgreSqlStorage storage, string connectionString, string schema)
+    : PostgreSqlMonitoringApi(storage, storage.QueueProviders), IMonitoringApi
+{
+    public new JobDetailsDto? JobDetails(string jobId)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+
+        // The pool the library's own connections come from (same connection string).
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand($"""
+            SELECT j."invocationdata"::text, j."arguments"::text, j."createdat", j."expireat",
+                (SELECT jsonb_object_agg(p."name", p."value") FROM "{schema}"."jobparameter" p WHERE p."jobid" = j."id")::text,
+                s.names, s.reasons, s.times, s.data
+            FROM "{schema}"."job" j,
+                LATERAL (SELECT array_agg(s."name" ORDER BY s."id" DESC) AS names, array_agg(s."reason" ORDER BY s."id" DESC) AS reasons,
+                    array_agg(s."createdat" ORDER BY s."id" DESC) AS times, array_agg(s."data"::text ORDER BY s."id" DESC) AS data
+                    FROM "{schema}"."state" s WHERE s."jobid" = j."id") s
+            WHERE j."id" = $1
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = long.Parse(jobId, CultureInfo.InvariantCulture) });
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        var history = new List<StateHistoryDto>();
+        if (!reader.IsDBNull(5))
+        {
+            var names = reader.GetFieldValue<string[]>(5);
+            var reasons = reader.GetFieldValue<string?[]>(6);
+            var times = reader.GetFieldValue<DateTime[]>(7);
+            var data = reader.GetFieldValue<string?[]>(8);
+            for (var i = 0; i < names.Length; i++)
+            {
+                history.Add(new StateHistoryDto
+                {
+                    StateName = names[i],
+                    Reason = reasons[i],
+                    CreatedAt = times[i],
+                    Data = new Dictionary<string, string>(
+                        data[i] is { } json ? SerializationHelper.Deserialize<Dictionary<string, string>>(json) : [], StringComparer.OrdinalIgnoreCase),
+                });
+            }
+        }
+
+        return new JobDetailsDto
+        {
+            Job = SchedulerPostgreSqlStorage.LoadJob(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), out _),
+            CreatedAt = reader.GetDateTime(2),
+            ExpireAt = reader.IsDBNull(3) ? null : reader.GetDateTime(3),
+            Properties = SchedulerPostgreSqlStorage.ReadParameters(reader, 4),
+            History = history,
+        };
+    }
+}
