@@ -11,7 +11,8 @@ using Scheduler.Web.Hosting;
 namespace Scheduler.Web.Tests.Hosting;
 
 /// <summary>
-/// The service's Hangfire storage reads a job with all its parameters in one go, and its distributed locks are
+/// The service's Hangfire storage reads a job with all its parameters in one go, its details as the library does in
+/// one statement, and its distributed locks are
 /// PostgreSQL session locks: exclusive across connections, re-entrant on one, and gone with a holder that died.
 /// </summary>
 public sealed class SchedulerPostgreSqlStorageTests : IAsyncLifetime
@@ -73,6 +74,33 @@ public sealed class SchedulerPostgreSqlStorageTests : IAsyncLifetime
         await data.OpenAsync();
         await using var expiry = new NpgsqlCommand($"SELECT expireat - createdat FROM {StorageSetup.HangfireSchema}.job WHERE id = {long.Parse(jobId, System.Globalization.CultureInfo.InvariantCulture)}", data);
         (await expiry.ExecuteScalarAsync()).Should().Be(TimeSpan.FromHours(1));
+    }
+
+    [Fact]
+    public void A_jobs_details_are_read_as_the_library_reads_them()
+    {
+        var client = new BackgroundJobClient(_storage);
+        var jobId = client.Create(() => Console.WriteLine("x"), new ScheduledState(TimeSpan.FromDays(1)));
+        client.ChangeState(jobId, new EnqueuedState { Reason = "now" });
+        client.ChangeState(jobId, new FailedState(new InvalidOperationException("boom")) { Reason = null });
+        using (var connection = _storage.GetConnection())
+        {
+            connection.SetJobParameter(jobId, "Scheduler.TriggeredBy", "\"operator\"");
+            connection.SetJobParameter(jobId, "Empty", null);
+        }
+
+        var library = new PostgreSqlMonitoringApi(_storage, _storage.QueueProviders).JobDetails(jobId);
+        var details = _storage.GetMonitoringApi().JobDetails(jobId);
+
+        details.Should().NotBeNull();
+        details.Should().BeEquivalentTo(library, options => options.Excluding(d => d.Job).WithStrictOrdering());
+        details!.History.Select(h => h.StateName).Should().ContainInOrder(FailedState.StateName, EnqueuedState.StateName, ScheduledState.StateName);
+        var failed = details.History.First(h => h.StateName == FailedState.StateName);
+        failed.Data.Should().ContainKey("ExceptionMessage").WhoseValue.Should().Be("boom");
+        failed.Data["exceptionmessage"].Should().Be("boom", "state data keys are read without regard to case, as the library reads them");
+        details.Job.Method.Should().BeSameAs(library.Job.Method);
+        details.Job.Args.Should().Equal(library.Job.Args);
+        _storage.GetMonitoringApi().JobDetails("987654321").Should().BeNull();
     }
 
     [Fact]
