@@ -135,9 +135,14 @@ internal static class ChaosRun
         }
 
         var completed = await Stack.ScalarAsync<long>(stack.SchedulerDatabase, "SELECT count(*) FROM scheduler.job_runs WHERE job_id = ANY($1) AND status = 'Completed'", (object)ids);
-        // A request's jobs all have its parameters (its own file): more records than distinct parameters is a request
-        // run twice. A request left unanswered by the Web kill may have one record, which is no duplicate.
-        var duplicated = await Stack.ScalarAsync<long>(stack.SchedulerDatabase, "SELECT count(*) - count(DISTINCT parameters) FROM scheduler.job_runs WHERE workflow = 'bench-chaos'");
+        // A request's jobs all have its parameters (its own file): more started records than distinct parameters is a
+        // request run twice. A request left unanswered by the Web kill may have one record, which is no duplicate. Nor
+        // is a job whose creation the database restart cut short: the request answered 503, its key was let go, and the
+        // retry made the job that ran; the reconciler later ends the first one, which never ran, Failed and visible.
+        var duplicated = await Stack.ScalarAsync<long>(stack.SchedulerDatabase,
+            "SELECT count(*) - count(DISTINCT parameters) FROM scheduler.job_runs WHERE workflow = 'bench-chaos' AND started_at IS NOT NULL");
+        var cutShort = await Stack.ScalarAsync<long>(stack.SchedulerDatabase,
+            "SELECT count(*) FROM scheduler.job_runs WHERE workflow = 'bench-chaos' AND started_at IS NULL AND status = 'Failed'");
         var rows = await Stack.ScalarAsync<long>(stack.WarehouseDatabase, "SELECT count(*) FROM chaos_rows");
         var distinct = await Stack.ScalarAsync<long>(stack.WarehouseDatabase, "SELECT count(DISTINCT id) FROM chaos_rows");
 
@@ -152,7 +157,7 @@ internal static class ChaosRun
             $"accepted jobs: {accepted.Count} of {jobs}; {pending.Count} requests kept getting 409 \"still being processed\" for their key for {PendingGiveUp.TotalSeconds:F0} s, {unanswered.Count} got no answer within the run's {limit.TotalSeconds:F0} s",
             accepted.Count == jobs);
         report.Check($"lost jobs: {accepted.Count - completed} (accepted and not Completed)", completed == accepted.Count);
-        report.Check($"duplicated jobs: {duplicated} (records beyond one per request)", duplicated == 0);
+        report.Check($"duplicated jobs: {duplicated} (started records beyond one per request; {cutShort} creations cut short by the outage, ended Failed without running)", duplicated == 0);
         report.Check($"lost rows: {(long)accepted.Count * rowsPerJob - acceptedRows} (of accepted jobs)", acceptedRows == (long)accepted.Count * rowsPerJob);
         report.Check($"duplicated rows: {rows - distinct}", rows == distinct);
         report.Check($"longest wait of a job for the worker that ended it, after the database was back: {Report.F(longest)} s over {waits.Count} jobs (target <= 60)", longest <= 60);
