@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hangfire.Common;
 using Hangfire.PostgreSql;
+using Hangfire.States;
 using Hangfire.Storage;
 using Hangfire.Storage.Monitoring;
 using Npgsql;
@@ -8,12 +9,13 @@ using Npgsql;
 namespace Scheduler.Web.Hosting;
 
 /// <summary>
-/// Hangfire.PostgreSql's monitoring API with a job's details read in one statement. The library's read is three
-/// statements in one command, and Npgsql writes every statement after a synchronous command's first on the thread
-/// pool: a job's details (<c>GET /api/jobs/{id}</c>, the dashboard's job page), read on a request's pool thread,
-/// waited for another pool thread, and a burst of such requests starved the pool.
+/// Hangfire.PostgreSql's monitoring API with a job's details and the dashboard's statistics read in one statement
+/// each. The library's reads are three and five statements in one command, and Npgsql writes every statement after a
+/// synchronous command's first on the thread pool: a job's details (<c>GET /api/jobs/{id}</c>, the dashboard's job
+/// page) or the statistics (every dashboard polls them every few seconds), read on a request's pool thread, waited
+/// for another pool thread, and a burst of such requests starved the pool.
 /// </summary>
-/// <remarks>The class implements <see cref="IMonitoringApi"/> again, so that its <see cref="JobDetails"/> is the interface's.</remarks>
+/// <remarks>The class implements <see cref="IMonitoringApi"/> again, so that its methods here are the interface's.</remarks>
 internal sealed class SchedulerMonitoringApi(PostgreSqlStorage storage, string connectionString, string schema)
     : PostgreSqlMonitoringApi(storage, storage.QueueProviders), IMonitoringApi
 {
@@ -70,4 +72,43 @@ internal sealed class SchedulerMonitoringApi(PostgreSqlStorage storage, string c
             History = history,
         };
     }
+
+    public new StatisticsDto GetStatistics()
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand($"""
+            SELECT
+                (SELECT count(*) FROM "{schema}"."job" WHERE "statename" = '{EnqueuedState.StateName}'),
+                (SELECT count(*) FROM "{schema}"."job" WHERE "statename" = '{FailedState.StateName}'),
+                (SELECT count(*) FROM "{schema}"."job" WHERE "statename" = '{ProcessingState.StateName}'),
+                (SELECT count(*) FROM "{schema}"."job" WHERE "statename" = '{ScheduledState.StateName}'),
+                (SELECT count(*) FROM "{schema}"."server"),
+                {Counter("stats:succeeded")},
+                {Counter("stats:deleted")},
+                (SELECT count(*) FROM "{schema}"."set" WHERE "key" = 'recurring-jobs'),
+                (SELECT count(DISTINCT "queue") FROM "{schema}"."jobqueue")
+            """, connection);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return new StatisticsDto
+        {
+            Enqueued = reader.GetInt64(0),
+            Failed = reader.GetInt64(1),
+            Processing = reader.GetInt64(2),
+            Scheduled = reader.GetInt64(3),
+            Servers = reader.GetInt64(4),
+            Succeeded = reader.GetInt64(5),
+            Deleted = reader.GetInt64(6),
+            Recurring = reader.GetInt64(7),
+            Queues = reader.GetInt64(8),
+        };
+    }
+
+    // A counter is the sum of its rows not yet aggregated and of its aggregate, as the library counts it.
+    private string Counter(string key) => $"""
+        (SELECT coalesce(sum("value"), 0)::bigint FROM (
+            SELECT "value" FROM "{schema}"."counter" WHERE "key" = '{key}'
+            UNION ALL SELECT "value" FROM "{schema}"."aggregatedcounter" WHERE "key" = '{key}') c)
+        """;
 }

@@ -11,9 +11,9 @@ using Scheduler.Web.Hosting;
 namespace Scheduler.Web.Tests.Hosting;
 
 /// <summary>
-/// The service's Hangfire storage reads a job with all its parameters in one go, its details as the library does in
-/// one statement, and its distributed locks are
-/// PostgreSQL session locks: exclusive across connections, re-entrant on one, and gone with a holder that died.
+/// The service's Hangfire storage reads a job with all its parameters in one go, its details and statistics as the
+/// library does, in one statement each, and its distributed locks are PostgreSQL session locks: exclusive across
+/// connections, re-entrant on one, and gone with a holder that died.
 /// </summary>
 public sealed class SchedulerPostgreSqlStorageTests : IAsyncLifetime
 {
@@ -101,6 +101,25 @@ public sealed class SchedulerPostgreSqlStorageTests : IAsyncLifetime
         details.Job.Method.Should().BeSameAs(library.Job.Method);
         details.Job.Args.Should().Equal(library.Job.Args);
         _storage.GetMonitoringApi().JobDetails("987654321").Should().BeNull();
+    }
+
+    [Fact]
+    public void The_dashboards_statistics_are_counted_as_the_library_counts_them()
+    {
+        var client = new BackgroundJobClient(_storage);
+        client.Create(() => Console.WriteLine("queued"), new EnqueuedState());
+        client.Create(() => Console.WriteLine("later"), new ScheduledState(TimeSpan.FromDays(1)));
+        client.Create(() => Console.WriteLine("failed"), new FailedState(new InvalidOperationException("boom")));
+        var succeeded = client.Create(() => Console.WriteLine("done"), new EnqueuedState("other"));
+        client.ChangeState(succeeded, new SucceededState(null, 1, 1));
+        client.ChangeState(client.Create(() => Console.WriteLine("gone"), new EnqueuedState()), new DeletedState());
+        new RecurringJobManager(_storage).AddOrUpdate("every-day", () => Console.WriteLine("daily"), Cron.Daily());
+
+        var library = new PostgreSqlMonitoringApi(_storage, _storage.QueueProviders).GetStatistics();
+        var statistics = _storage.GetMonitoringApi().GetStatistics();
+
+        statistics.Should().BeEquivalentTo(library);
+        statistics.Should().BeEquivalentTo(new { Enqueued = 1, Succeeded = 1, Deleted = 1, Recurring = 1, Queues = 2 });
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class ThreadPoolTaken;
 /// Npgsql writes on the pool), a burst of requests that took every pool thread would wait for the pool to grow, a
 /// thread every half second or so: 40 requests took 32 s, and some answered 503 after the database's 30 s timeout.
 /// A cancel of a queued job is the same: Hangfire changes its state on the request's thread, under the job's lock; and
-/// so is the read of a job's Hangfire history for its details.
+/// so are the reads of a job's Hangfire history for its details and of the dashboard's statistics.
 /// </summary>
 [Collection(nameof(ThreadPoolTaken))]
 public sealed class JobCreationWithoutThreadPoolTests
@@ -48,6 +48,7 @@ public sealed class JobCreationWithoutThreadPoolTests
         string? jobId = null;
         var cancelled = false;
         List<string>? history = null;
+        long? deleted = null;
         Exception? failure = null;
         var creator = new Thread(() =>
         {
@@ -55,7 +56,9 @@ public sealed class JobCreationWithoutThreadPoolTests
             {
                 jobId = jobs.Create(WorkflowJob.Call("local-orders-import", parameters), new EnqueuedState());
                 cancelled = jobs.Delete(jobId);
-                history = storage.GetMonitoringApi().JobDetails(jobId)?.History.Select(h => h.StateName).ToList();
+                var monitoring = storage.GetMonitoringApi();
+                history = monitoring.JobDetails(jobId)?.History.Select(h => h.StateName).ToList();
+                deleted = monitoring.GetStatistics().Deleted;
             }
             catch (Exception e)
             {
@@ -88,6 +91,7 @@ public sealed class JobCreationWithoutThreadPoolTests
         failure.Should().BeNull();
         cancelled.Should().BeTrue();
         history.Should().Equal(DeletedState.StateName, EnqueuedState.StateName);
+        deleted.Should().Be(1);
         (await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}/status")).Text("status").Should().Be("Cancelled");
         NpgsqlConnection.ClearAllPools();
     }
