@@ -70,7 +70,7 @@ internal static class DashboardSetup
             AppPath = LoginPage.LoginPath,
             DisplayStorageConnectionString = false,
             IsReadOnlyFunc = context => !CanAct(context.GetHttpContext().User),
-        }).WithMetadata(new RequestSizeLimitAttribute(RequestLimits.DashboardFormBytes));
+        }).WithMetadata(new RequestSizeLimitAttribute(RequestLimits.DashboardFormBytes)).PreloadingJobPages();
         return routes;
     }
 

@@ -41,12 +41,8 @@ internal static class WorkflowStepsRenderer
             return null;
         }
 
-        var http = page.Page.Context.GetHttpContext();
-        var view = ActivatorUtilities.CreateInstance<JobWorkflowView>(http.RequestServices);
-
-        // Hangfire renders its pages synchronously; there is no async hook to await in.
-        var found = view.RenderAsync(page.JobId, page.Page.Url.To, http.RequestAborted).GetAwaiter().GetResult();
-        return new NonEscapedString(found ?? NoRecord());
+        // Hangfire renders its pages synchronously: the view was rendered before, asynchronously.
+        return new NonEscapedString(JobPagePreload.ViewOf(page.Page.Context.GetHttpContext(), page.JobId) ?? NoRecord());
     }
 
     private static string NoRecord() =>

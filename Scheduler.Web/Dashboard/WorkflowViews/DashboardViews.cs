@@ -22,8 +22,8 @@ internal static class DashboardViews
             return;
         }
 
-        DashboardRoutes.Routes.AddRazorPage(WorkflowsPath, _ => new WorkflowsPage());
-        DashboardRoutes.Routes.AddRazorPage($"{WorkflowsPath}/(?<name>[^/]+)", match => new WorkflowPage(match.Groups["name"].Value));
+        DashboardRoutes.Routes.Add(WorkflowsPath, new WorkflowsPage());
+        DashboardRoutes.Routes.Add($"{WorkflowsPath}/(?<name>[^/]+)", new WorkflowPage());
         DashboardRoutes.Routes.Add($"{JobsPath}/(?<id>[^/]+)/live", new JobLiveDispatcher());
         DashboardRoutes.Routes.Add($"{JobsPath}/(?<id>[^/]+)/files/(?<path>.+)", new JobFileDispatcher());
 

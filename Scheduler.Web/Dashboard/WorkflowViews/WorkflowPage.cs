@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Hangfire.Dashboard;
-using Hangfire.Dashboard.Pages;
 using Scheduler.Web.Dashboard.Graph;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Tasks;
@@ -14,27 +13,25 @@ namespace Scheduler.Web.Dashboard.WorkflowViews;
 /// override, and its versions with a diff between two of them. An invalid workflow is drawn as far as it can be read,
 /// with its problems.
 /// </summary>
-internal sealed class WorkflowPage(string name) : RazorPage
+internal sealed class WorkflowPage : IDashboardDispatcher
 {
-    public override void Execute()
+    public async Task Dispatch(DashboardContext context)
     {
-        Layout = new LayoutPage(name);
-        var http = Context.GetHttpContext();
-
-        // Hangfire renders its pages synchronously; there is no async hook to await in.
-        var html = RenderAsync(http.RequestServices, http.RequestAborted).GetAwaiter().GetResult();
-        WriteLiteral($"<div class=\"row\"><div class=\"col-md-12\">{html}</div></div>");
+        var name = context.UriMatch.Groups["name"].Value;
+        var http = context.GetHttpContext();
+        var (status, html) = await RenderAsync(context, name, http.RequestServices, http.RequestAborted);
+        await DashboardPage.RenderAsync(context, status, name, $"<div class=\"row\"><div class=\"col-md-12\">{html}</div></div>");
     }
 
-    private async Task<string> RenderAsync(IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task<(int Status, string Html)> RenderAsync(DashboardContext context, string name, IServiceProvider services, CancellationToken cancellationToken)
     {
         var store = services.GetRequiredService<IDefinitionStore>();
         if (await store.FindAsync(DefinitionKind.Workflow, name, null, cancellationToken) is not { Document: { } document } latest)
         {
-            Context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return $"<h1 class=\"page-header\">{E(name)}</h1><p class=\"alert alert-warning\">There is no workflow named '{E(name)}'.</p>";
+            return (StatusCodes.Status404NotFound, $"<h1 class=\"page-header\">{E(name)}</h1><p class=\"alert alert-warning\">There is no workflow named '{E(name)}'.</p>");
         }
 
+        var url = new UrlHelper(context);
         // The catalog has checked the latest version already; checking it again would compile every Decision's expression.
         var catalog = services.GetRequiredService<WorkflowCatalog>();
         await catalog.RefreshAsync(cancellationToken);
@@ -46,7 +43,7 @@ internal sealed class WorkflowPage(string name) : RazorPage
             .Append(CultureInfo.InvariantCulture, $"<p>Version <span id=\"workflow-version\">{latest.Version}</span>, saved {WorkflowStepsRenderer.Time(latest.CreatedAt)}")
             .Append(latest.CreatedBy is { } by ? $" by {E(by)}" : "")
             .Append(valid ? ". <span class=\"label label-success\" id=\"workflow-valid\">valid</span>" : ". <span class=\"label label-danger\" id=\"workflow-valid\">invalid</span>")
-            .Append(valid && !IsReadOnly ? RunFormPage.Link(Url, latest.Name) : "")
+            .Append(valid && !context.IsReadOnly ? RunFormPage.Link(url, latest.Name) : "")
             .Append("</p>");
         if (!valid)
         {
@@ -63,15 +60,15 @@ internal sealed class WorkflowPage(string name) : RazorPage
                 html.Append(CultureInfo.InvariantCulture, $"<p class=\"workflow-description\">{E(description)}</p>");
             }
 
-            var svg = GraphSvg.Render(GraphLayout.Of(workflow, tasks.ReadsFrom), statusOf: null, child => Url.To($"{DashboardViews.WorkflowsPath}/{Uri.EscapeDataString(child)}"));
+            var svg = GraphSvg.Render(GraphLayout.Of(workflow, tasks.ReadsFrom), statusOf: null, child => url.To($"{DashboardViews.WorkflowsPath}/{Uri.EscapeDataString(child)}"));
             html.Append(CultureInfo.InvariantCulture, $"<h3 id=\"workflow-graph-title\">Task graph</h3><div class=\"workflow-drawing\">{svg}</div>")
                 .Append(Variables(workflow))
                 .Append(Overridable(workflow));
         }
 
         var history = await store.HistoryAsync(DefinitionKind.Workflow, latest.Name, cancellationToken);
-        html.Append(await VersionHistoryView.RenderAsync(store, latest.Name, history, Query("from"), Query("to"), cancellationToken));
-        return html.ToString();
+        html.Append(await VersionHistoryView.RenderAsync(store, latest.Name, history, context.Request.GetQuery("from"), context.Request.GetQuery("to"), cancellationToken));
+        return (StatusCodes.Status200OK, html.ToString());
     }
 
     private static string Variables(WorkflowDefinition workflow)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Hangfire.Dashboard;
-using Hangfire.Dashboard.Pages;
 using Scheduler.Web.Schedules;
 using static Scheduler.Web.Dashboard.Graph.SvgText;
 
@@ -11,16 +10,14 @@ namespace Scheduler.Web.Dashboard.WorkflowViews;
 /// The Workflows page: every workflow with its version, validity, last job and next scheduled run, and for an
 /// Operator or Admin a link to the Run form of each workflow that can run.
 /// </summary>
-internal sealed class WorkflowsPage : RazorPage
+internal sealed class WorkflowsPage : IDashboardDispatcher
 {
-    public override void Execute()
+    public async Task Dispatch(DashboardContext context)
     {
-        Layout = new LayoutPage("Workflows");
-        var http = Context.GetHttpContext();
+        var http = context.GetHttpContext();
         var overview = ActivatorUtilities.CreateInstance<WorkflowOverview>(http.RequestServices);
-
-        // Hangfire renders its pages synchronously; there is no async hook to await in.
-        var workflows = overview.ListAsync(http.RequestAborted).GetAwaiter().GetResult();
+        var workflows = await overview.ListAsync(http.RequestAborted);
+        var url = new UrlHelper(context);
         var html = new StringBuilder("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Workflows</h1>");
         if (workflows.Count == 0)
         {
@@ -33,8 +30,8 @@ internal sealed class WorkflowsPage : RazorPage
             foreach (var (definition, last, next) in workflows)
             {
                 html.Append(CultureInfo.InvariantCulture, $"<tr class=\"workflow\" data-workflow=\"{E(definition.Name)}\">")
-                    .Append(CultureInfo.InvariantCulture, $"<td><a class=\"workflow-link\" href=\"{E(Url.To($"{DashboardViews.WorkflowsPath}/{Uri.EscapeDataString(definition.Name)}"))}\">{E(definition.Name)}</a>")
-                    .Append(IsReadOnly || !definition.Valid ? "" : RunFormPage.Link(Url, definition.Name))
+                    .Append(CultureInfo.InvariantCulture, $"<td><a class=\"workflow-link\" href=\"{E(url.To($"{DashboardViews.WorkflowsPath}/{Uri.EscapeDataString(definition.Name)}"))}\">{E(definition.Name)}</a>")
+                    .Append(context.IsReadOnly || !definition.Valid ? "" : RunFormPage.Link(url, definition.Name))
                     .Append("</td>")
                     .Append(CultureInfo.InvariantCulture, $"<td class=\"workflow-version\">{definition.Version}</td>")
                     .Append(definition.Valid
@@ -42,7 +39,7 @@ internal sealed class WorkflowsPage : RazorPage
                         : $"<td class=\"workflow-valid\"><span class=\"label label-danger\">invalid</span> {definition.Problems.Count} problem(s)</td>")
                     .Append(last is null
                         ? "<td class=\"workflow-last-run text-muted\">never</td>"
-                        : $"<td class=\"workflow-last-run\"><a href=\"{E(Url.JobDetails(last.JobId))}\">{E(last.Status.ToString())}</a> {WorkflowStepsRenderer.Time(last.FinishedAt ?? last.StartedAt ?? last.CreatedAt)}</td>")
+                        : $"<td class=\"workflow-last-run\"><a href=\"{E(url.JobDetails(last.JobId))}\">{E(last.Status.ToString())}</a> {WorkflowStepsRenderer.Time(last.FinishedAt ?? last.StartedAt ?? last.CreatedAt)}</td>")
                     .Append(NextRun(next))
                     .Append("</tr>");
             }
@@ -50,7 +47,7 @@ internal sealed class WorkflowsPage : RazorPage
             html.Append("</tbody></table></div>");
         }
 
-        WriteLiteral(html.Append("</div></div>").ToString());
+        await DashboardPage.RenderAsync(context, StatusCodes.Status200OK, "Workflows", html.Append("</div></div>").ToString());
     }
 
     /// <summary>The cells of the schedule that runs the workflow next, written as the Schedules page writes them.</summary>
