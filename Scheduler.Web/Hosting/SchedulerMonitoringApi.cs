@@ -21,7 +21,11 @@ internal sealed class SchedulerMonitoringApi(PostgreSqlStorage storage, string c
 {
     public new JobDetailsDto? JobDetails(string jobId)
     {
-        ArgumentNullException.ThrowIfNull(jobId);
+        // The library throws on an id that is not a number, which the dashboard's job page takes from its URL.
+        if (!long.TryParse(jobId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return null;
+        }
 
         // The pool the library's own connections come from (same connection string).
         using var connection = new NpgsqlConnection(connectionString);
@@ -36,7 +40,7 @@ internal sealed class SchedulerMonitoringApi(PostgreSqlStorage storage, string c
                     FROM "{schema}"."state" s WHERE s."jobid" = j."id") s
             WHERE j."id" = $1
             """, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = long.Parse(jobId, CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
         using var reader = command.ExecuteReader();
         if (!reader.Read())
         {

@@ -11,7 +11,8 @@ namespace Scheduler.Web.Hosting;
 /// <summary>
 /// Hangfire.PostgreSql storage with the round-trip savings a job's way to a worker needs: a job is created in one
 /// statement and read with its parameters, and a distributed lock is a session advisory lock (<see cref="SessionLock"/>)
-/// instead of a row. Its monitoring API reads a job's details in one statement (<see cref="SchedulerMonitoringApi"/>).
+/// instead of a row. Its monitoring API reads a job's details and the statistics in one statement each
+/// (<see cref="SchedulerMonitoringApi"/>).
 /// </summary>
 /// <remarks>
 /// The library (1.21.1) leaves <see cref="JobData.ParametersSnapshot"/> empty, so every

@@ -32,6 +32,7 @@ internal sealed class WorkflowPage : IDashboardDispatcher
         }
 
         var url = new UrlHelper(context);
+
         // The catalog has checked the latest version already; checking it again would compile every Decision's expression.
         var catalog = services.GetRequiredService<WorkflowCatalog>();
         await catalog.RefreshAsync(cancellationToken);

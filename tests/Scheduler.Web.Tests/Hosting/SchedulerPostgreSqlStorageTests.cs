@@ -101,6 +101,7 @@ public sealed class SchedulerPostgreSqlStorageTests : IAsyncLifetime
         details.Job.Method.Should().BeSameAs(library.Job.Method);
         details.Job.Args.Should().Equal(library.Job.Args);
         _storage.GetMonitoringApi().JobDetails("987654321").Should().BeNull();
+        _storage.GetMonitoringApi().JobDetails("not-a-job").Should().BeNull("an id from a URL is not always a number");
     }
 
     [Fact]
