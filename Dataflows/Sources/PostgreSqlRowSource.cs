@@ -124,7 +124,9 @@ internal sealed class PostgreSqlRowSource : IRowSource
             }
 
             // Rethrows what ended the reading early (a failed query, a cancelled run) as it was thrown.
+#pragma warning disable RS0030 // The reading runs on a thread of its own and has ended its batches: the wait needs no pool thread.
             reading.GetAwaiter().GetResult();
+#pragma warning restore RS0030
             _finished = true;
         }
         finally

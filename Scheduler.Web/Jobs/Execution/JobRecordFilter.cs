@@ -99,7 +99,9 @@ internal sealed partial class JobRecordFilter(IJobRunStore runs, WorkflowCatalog
     {
         try
         {
+#pragma warning disable RS0030 // A job about to fail is elected on a Hangfire worker's own thread, not a pool thread.
             return runs.FindAsync(jobId, CancellationToken.None).GetAwaiter().GetResult();
+#pragma warning restore RS0030
         }
         catch (Exception e)
         {

@@ -45,7 +45,9 @@ internal sealed class JobTelemetryFilter(WorkflowTelemetry telemetry, IJobRunSto
             {
                 telemetry.JobFinished(activity, workflow, result.Status, result.Error, result.Steps);
             }
+#pragma warning disable RS0030 // OnPerformed runs on a Hangfire worker's own thread, not a pool thread, and cannot await.
             else if (runs.FindAsync(context.BackgroundJob.Id, CancellationToken.None).GetAwaiter().GetResult() is { } run)
+#pragma warning restore RS0030
             {
                 // The job ended before its engine did (it could not run as queued, or the service failed): the record
                 // says how. Hangfire's filters are synchronous; the record is one indexed read.
