@@ -10,13 +10,20 @@ namespace Scheduler.Bench;
 /// (2) Run requests accepted per second with 8 concurrent clients, against raw <c>BackgroundJobClient.Create</c> on the
 /// same storage with the same options from 8 tasks: with idle workers, and while the workers run a backlog of jobs.
 /// </summary>
+/// <remarks>
+/// The two rates are measured in <see cref="Rounds"/> rounds of a fifth of the jobs each, API and raw next to each
+/// other in every round and in turn first, and the ratio checked is the median of the rounds' ratios: this machine's
+/// speed drifts within a run (the raw rate alone moved from 47 to 190 jobs/s between runs), and one long measure of each
+/// compared two different machines.
+/// </remarks>
 internal static class AcceptRate
 {
     private const int Clients = 8;
+    private const int Rounds = 5;
 
     public static async Task RunAsync(Stack stack, Report report, int jobs)
     {
-        report.Section($"(2) accept rate, {Clients} clients, {jobs} jobs per measure");
+        report.Section($"(2) accept rate, {Clients} clients, {jobs} jobs per measure in {Rounds} rounds");
         var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => ApiClient.LoginAsync(stack)));
         try
         {
@@ -30,30 +37,42 @@ internal static class AcceptRate
             // Warm both paths (JIT, pools) before anything is timed.
             await ApiAsync(clients, Clients * 4);
             await RawAsync(raw, Clients * 4);
+            var perRound = jobs / Rounds;
             foreach (var busy in new[] { false, true })
             {
-                await JobWaits.IdleAsync(stack, TimeSpan.FromMinutes(5));
-                if (busy)
+                var (apiSeconds, rawSeconds) = (0.0, 0.0);
+                var ratios = new List<double>();
+                for (var round = 0; round < Rounds; round++)
                 {
-                    await ApiAsync(clients, jobs * 2);
+                    double apiRate = 0, rawRate = 0;
+                    foreach (var api in round % 2 == 0 ? [false, true] : new[] { true, false })
+                    {
+                        await JobWaits.IdleAsync(stack, TimeSpan.FromMinutes(5));
+                        if (busy)
+                        {
+                            // A backlog that outlasts the measure.
+                            await ApiAsync(clients, perRound * 2);
+                        }
+
+                        if (api)
+                        {
+                            apiRate = await ApiAsync(clients, perRound);
+                        }
+                        else
+                        {
+                            rawRate = await RawAsync(raw, perRound);
+                        }
+                    }
+
+                    (apiSeconds, rawSeconds) = (apiSeconds + (perRound / apiRate), rawSeconds + (perRound / rawRate));
+                    ratios.Add(apiRate / rawRate);
                 }
 
-                var rawRate = await RawAsync(raw, jobs);
-                if (busy)
-                {
-                    await JobWaits.IdleAsync(stack, TimeSpan.FromMinutes(5));
-                    await ApiAsync(clients, jobs * 2);
-                }
-                else
-                {
-                    await JobWaits.IdleAsync(stack, TimeSpan.FromMinutes(5));
-                }
-
-                var apiRate = await ApiAsync(clients, jobs);
-                var ratio = apiRate / rawRate;
+                var ratio = Report.Percentile(ratios, 50);
                 var target = busy ? 0.6 : 0.8;
                 report.Check(
-                    $"{(busy ? "busy" : "idle")} workers: API {Report.F(apiRate, "F0")} jobs/s, raw Enqueue {Report.F(rawRate, "F0")} jobs/s = {Report.F(ratio, "F2")}x (target >= {Report.F(target)}x)",
+                    $"{(busy ? "busy" : "idle")} workers: API {Report.F(perRound * Rounds / apiSeconds, "F0")} jobs/s, raw Enqueue {Report.F(perRound * Rounds / rawSeconds, "F0")} jobs/s; " +
+                    $"median ratio of the rounds {Report.F(ratio, "F2")}x (rounds {string.Join(", ", ratios.Select(r => Report.F(r, "F2")))}; target >= {Report.F(target)}x)",
                     ratio >= target);
             }
 
