@@ -157,7 +157,7 @@ internal static class ChaosRun
             $"accepted jobs: {accepted.Count} of {jobs}; {pending.Count} requests kept getting 409 \"still being processed\" for their key for {PendingGiveUp.TotalSeconds:F0} s, {unanswered.Count} got no answer within the run's {limit.TotalSeconds:F0} s",
             accepted.Count == jobs);
         report.Check($"lost jobs: {accepted.Count - completed} (accepted and not Completed)", completed == accepted.Count);
-        report.Check($"duplicated jobs: {duplicated} (started records beyond one per request; {cutShort} creations cut short by the outage, ended Failed without running)", duplicated == 0);
+        report.Check($"duplicated jobs: {duplicated} (started records beyond one per request; creations cut short by the outage, ended Failed without running: {cutShort})", duplicated == 0);
         report.Check($"lost rows: {(long)accepted.Count * rowsPerJob - acceptedRows} (of accepted jobs)", acceptedRows == (long)accepted.Count * rowsPerJob);
         report.Check($"duplicated rows: {rows - distinct}", rows == distinct);
         report.Check($"longest wait of a job for the worker that ended it, after the database was back: {Report.F(longest)} s over {waits.Count} jobs (target <= 60)", longest <= 60);
