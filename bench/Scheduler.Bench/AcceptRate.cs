@@ -32,11 +32,11 @@ internal static class AcceptRate
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings()
                 .UseSchedulerPostgreSql(stack.SchedulerDatabase, TimeSpan.FromMinutes(1), listener: null);
-            var raw = new BackgroundJobClient(JobStorage.Current);
+            var rawClient = new BackgroundJobClient(JobStorage.Current);
 
             // Warm both paths (JIT, pools) before anything is timed.
-            await ApiAsync(clients, Clients * 4);
-            await RawAsync(raw, Clients * 4);
+            await ApiSecondsAsync(clients, Clients * 4);
+            await RawSecondsAsync(rawClient, Clients * 4);
             var perRound = jobs / Rounds;
             foreach (var busy in new[] { false, true })
             {
@@ -44,28 +44,30 @@ internal static class AcceptRate
                 var ratios = new List<double>();
                 for (var round = 0; round < Rounds; round++)
                 {
-                    double apiRate = 0, rawRate = 0;
-                    foreach (var api in round % 2 == 0 ? [false, true] : new[] { true, false })
+                    double api = 0, raw = 0;
+                    foreach (var apiNow in round % 2 == 0 ? [false, true] : new[] { true, false })
                     {
                         await JobWaits.IdleAsync(stack, TimeSpan.FromMinutes(5));
                         if (busy)
                         {
                             // A backlog that outlasts the measure.
-                            await ApiAsync(clients, perRound * 2);
+                            await ApiSecondsAsync(clients, perRound * 2);
                         }
 
-                        if (api)
+                        if (apiNow)
                         {
-                            apiRate = await ApiAsync(clients, perRound);
+                            api = await ApiSecondsAsync(clients, perRound);
                         }
                         else
                         {
-                            rawRate = await RawAsync(raw, perRound);
+                            raw = await RawSecondsAsync(rawClient, perRound);
                         }
                     }
 
-                    (apiSeconds, rawSeconds) = (apiSeconds + (perRound / apiRate), rawSeconds + (perRound / rawRate));
-                    ratios.Add(apiRate / rawRate);
+                    (apiSeconds, rawSeconds) = (apiSeconds + api, rawSeconds + raw);
+
+                    // The same jobs in each: the API's rate over the raw one is the raw time over the API's.
+                    ratios.Add(raw / api);
                 }
 
                 var ratio = Report.Percentile(ratios, 50);
@@ -87,7 +89,7 @@ internal static class AcceptRate
         }
     }
 
-    private static async Task<double> ApiAsync(ApiClient[] clients, int jobs)
+    private static async Task<double> ApiSecondsAsync(ApiClient[] clients, int jobs)
     {
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(clients.Select(async (client, c) =>
@@ -101,11 +103,11 @@ internal static class AcceptRate
                 }
             }
         }));
-        return jobs / watch.Elapsed.TotalSeconds;
+        return watch.Elapsed.TotalSeconds;
     }
 
     // A trivial job the workers can run (a framework method), as a plain Hangfire application would enqueue one.
-    private static async Task<double> RawAsync(BackgroundJobClient raw, int jobs)
+    private static async Task<double> RawSecondsAsync(BackgroundJobClient raw, int jobs)
     {
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(c => Task.Run(() =>
@@ -115,6 +117,6 @@ internal static class AcceptRate
                 raw.Create(Job.FromExpression(() => Thread.Sleep(0)), new EnqueuedState());
             }
         })));
-        return jobs / watch.Elapsed.TotalSeconds;
+        return watch.Elapsed.TotalSeconds;
     }
 }
