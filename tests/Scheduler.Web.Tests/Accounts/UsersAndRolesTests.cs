@@ -42,9 +42,7 @@ public sealed class UsersAndRolesTests
             ["Auth:Users:admin:Roles:0"] = "Admin",
         });
 
-        var start = () => app.Server;
-
-        var failure = start.Should().Throw<OptionsValidationException>().Which;
+        var failure = app.StartRefusal().Should().BeOfType<OptionsValidationException>().Which;
         failure.Failures.Should().Contain(f => f.Contains("Auth:Users:alice:Roles", StringComparison.Ordinal) && f.Contains("'Superuser'", StringComparison.Ordinal))
             .And.Contain(f => f.Contains("Auth:Users:bob:PasswordHash", StringComparison.Ordinal) && f.Contains("format", StringComparison.Ordinal))
             .And.Contain(f => f.Contains("Auth:Users:carol:PasswordHash", StringComparison.Ordinal) && f.Contains("Base64", StringComparison.Ordinal))

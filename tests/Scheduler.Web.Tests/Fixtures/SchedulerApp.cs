@@ -4,7 +4,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Scheduler.Web.Tests.Fixtures;
 
@@ -18,6 +22,7 @@ public sealed class SchedulerApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private readonly string _environment;
+    private Exception? _validationFailure;
 
     public SchedulerApp(IDictionary<string, string?> settings, string environment = "Testing")
     {
@@ -78,6 +83,19 @@ public sealed class SchedulerApp : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>
+    /// Starts the service, which must refuse to start, and returns why. The configuration's validation is recorded as
+    /// it throws, because the harness can hide it: the app disposes its host when the start fails, and
+    /// WebApplicationFactory's deferred host may read the disposed services after that and throw
+    /// <see cref="ObjectDisposedException"/> in place of the reason.
+    /// </summary>
+    public Exception StartRefusal()
+    {
+        var thrown = Record.Exception(() => Server);
+        thrown.Should().NotBeNull("the service must refuse to start");
+        return _validationFailure ?? thrown!;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
@@ -87,6 +105,17 @@ public sealed class SchedulerApp : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.AddProvider(new CollectingLoggerProvider(LogLines)));
+        builder.ConfigureTestServices(RecordValidationFailures);
+    }
+
+    private void RecordValidationFailures(IServiceCollection services)
+    {
+        var validator = services.LastOrDefault(s => s.ServiceType == typeof(IStartupValidator))?.ImplementationType;
+        if (validator is not null)
+        {
+            services.Replace(ServiceDescriptor.Transient<IStartupValidator>(provider =>
+                new RecordingStartupValidator((IStartupValidator)ActivatorUtilities.CreateInstance(provider, validator), failure => _validationFailure = failure)));
+        }
     }
 
     protected override void Dispose(bool disposing)
@@ -95,6 +124,22 @@ public sealed class SchedulerApp : WebApplicationFactory<Program>
         if (disposing && Directory.Exists(WorkingDirectory))
         {
             Directory.Delete(WorkingDirectory, recursive: true);
+        }
+    }
+
+    private sealed class RecordingStartupValidator(IStartupValidator inner, Action<Exception> record) : IStartupValidator
+    {
+        public void Validate()
+        {
+            try
+            {
+                inner.Validate();
+            }
+            catch (Exception failure)
+            {
+                record(failure);
+                throw;
+            }
         }
     }
 

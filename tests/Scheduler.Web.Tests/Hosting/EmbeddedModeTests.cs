@@ -44,9 +44,7 @@ public sealed class EmbeddedModeTests
     {
         await using var app = new SchedulerApp(new Dictionary<string, string?> { ["Auth:AdminPassword"] = "" }, environment: "Production");
 
-        var start = () => app.Server;
-
-        start.Should().Throw<OptionsValidationException>().WithMessage("*Auth:AdminPassword*");
+        app.StartRefusal().Should().BeOfType<OptionsValidationException>().Which.Message.Should().Match("*Auth:AdminPassword*");
         await Task.CompletedTask;
     }
 

@@ -43,9 +43,7 @@ public sealed class NodeRoleTests
     {
         using var app = new SchedulerApp(new Dictionary<string, string?> { ["Scheduler:Role"] = "Worker", ["Scheduler:WorkerCount"] = "0" });
 
-        var start = () => app.Server;
-
-        start.Should().Throw<OptionsValidationException>().WithMessage("*Scheduler:Role is Worker*WorkerCount is 0*");
+        app.StartRefusal().Should().BeOfType<OptionsValidationException>().Which.Message.Should().Match("*Scheduler:Role is Worker*WorkerCount is 0*");
     }
 
     [Fact]
@@ -53,8 +51,6 @@ public sealed class NodeRoleTests
     {
         using var app = new SchedulerApp(new Dictionary<string, string?> { ["Scheduler:Role"] = "Everything" });
 
-        var start = () => app.Server;
-
-        start.Should().Throw<InvalidOperationException>().WithMessage("*Everything*Scheduler:Role*");
+        app.StartRefusal().Should().BeOfType<InvalidOperationException>().Which.Message.Should().Match("*Everything*Scheduler:Role*");
     }
 }
