@@ -9,7 +9,8 @@ namespace Scheduler.Web.Http;
 /// <summary>
 /// Reads a JSON request body and turns every way it can be wrong into a problem that says what and where, instead
 /// of the framework's bare 400: over the endpoint's size cap (413, read no further than the cap), nested too deep,
-/// malformed, text no storage keeps (<see cref="JsonInputCheck"/>), or not of the expected shape.
+/// malformed, text no storage keeps (<see cref="JsonInputCheck"/>), members the body does not have
+/// (<see cref="UnknownMembers"/>), or not of the expected shape.
 /// </summary>
 internal static class JsonBody
 {
@@ -21,6 +22,16 @@ internal static class JsonBody
         if (problem is not null)
         {
             return (null, problem);
+        }
+
+        using (var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = RequestLimits.JsonDepth }))
+        {
+            var unknown = new ProblemList();
+            UnknownMembers.Check(document.RootElement, type, unknown);
+            if (unknown.Count > 0)
+            {
+                return (null, Refused(unknown, StatusCodes.Status400BadRequest, "The request body is invalid"));
+            }
         }
 
         try

@@ -10,7 +10,8 @@ namespace Scheduler.Web.Tests.Http;
 
 /// <summary>
 /// Every body has a size cap and a nesting limit, run parameters a count and a length cap, and text that no storage
-/// keeps (NUL, lone surrogates) is refused where it enters: each is a problem that names the cap or the field.
+/// keeps (NUL, lone surrogates) or a member the body does not have is refused where it enters: each is a problem that
+/// names the cap or the field.
 /// </summary>
 public sealed class RequestLimitsTests(RequestLimitsTests.Fixture fixture) : IClassFixture<RequestLimitsTests.Fixture>
 {
@@ -154,6 +155,31 @@ public sealed class RequestLimitsTests(RequestLimitsTests.Fixture fixture) : ICl
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await Errors(response)).GetProperty("parameters[0].value")[0].GetString().Should().Contain($"{RunRequestChecker.MaxValueLength}");
         (await fixture.Admin.GetAsync("/api/schedules/long-value")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Members_a_body_does_not_have_are_a_400_naming_each_with_the_members_allowed_there()
+    {
+        var run = await fixture.Admin.PostAsync("/api/jobs", Json("""
+            {"workflow":"local-orders-import","paramters":[],
+             "parameters":[{"actionName":"Variables","parameters":"sourceFilePath","vaule":"other.csv"}]}
+            """));
+        var schedule = await fixture.Admin.PutAsync("/api/schedules/unknown-member", Json("""
+            {"workflow":"local-orders-import","trigger":{"type":"FileDropped","connection":"Drops","folder":"in"}}
+            """));
+        var login = await fixture.Admin.PostAsync("/api/account/login", Json($$"""{"user":"admin","password":"{{SchedulerApp.AdminPassword}}","remember":true}"""));
+
+        foreach (var response in new[] { run, schedule, login })
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        }
+
+        var errors = await Errors(run);
+        errors.GetProperty("paramters")[0].GetString().Should().Contain("'paramters' is not a member here").And.Contain("workflow, parameters");
+        errors.GetProperty("parameters[0].vaule")[0].GetString().Should().Contain("actionName, parameters, value");
+        (await Errors(schedule)).GetProperty("trigger.folder")[0].GetString().Should().Contain("connection, path");
+        (await Errors(login)).GetProperty("remember")[0].GetString().Should().Contain("rememberMe");
+        (await fixture.Admin.GetAsync("/api/schedules/unknown-member")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
     private static StringContent Json(string json, bool chunked = false)
