@@ -9,8 +9,8 @@ namespace Scheduler.Web.Http;
 /// <summary>
 /// Reads a JSON request body and turns every way it can be wrong into a problem that says what and where, instead
 /// of the framework's bare 400: over the endpoint's size cap (413, read no further than the cap), nested too deep,
-/// malformed, text no storage keeps (<see cref="JsonInputCheck"/>), members the body does not have
-/// (<see cref="UnknownMembers"/>), or not of the expected shape.
+/// malformed, text no storage keeps (<see cref="JsonInputCheck"/>), members the body does not have or values of the
+/// wrong kind (<see cref="BodyShape"/>), or anything else the serializer refuses.
 /// </summary>
 internal static class JsonBody
 {
@@ -26,11 +26,11 @@ internal static class JsonBody
 
         using (var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = RequestLimits.JsonDepth }))
         {
-            var unknown = new ProblemList();
-            UnknownMembers.Check(document.RootElement, type, unknown);
-            if (unknown.Count > 0)
+            var misshapen = new ProblemList();
+            BodyShape.Check(document.RootElement, type, misshapen);
+            if (misshapen.Count > 0)
             {
-                return (null, Refused(unknown, StatusCodes.Status400BadRequest, "The request body is invalid"));
+                return (null, Refused(misshapen, StatusCodes.Status400BadRequest, "The request body is invalid"));
             }
         }
 

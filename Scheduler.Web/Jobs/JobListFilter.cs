@@ -5,16 +5,21 @@ namespace Scheduler.Web.Jobs;
 
 /// <summary>
 /// Reads the query of <c>GET /api/jobs</c>: <c>status</c>, <c>workflow</c>, <c>createdFrom</c> (inclusive),
-/// <c>createdTo</c> (exclusive), <c>limit</c> (1 to 500, default 50) and <c>offset</c>; every bad value is reported.
+/// <c>createdTo</c> (exclusive), <c>limit</c> (1 to 500, default 50) and <c>offset</c>; every bad value and every other
+/// name is reported.
 /// </summary>
 internal static class JobListFilter
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
+    private static readonly string[] Filters = ["status", "workflow", "createdFrom", "createdTo", "limit", "offset"];
+
     public static (JobRunQuery? Query, Dictionary<string, string[]> Problems) Parse(IQueryCollection query)
     {
-        var problems = new Dictionary<string, string[]>();
+        // A misspelt filter (limt, from) would otherwise be skipped, and the answer would look like the filtered list.
+        var problems = query.Keys.Where(key => !Filters.Contains(key, StringComparer.OrdinalIgnoreCase))
+            .ToDictionary(key => key, key => new[] { $"'{key}' is not a filter of the job list; the filters are {string.Join(", ", Filters)}" });
         RunStatus? status = null;
         if (query["status"].ToString() is { Length: > 0 } statusText)
         {

@@ -182,6 +182,29 @@ public sealed class RequestLimitsTests(RequestLimitsTests.Fixture fixture) : ICl
         (await fixture.Admin.GetAsync("/api/schedules/unknown-member")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Values_of_the_wrong_kind_are_a_400_naming_each_in_JSONs_words()
+    {
+        var run = await fixture.Admin.PostAsync("/api/jobs", Json("""{"workflow":5,"parameters":{"actionName":"Variables"}}"""));
+        var schedule = await fixture.Admin.PutAsync("/api/schedules/wrong-kinds", Json("""
+            {"workflow":"local-orders-import","enabled":"yes","parameters":[{"actionName":["Variables"],"parameters":"sourceFilePath","value":{"any":"json"}}],
+             "trigger":{"type":"FileDropped","connection":"Drops","path":"in/*.csv","pollInterval":1.5}}
+            """));
+        var notAnObject = await fixture.Admin.PostAsync("/api/jobs", Json("""["local-orders-import"]"""));
+        var lenientLogin = await fixture.Admin.PostAsync("/api/account/login", Json($$"""{"user":"admin","password":"{{SchedulerApp.AdminPassword}}","rememberMe":1}"""));
+
+        var runErrors = await Errors(run);
+        runErrors.GetProperty("workflow")[0].GetString().Should().Be("expected a string, found the number 5");
+        runErrors.GetProperty("parameters")[0].GetString().Should().Be("expected an array, found an object");
+        var scheduleErrors = await Errors(schedule);
+        scheduleErrors.GetProperty("enabled")[0].GetString().Should().Be("expected true or false, found a string");
+        scheduleErrors.GetProperty("parameters[0].actionName")[0].GetString().Should().Be("expected a string, found an array");
+        scheduleErrors.TryGetProperty("parameters[0].value", out _).Should().BeFalse("a value may be any JSON");
+        scheduleErrors.GetProperty("trigger.pollInterval")[0].GetString().Should().Be("expected a whole number, found the number 1.5");
+        (await Errors(notAnObject)).GetProperty("body")[0].GetString().Should().Be("expected an object, found an array");
+        lenientLogin.StatusCode.Should().Be(HttpStatusCode.OK, "rememberMe takes 1 and \"true\" as clients send them");
+    }
+
     private static StringContent Json(string json, bool chunked = false)
     {
         var content = new StringContent(json, Encoding.UTF8, "application/json");

@@ -39,17 +39,20 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
     }
 
     [Fact]
-    public async Task Bad_list_filters_are_refused_naming_each_one()
+    public async Task Bad_or_unknown_list_filters_are_refused_naming_each_one()
     {
         using var client = await stack.App.LoginAsync();
 
-        var response = await client.GetAsync("/api/jobs?status=Exploded&limit=0&createdTo=yesterday");
+        var response = await client.GetAsync("/api/jobs?status=Exploded&limit=0&createdTo=yesterday&limt=5&from=2026-01-01");
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         errors.GetProperty("status")[0].GetString().Should().Contain("Completed");
         errors.GetProperty("limit")[0].GetString().Should().Contain("500");
         errors.GetProperty("createdTo")[0].GetString().Should().Contain("ISO 8601");
+        errors.GetProperty("limt")[0].GetString().Should().Contain("status, workflow, createdFrom, createdTo, limit, offset");
+        errors.GetProperty("from")[0].GetString().Should().Contain("is not a filter of the job list");
+        (await client.GetAsync("/api/jobs?STATUS=Completed&Limit=5")).StatusCode.Should().Be(HttpStatusCode.OK, "names are case-insensitive, as ASP.NET reads them");
     }
 
     [Fact]
