@@ -3,6 +3,7 @@ using Scheduler.Web.Http;
 
 namespace Scheduler.Web.Accounts;
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record LoginRequest(
     string? User,
     string? Password,

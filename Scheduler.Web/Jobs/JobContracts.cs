@@ -1,13 +1,16 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Web.Jobs;
 
 /// <summary>The body of <c>POST /api/jobs</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RunJobRequest(string? Workflow, IReadOnlyList<RunJobParameter?>? Parameters);
 
 /// <summary>One parameter: <c>{"actionName":"Variables","parameters":"sourceFilePath","value":"in/orders.csv"}</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RunJobParameter(string? ActionName, string? Parameters, JsonElement Value);
 
 internal sealed record JobAccepted(string JobId, string Status);

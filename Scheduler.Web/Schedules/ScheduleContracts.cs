@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Scheduler.Web.Jobs;
 using Scheduler.Workflows.Binding;
 
@@ -8,6 +9,7 @@ namespace Scheduler.Web.Schedules;
 /// "parameters":[...],"enabled":true}</c>. The time zone defaults to UTC, enabled to true. A file-drop schedule gives a
 /// <see cref="Trigger"/> instead of the cron and time zone.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record ScheduleRequest(
     string? Workflow, string? Cron, string? TimeZone, IReadOnlyList<RunJobParameter?>? Parameters, bool? Enabled)
 {
@@ -20,6 +22,7 @@ internal sealed record ScheduleRequest(
 /// starts one job; <see cref="PollInterval"/> is in seconds; <see cref="Variable"/>, when given, names the
 /// workflow's string variable that receives the file's path.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record FileDropTrigger(string? Type, string? Connection, string? Path, int? PollInterval, string? Variable)
 {
     public const string FileDropped = "FileDropped";

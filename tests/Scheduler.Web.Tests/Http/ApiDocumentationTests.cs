@@ -28,6 +28,11 @@ public sealed class ApiDocumentationTests
         runJob.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example")
             .GetProperty("workflow").GetString().Should().Be("local-orders-import");
         document.GetProperty("paths").GetProperty("/api/account/login").GetProperty("post").TryGetProperty("security", out _).Should().BeFalse();
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        foreach (var body in new[] { "LoginRequest", "RunJobRequest", "RunJobParameter", "ScheduleRequest", "FileDropTrigger" })
+        {
+            schemas.GetProperty(body).GetProperty("additionalProperties").GetBoolean().Should().BeFalse($"{body} refuses members it does not have");
+        }
     }
 
     [Fact]
