@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Scheduler.Web.Hosting;
 
 namespace Scheduler.Web.Accounts;
 
@@ -10,7 +11,7 @@ internal static class AccountsSetup
     /// <summary>Bearer-token authentication for the API; every endpoint needs a signed-in user unless it says otherwise.</summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.BindSection<AuthOptions>(AuthOptions.Section);
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<TokenIssuer>();

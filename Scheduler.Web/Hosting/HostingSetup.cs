@@ -22,12 +22,12 @@ internal static class HostingSetup
         services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section).ValidateOnStart();
+        services.BindSection<SchedulerOptions>(SchedulerOptions.Section);
         services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>();
         services.AddSingleton<IPostConfigureOptions<SchedulerOptions>, SchedulerPathsResolver>();
 
         // A relative Path is relative to the content root, as every other path of the configuration.
-        services.AddOptions<ConnectionsOptions>().BindConfiguration(ConnectionsSection).ValidateOnStart()
+        services.BindSection<ConnectionsOptions>(ConnectionsSection)
             .PostConfigure<IHostEnvironment>((connections, environment) =>
             {
                 foreach (var settings in connections.Values.Where(s => s.Path is { Length: > 0 }))
@@ -38,7 +38,7 @@ internal static class HostingSetup
         services.AddSingleton<IValidateOptions<ConnectionsOptions>, ConnectionsValidator>();
         services.AddSingleton(provider => new ConnectionCatalog(provider.GetRequiredService<IOptions<ConnectionsOptions>>().Value));
 
-        services.AddOptions<TransferOptions>().BindConfiguration(TransferSection).ValidateOnStart();
+        services.BindSection<TransferOptions>(TransferSection);
         services.AddSingleton<IValidateOptions<TransferOptions>, TransferOptionsValidator>();
         return services;
     }

@@ -40,6 +40,7 @@ public sealed class UsersAndRolesTests
             ["Auth:Users:dave:PasswordHash"] = TestUsers.PasswordHash,
             ["Auth:Users:admin:PasswordHash"] = TestUsers.PasswordHash,
             ["Auth:Users:admin:Roles:0"] = "Admin",
+            ["Auth:Lockout:MaxFailures"] = "3",
         });
 
         var failure = app.StartRefusal().Should().BeOfType<OptionsValidationException>().Which;
@@ -48,7 +49,8 @@ public sealed class UsersAndRolesTests
             .And.Contain(f => f.Contains("Auth:Users:carol:PasswordHash", StringComparison.Ordinal) && f.Contains("Base64", StringComparison.Ordinal))
             .And.Contain(f => f.Contains("Auth:Users:carol:Roles is empty", StringComparison.Ordinal))
             .And.Contain(f => f.Contains("Auth:Users:dave:Roles is empty", StringComparison.Ordinal))
-            .And.Contain(f => f.Contains("Auth:Users:admin", StringComparison.Ordinal) && f.Contains("Auth:AdminPassword", StringComparison.Ordinal));
+            .And.Contain(f => f.Contains("Auth:Users:admin", StringComparison.Ordinal) && f.Contains("Auth:AdminPassword", StringComparison.Ordinal))
+            .And.Contain(f => f.Contains("Auth:Lockout:MaxFailures is not a setting", StringComparison.Ordinal) && f.Contains("MaxFailuresPerUser", StringComparison.Ordinal));
         await Task.CompletedTask;
     }
 

@@ -56,6 +56,24 @@ public sealed class HostingSetupTests
     }
 
     [Fact]
+    public void A_misspelt_setting_stops_the_start_naming_it_and_the_settings_it_could_be()
+    {
+        var start = () => StartHost(new()
+        {
+            ["Scheduler:JobRetenton"] = "7.00:00:00",
+            ["Transfer:ReadTimout"] = "00:02:00",
+            ["Connections:Drops:Type"] = "Local",
+            ["Connections:Drops:Path"] = "/srv/drops",
+            ["Connections:Drops:Pth"] = "/srv/other",
+        });
+
+        start.Should().Throw<AggregateException>().Which.InnerExceptions.Select(e => e.Message).Should()
+            .Contain(m => m.Contains("Scheduler:JobRetenton is not a setting; the settings of Scheduler are", StringComparison.Ordinal) && m.Contains("JobRetention", StringComparison.Ordinal))
+            .And.Contain(m => m.Contains("Transfer:ReadTimout is not a setting", StringComparison.Ordinal) && m.Contains("ReadTimeout", StringComparison.Ordinal))
+            .And.Contain(m => m.Contains("Connections:Drops:Pth is not a setting; the settings of Connections:Drops are", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Transfer_settings_and_connections_reach_the_service_as_configured()
     {
         using var app = new SchedulerApp(SchedulerApp.WithSampleFiles(new Dictionary<string, string?>
