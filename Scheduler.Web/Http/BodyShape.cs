@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Scheduler.Web.Http;
@@ -11,11 +12,34 @@ namespace Scheduler.Web.Http;
 /// </summary>
 internal static class BodyShape
 {
-    /// <summary>Adds a problem under each offending path (<c>parameters[0].vaule</c>, <c>trigger.pollInterval</c>).</summary>
-    /// <remarks>The body's nesting was checked against <see cref="RequestLimits.JsonDepth"/> before, which bounds the recursion.</remarks>
-    public static void Check(JsonElement value, JsonTypeInfo type, ProblemList problems) => Check(value, type, "", problems);
+    /// <summary>At most this many problems are listed, and then how many more there are: each one names the members allowed.</summary>
+    public const int MaxListed = 20;
 
-    private static void Check(JsonElement value, JsonTypeInfo type, string path, ProblemList problems)
+    /// <summary>
+    /// The problems of the body, each under its path (<c>parameters[0].vaule</c>, <c>trigger.pollInterval</c>).
+    /// Members of <paramref name="echoed"/> are accepted at the body's root and left to the serializer to skip: a
+    /// client may send back what a GET gave it, read-only members (<c>id</c>, <c>nextRun</c>) included.
+    /// </summary>
+    /// <remarks>The body's nesting was checked against <see cref="RequestLimits.JsonDepth"/> before, which bounds the recursion.</remarks>
+    public static ProblemList Check(JsonElement value, JsonTypeInfo type, JsonTypeInfo? echoed = null)
+    {
+        var found = new List<(string Path, string Message)>();
+        Check(value, type, "", echoed, found);
+        var problems = new ProblemList();
+        foreach (var (path, message) in found.Take(MaxListed))
+        {
+            problems.Add(path, message);
+        }
+
+        if (found.Count > MaxListed)
+        {
+            problems.Add("body", $"and {found.Count - MaxListed} more problems of the same kinds");
+        }
+
+        return problems;
+    }
+
+    private static void Check(JsonElement value, JsonTypeInfo type, string path, JsonTypeInfo? echoed, List<(string Path, string Message)> problems)
     {
         if (value.ValueKind == JsonValueKind.Null && AcceptsNull(type.Type))
         {
@@ -24,7 +48,7 @@ internal static class BodyShape
 
         if (Expectation(type) is { } expected && !expected.Accepts(value))
         {
-            problems.Add(path.Length == 0 ? "body" : path, $"expected {expected.Words}, found {Describe(value)}");
+            problems.Add((path.Length == 0 ? "body" : path, $"expected {expected.Words}, found {Describe(value)}"));
             return;
         }
 
@@ -34,14 +58,17 @@ internal static class BodyShape
             foreach (var member in value.EnumerateObject())
             {
                 var at = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
-                if (type.Properties.FirstOrDefault(p => string.Equals(p.Name, member.Name, comparison)) is not { } property)
-                {
-                    problems.Add(at, $"'{member.Name}' is not a member here; the members here are {string.Join(", ", type.Properties.Select(p => p.Name))}");
-                }
-                else if (property.CustomConverter is null)
+                if (type.Properties.FirstOrDefault(p => string.Equals(p.Name, member.Name, comparison)) is { } property)
                 {
                     // A property with a converter of its own (a lenient boolean) takes more than its type's kind.
-                    Check(member.Value, type.Options.GetTypeInfo(property.PropertyType), at, problems);
+                    if (property.CustomConverter is null)
+                    {
+                        Check(member.Value, type.Options.GetTypeInfo(property.PropertyType), at, null, problems);
+                    }
+                }
+                else if (echoed?.Properties.Any(p => string.Equals(p.Name, member.Name, comparison)) != true)
+                {
+                    problems.Add((at, $"'{member.Name}' is not a member here; the members here are {string.Join(", ", type.Properties.Select(p => p.Name))}"));
                 }
             }
         }
@@ -51,7 +78,7 @@ internal static class BodyShape
             var index = 0;
             foreach (var item in value.EnumerateArray())
             {
-                Check(item, items, $"{path}[{index++}]", problems);
+                Check(item, items, $"{path}[{index++}]", null, problems);
             }
         }
     }
@@ -62,13 +89,19 @@ internal static class BodyShape
     /// </summary>
     private static (string Words, Func<JsonElement, bool> Accepts)? Expectation(JsonTypeInfo type) => type.Kind switch
     {
-        JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary => ("an object", v => v.ValueKind == JsonValueKind.Object),
+        JsonTypeInfoKind.Object => ("an object", v => v.ValueKind == JsonValueKind.Object),
         JsonTypeInfoKind.Enumerable => ("an array", v => v.ValueKind == JsonValueKind.Array),
         _ when Underlying(type.Type) == typeof(string) => ("a string", v => v.ValueKind == JsonValueKind.String),
         _ when Underlying(type.Type) == typeof(bool) => ("true or false", v => v.ValueKind is JsonValueKind.True or JsonValueKind.False),
-        _ when Underlying(type.Type) == typeof(int) => ("a whole number", v => v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out _)),
+        _ when Underlying(type.Type) == typeof(int) => ("a whole number", v => IsWholeNumber(v, type.Options)),
         _ => null,
     };
+
+    // The web defaults read a number from a string too ("30"), as clients of form-minded tools send them.
+    private static bool IsWholeNumber(JsonElement value, JsonSerializerOptions options) =>
+        value.ValueKind == JsonValueKind.Number ? value.TryGetInt32(out _)
+        : value.ValueKind == JsonValueKind.String && options.NumberHandling.HasFlag(JsonNumberHandling.AllowReadingFromString)
+            && int.TryParse(value.GetString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _);
 
     private static Type Underlying(Type type) => Nullable.GetUnderlyingType(type) ?? type;
 

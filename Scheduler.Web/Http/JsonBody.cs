@@ -14,8 +14,9 @@ namespace Scheduler.Web.Http;
 /// </summary>
 internal static class JsonBody
 {
+    /// <param name="echoed">The answer's type when a client may send back what it got (<see cref="BodyShape.Check"/>).</param>
     public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(
-        HttpRequest request, JsonTypeInfo<T> type, int maxBytes, CancellationToken cancellationToken)
+        HttpRequest request, JsonTypeInfo<T> type, int maxBytes, CancellationToken cancellationToken, JsonTypeInfo? echoed = null)
         where T : class
     {
         var (json, problem) = await ReadCheckedAsync(request, "send a JSON body with Content-Type: application/json", maxBytes, cancellationToken);
@@ -24,19 +25,16 @@ internal static class JsonBody
             return (null, problem);
         }
 
-        using (var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = RequestLimits.JsonDepth }))
+        try
         {
-            var misshapen = new ProblemList();
-            BodyShape.Check(document.RootElement, type, misshapen);
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = RequestLimits.JsonDepth });
+            var misshapen = BodyShape.Check(document.RootElement, type, echoed);
             if (misshapen.Count > 0)
             {
                 return (null, Refused(misshapen, StatusCodes.Status400BadRequest, "The request body is invalid"));
             }
-        }
 
-        try
-        {
-            var value = JsonSerializer.Deserialize(json.Span, type);
+            var value = document.RootElement.Deserialize(type);
             return value is null ? (null, Refused("body", "the body is empty or null")) : (value, null);
         }
         catch (JsonException e)

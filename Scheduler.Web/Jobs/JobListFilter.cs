@@ -13,13 +13,13 @@ internal static class JobListFilter
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
-    private static readonly string[] Filters = ["status", "workflow", "createdFrom", "createdTo", "limit", "offset"];
+    private static readonly string[] Names = ["status", "workflow", "createdFrom", "createdTo", "limit", "offset"];
 
     public static (JobRunQuery? Query, Dictionary<string, string[]> Problems) Parse(IQueryCollection query)
     {
-        // A misspelt filter (limt, from) would otherwise be skipped, and the answer would look like the filtered list.
-        var problems = query.Keys.Where(key => !Filters.Contains(key, StringComparer.OrdinalIgnoreCase))
-            .ToDictionary(key => key, key => new[] { $"'{key}' is not a filter of the job list; the filters are {string.Join(", ", Filters)}" });
+        // A misspelt name (limt, from) would otherwise be skipped, and the answer would look like the filtered list.
+        var problems = query.Keys.Where(key => !Names.Contains(key, StringComparer.OrdinalIgnoreCase))
+            .ToDictionary(key => key.Length > 0 ? key : "query", key => new[] { $"'{key}' is not a name the job list takes; it takes {string.Join(", ", Names)}" });
         RunStatus? status = null;
         if (query["status"].ToString() is { Length: > 0 } statusText)
         {

@@ -7,9 +7,9 @@ namespace Scheduler.Web.Schedules;
 /// <summary>
 /// The body of <c>PUT /api/schedules/{id}</c>: <c>{"workflow":"orders-import","cron":"0 2 * * *","timeZone":"Europe/Berlin",
 /// "parameters":[...],"enabled":true}</c>. The time zone defaults to UTC, enabled to true. A file-drop schedule gives a
-/// <see cref="Trigger"/> instead of the cron and time zone.
+/// <see cref="Trigger"/> instead of the cron and time zone. Members of <see cref="ScheduleResponse"/> are skipped, so that
+/// what a GET answered can be sent back; any other member is refused (<c>Http/BodyShape.cs</c>).
 /// </summary>
-[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record ScheduleRequest(
     string? Workflow, string? Cron, string? TimeZone, IReadOnlyList<RunJobParameter?>? Parameters, bool? Enabled)
 {

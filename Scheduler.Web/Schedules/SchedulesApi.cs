@@ -25,7 +25,9 @@ internal static class SchedulesApi
         group.MapPut("/{id}", async Task<Results<Created<ScheduleResponse>, Ok<ScheduleResponse>, ValidationProblem, ProblemHttpResult>> (
                 string id, HttpRequest request, RecurringSchedules schedules, CancellationToken cancellationToken) =>
             {
-                var (body, invalid) = await JsonBody.ReadAsync(request, WebJsonContext.Default.ScheduleRequest, RequestLimits.ScheduleBytes, cancellationToken);
+                // What a GET answered may be sent back as it is: its read-only members (id, nextRun, lastRun...) are skipped.
+                var (body, invalid) = await JsonBody.ReadAsync(
+                    request, WebJsonContext.Default.ScheduleRequest, RequestLimits.ScheduleBytes, cancellationToken, echoed: WebJsonContext.Default.ScheduleResponse);
                 if (invalid is not null)
                 {
                     return invalid;

@@ -84,10 +84,11 @@ public sealed class SchedulerApp : WebApplicationFactory<Program>
     }
 
     /// <summary>
-    /// Starts the service, which must refuse to start, and returns why. The configuration's validation is recorded as
-    /// it throws, because the harness can hide it: the app disposes its host when the start fails, and
+    /// Starts the service, which must refuse to start, and returns why. The configuration's validation at start is
+    /// recorded as it throws, because the harness can hide it: the app disposes its host when the start fails, and
     /// WebApplicationFactory's deferred host may read the disposed services after that and throw
-    /// <see cref="ObjectDisposedException"/> in place of the reason.
+    /// <see cref="ObjectDisposedException"/> in place of the reason. A refusal thrown while the app is built (the
+    /// node's role is read then) comes before any host and is returned as the start threw it.
     /// </summary>
     public Exception StartRefusal()
     {
@@ -110,7 +111,8 @@ public sealed class SchedulerApp : WebApplicationFactory<Program>
 
     private void RecordValidationFailures(IServiceCollection services)
     {
-        var validator = services.LastOrDefault(s => s.ServiceType == typeof(IStartupValidator))?.ImplementationType;
+        // The one registration Replace swaps.
+        var validator = services.FirstOrDefault(s => s.ServiceType == typeof(IStartupValidator))?.ImplementationType;
         if (validator is not null)
         {
             services.Replace(ServiceDescriptor.Transient<IStartupValidator>(provider =>

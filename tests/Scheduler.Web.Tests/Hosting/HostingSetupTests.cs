@@ -65,12 +65,15 @@ public sealed class HostingSetupTests
             ["Connections:Drops:Type"] = "Local",
             ["Connections:Drops:Path"] = "/srv/drops",
             ["Connections:Drops:Pth"] = "/srv/other",
+            ["Scheduler:DataProtectionKeysPath"] = "/srv/keys",
+            ["Scheduler:DataProtectionKeysPath:Folder"] = "/srv/other",
         });
 
         start.Should().Throw<AggregateException>().Which.InnerExceptions.Select(e => e.Message).Should()
             .Contain(m => m.Contains("Scheduler:JobRetenton is not a setting; the settings of Scheduler are", StringComparison.Ordinal) && m.Contains("JobRetention", StringComparison.Ordinal))
             .And.Contain(m => m.Contains("Transfer:ReadTimout is not a setting", StringComparison.Ordinal) && m.Contains("ReadTimeout", StringComparison.Ordinal))
-            .And.Contain(m => m.Contains("Connections:Drops:Pth is not a setting; the settings of Connections:Drops are", StringComparison.Ordinal));
+            .And.Contain(m => m.Contains("Connections:Drops:Pth is not a setting; the settings of Connections:Drops are", StringComparison.Ordinal))
+            .And.Contain(m => m.Contains("Scheduler:DataProtectionKeysPath:Folder is not a setting; Scheduler:DataProtectionKeysPath takes one value", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -183,6 +183,32 @@ public sealed class RequestLimitsTests(RequestLimitsTests.Fixture fixture) : ICl
     }
 
     [Fact]
+    public async Task A_schedule_as_a_GET_answered_it_can_be_sent_back()
+    {
+        (await fixture.Admin.PutAsJsonAsync("/api/schedules/sent-back", new { workflow = "local-orders-import", cron = "0 2 * * *" }))
+            .StatusCode.Should().Be(HttpStatusCode.Created);
+        var answered = await fixture.Admin.GetStringAsync("/api/schedules/sent-back");
+
+        var sentBack = await fixture.Admin.PutAsync("/api/schedules/sent-back", Json(answered.Replace("\"0 2 * * *\"", "\"0 3 * * *\"", StringComparison.Ordinal)));
+
+        sentBack.StatusCode.Should().Be(HttpStatusCode.OK, await sentBack.Content.ReadAsStringAsync());
+        JsonDocument.Parse(answered).RootElement.TryGetProperty("nextRun", out _).Should().BeTrue("the answer has read-only members");
+        (await fixture.Admin.GetFromJsonAsync<JsonElement>("/api/schedules/sent-back")).GetProperty("cron").GetString().Should().Be("0 3 * * *");
+    }
+
+    [Fact]
+    public async Task A_body_with_many_unknown_members_lists_the_first_and_counts_the_rest()
+    {
+        var members = string.Join(",", Enumerable.Range(0, BodyShape.MaxListed + 10).Select(i => $"\"extra{i}\":1"));
+
+        var response = await fixture.Admin.PostAsync("/api/jobs", Json($$"""{"workflow":"local-orders-import",{{members}}}"""));
+
+        var errors = await Errors(response);
+        errors.EnumerateObject().Count(e => e.Name.StartsWith("extra", StringComparison.Ordinal)).Should().Be(BodyShape.MaxListed);
+        errors.GetProperty("body")[0].GetString().Should().Be("and 10 more problems of the same kinds");
+    }
+
+    [Fact]
     public async Task Values_of_the_wrong_kind_are_a_400_naming_each_in_JSONs_words()
     {
         var run = await fixture.Admin.PostAsync("/api/jobs", Json("""{"workflow":5,"parameters":{"actionName":"Variables"}}"""));
@@ -201,6 +227,8 @@ public sealed class RequestLimitsTests(RequestLimitsTests.Fixture fixture) : ICl
         scheduleErrors.GetProperty("parameters[0].actionName")[0].GetString().Should().Be("expected a string, found an array");
         scheduleErrors.TryGetProperty("parameters[0].value", out _).Should().BeFalse("a value may be any JSON");
         scheduleErrors.GetProperty("trigger.pollInterval")[0].GetString().Should().Be("expected a whole number, found the number 1.5");
+        var numberAsText = await Errors(await fixture.Admin.PutAsync("/api/schedules/wrong-kinds", Json("""{"enabled":"yes","trigger":{"pollInterval":"30"}}""")));
+        numberAsText.TryGetProperty("trigger.pollInterval", out _).Should().BeFalse("the web defaults read \"30\" as 30");
         (await Errors(notAnObject)).GetProperty("body")[0].GetString().Should().Be("expected an object, found an array");
         lenientLogin.StatusCode.Should().Be(HttpStatusCode.OK, "rememberMe takes 1 and \"true\" as clients send them");
     }

@@ -51,7 +51,7 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         errors.GetProperty("limit")[0].GetString().Should().Contain("500");
         errors.GetProperty("createdTo")[0].GetString().Should().Contain("ISO 8601");
         errors.GetProperty("limt")[0].GetString().Should().Contain("status, workflow, createdFrom, createdTo, limit, offset");
-        errors.GetProperty("from")[0].GetString().Should().Contain("is not a filter of the job list");
+        errors.GetProperty("from")[0].GetString().Should().Contain("is not a name the job list takes");
         (await client.GetAsync("/api/jobs?STATUS=Completed&Limit=5")).StatusCode.Should().Be(HttpStatusCode.OK, "names are case-insensitive, as ASP.NET reads them");
     }
 
