@@ -18,8 +18,10 @@ internal static class JobListFilter
     public static (JobRunQuery? Query, Dictionary<string, string[]> Problems) Parse(IQueryCollection query)
     {
         // A misspelt name (limt, from) would otherwise be skipped, and the answer would look like the filtered list.
+        // A name left empty (?=x) is reported under "query", beside any name that is "query" itself.
         var problems = query.Keys.Where(key => !Names.Contains(key, StringComparer.OrdinalIgnoreCase))
-            .ToDictionary(key => key.Length > 0 ? key : "query", key => new[] { $"'{key}' is not a name the job list takes; it takes {string.Join(", ", Names)}" });
+            .GroupBy(key => key.Length > 0 ? key : "query", StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(names => names.Key, names => names.Select(key => $"'{key}' is not a name the job list takes; it takes {string.Join(", ", Names)}").ToArray());
         RunStatus? status = null;
         if (query["status"].ToString() is { Length: > 0 } statusText)
         {

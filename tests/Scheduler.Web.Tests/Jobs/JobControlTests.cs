@@ -53,6 +53,9 @@ public sealed class JobControlTests(ProductionStackFixture stack) : IClassFixtur
         errors.GetProperty("limt")[0].GetString().Should().Contain("status, workflow, createdFrom, createdTo, limit, offset");
         errors.GetProperty("from")[0].GetString().Should().Contain("is not a name the job list takes");
         (await client.GetAsync("/api/jobs?STATUS=Completed&Limit=5")).StatusCode.Should().Be(HttpStatusCode.OK, "names are case-insensitive, as ASP.NET reads them");
+        var unnamed = await client.GetAsync("/api/jobs?=x&query=y");
+        unnamed.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await unnamed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("query").GetArrayLength().Should().Be(2);
     }
 
     [Fact]
