@@ -63,9 +63,9 @@ internal static class JobsApi
 
         group.MapGet("/", async Task<Results<Ok<JobListResponse>, ValidationProblem>> (
                 HttpRequest request, JobQueries queries, CancellationToken cancellationToken) =>
-                JobListFilter.Parse(request.Query) is ({ } query, _)
+                JobListFilter.Parse(request.Query) is var (query, problems) && query is not null
                     ? TypedResults.Ok(await queries.ListAsync(query, cancellationToken))
-                    : TypedResults.ValidationProblem(JobListFilter.Parse(request.Query).Problems))
+                    : TypedResults.ValidationProblem(problems))
             .WithName("ListJobs");
 
         group.MapGet("/{id}", async Task<Results<Ok<JobDetailsResponse>, ProblemHttpResult>> (
