@@ -35,6 +35,13 @@ internal sealed class NotifiedJobQueue(PostgreSqlStorage storage, PostgreSqlStor
 
     public IPersistentJobQueueMonitoringApi GetJobQueueMonitoringApi() => _monitoring;
 
+    /// <summary>What wakes a waiting worker of any node once the statement that queued a job commits.</summary>
+    public const string WakeUp = $"pg_notify('{Channel}', '')";
+
+    /// <summary>The insert of a queue row, with the SQL expressions of its job id and queue name.</summary>
+    public static string QueueRow(string schema, string jobId, string queue) =>
+        $"""INSERT INTO "{schema}"."jobqueue" ("jobid", "queue") VALUES ({jobId}, {queue})""";
+
     /// <summary>How often an idle worker asks again while the database is away.</summary>
     public static readonly TimeSpan OutageRetry = TimeSpan.FromSeconds(2);
 
@@ -83,10 +90,7 @@ internal sealed class NotifiedJobQueue(PostgreSqlStorage storage, PostgreSqlStor
         // One statement (pg_notify is NOTIFY, sent at commit too): Npgsql writes the second statement of a synchronous
         // command on the thread pool, so "INSERT ...; NOTIFY ..." made the thread that creates a job, a pool thread for
         // a run request, wait for another. A burst of 40 requests starved the pool and took 32 s.
-        command.CommandText = $"""
-            WITH queued AS (INSERT INTO "{Schema}"."jobqueue" ("jobid", "queue") VALUES (@jobId, @queue))
-            SELECT pg_notify('{Channel}', '')
-            """;
+        command.CommandText = $"WITH queued AS ({QueueRow(Schema, "@jobId", "@queue")}) SELECT {WakeUp}";
         command.Parameters.Add(new NpgsqlParameter("jobId", long.Parse(jobId, System.Globalization.CultureInfo.InvariantCulture)));
         command.Parameters.Add(new NpgsqlParameter("queue", queue));
         command.ExecuteNonQuery();

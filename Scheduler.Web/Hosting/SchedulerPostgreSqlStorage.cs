@@ -69,10 +69,11 @@ internal sealed class SchedulerPostgreSqlStorage : PostgreSqlStorage
         // The base installs the schema when it is built and, after a start without the database (the library's
         // default degraded mode), on the next use through this call, a private step; its connection holds nothing until used.
         base.GetConnection().Dispose();
-        return new Connection(this, _connectionString, _schema);
+        return new Connection(this, _connectionString, _schema, () => new OneStatementTransaction(this, _connectionString, _schema));
     }
 
-    private sealed class Connection(PostgreSqlStorage storage, string connectionString, string schema) : PostgreSqlConnection(storage)
+    private sealed class Connection(PostgreSqlStorage storage, string connectionString, string schema, Func<IWriteOnlyTransaction> newTransaction)
+        : PostgreSqlConnection(storage)
     {
         // Hangfire may take a lock again on the connection that holds it; only the outermost release lets it go.
         private readonly Dictionary<string, (SessionLock Lock, int Depth)> _held = new(StringComparer.Ordinal);
@@ -86,6 +87,8 @@ internal sealed class SchedulerPostgreSqlStorage : PostgreSqlStorage
                 : (SessionLock.Acquire(connectionString, key, timeout), 1);
             return new Release(this, key);
         }
+
+        public override IWriteOnlyTransaction CreateWriteTransaction() => newTransaction();
 
         public override string CreateExpiredJob(Job job, IDictionary<string, string> parameters, DateTime createdAt, TimeSpan expireIn)
         {
