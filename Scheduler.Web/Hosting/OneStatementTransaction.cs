@@ -21,8 +21,15 @@ namespace Scheduler.Web.Hosting;
 /// Every write is also handed to the library's transaction as it comes, which commits instead when the transaction
 /// holds anything else (a set, a list, a hash, a second state for one job, another queue's row), or when it runs
 /// inside an ambient <see cref="System.Transactions.TransactionScope"/> the library would enlist in.
+/// The statement commits on its own, where the library sent <c>COMMIT</c> after its last write had answered: a node
+/// killed while the statement runs may leave the change committed. That is the library's case too when the node dies
+/// after sending its <c>COMMIT</c>, and the outcome is a state Hangfire had decided on (for a run request, a job
+/// enqueued whose answer was lost, which the client's <c>Idempotency-Key</c> covers), not a job row without a state,
+/// which is why the job's creation (<see cref="SchedulerPostgreSqlStorage"/>) keeps its transaction.
 /// </remarks>
 internal sealed class OneStatementTransaction(PostgreSqlStorage storage, string connectionString, string schema)
+    // The library's connection passes the connection of its own row locks here; this storage's locks are session
+    // locks on connections of their own, so the library's commit opens a pooled connection as it always did here.
     : PostgreSqlWriteOnlyTransaction(storage, () => null!)
 {
     private readonly PersistentJobQueueProviderCollection _queues = storage.QueueProviders;
@@ -30,13 +37,16 @@ internal sealed class OneStatementTransaction(PostgreSqlStorage storage, string 
     private readonly List<(long JobId, string Queue)> _queued = [];
     private readonly List<(string Key, int Value, TimeSpan? ExpireIn)> _counters = [];
 
-    // Set by any write that only the library's own commit makes.
+    // Set when the transaction holds a write that the one statement does not make.
     private bool _libraryCommit;
 
     public override void SetJobState(string jobId, IState state)
     {
         base.SetJobState(jobId, state);
         var job = Job(jobId);
+
+        // Two states of one job are two state rows and two updates of the job's row, one after the other; CTEs of
+        // one statement cannot update a row twice.
         _libraryCommit |= job.State is not null;
         job.State = state;
     }
@@ -56,6 +66,8 @@ internal sealed class OneStatementTransaction(PostgreSqlStorage storage, string 
     public override void AddToQueue(string queue, string jobId)
     {
         base.AddToQueue(queue, jobId);
+
+        // Another queue's provider writes its own row and wakes its own waiters, which only its Enqueue knows how to.
         _libraryCommit |= _queues.GetProvider(queue).GetJobQueue() is not NotifiedJobQueue;
         _queued.Add((JobIdOf(jobId), queue));
     }
@@ -84,39 +96,39 @@ internal sealed class OneStatementTransaction(PostgreSqlStorage storage, string 
         _counters.Add((key, -1, expireIn));
     }
 
-    public override void AddJobState(string jobId, IState state) => LibraryCommit(() => base.AddJobState(jobId, state));
+    public override void AddJobState(string jobId, IState state) => LibraryOnly(() => base.AddJobState(jobId, state));
 
-    public override void AddToSet(string key, string value) => LibraryCommit(() => base.AddToSet(key, value));
+    public override void AddToSet(string key, string value) => LibraryOnly(() => base.AddToSet(key, value));
 
-    public override void AddToSet(string key, string value, double score) => LibraryCommit(() => base.AddToSet(key, value, score));
+    public override void AddToSet(string key, string value, double score) => LibraryOnly(() => base.AddToSet(key, value, score));
 
-    public override void AddRangeToSet(string key, IList<string> items) => LibraryCommit(() => base.AddRangeToSet(key, items));
+    public override void AddRangeToSet(string key, IList<string> items) => LibraryOnly(() => base.AddRangeToSet(key, items));
 
-    public override void RemoveFromSet(string key, string value) => LibraryCommit(() => base.RemoveFromSet(key, value));
+    public override void RemoveFromSet(string key, string value) => LibraryOnly(() => base.RemoveFromSet(key, value));
 
-    public override void RemoveSet(string key) => LibraryCommit(() => base.RemoveSet(key));
+    public override void RemoveSet(string key) => LibraryOnly(() => base.RemoveSet(key));
 
-    public override void ExpireSet(string key, TimeSpan expireIn) => LibraryCommit(() => base.ExpireSet(key, expireIn));
+    public override void ExpireSet(string key, TimeSpan expireIn) => LibraryOnly(() => base.ExpireSet(key, expireIn));
 
-    public override void PersistSet(string key) => LibraryCommit(() => base.PersistSet(key));
+    public override void PersistSet(string key) => LibraryOnly(() => base.PersistSet(key));
 
-    public override void InsertToList(string key, string value) => LibraryCommit(() => base.InsertToList(key, value));
+    public override void InsertToList(string key, string value) => LibraryOnly(() => base.InsertToList(key, value));
 
-    public override void RemoveFromList(string key, string value) => LibraryCommit(() => base.RemoveFromList(key, value));
+    public override void RemoveFromList(string key, string value) => LibraryOnly(() => base.RemoveFromList(key, value));
 
-    public override void TrimList(string key, int keepStartingFrom, int keepEndingAt) => LibraryCommit(() => base.TrimList(key, keepStartingFrom, keepEndingAt));
+    public override void TrimList(string key, int keepStartingFrom, int keepEndingAt) => LibraryOnly(() => base.TrimList(key, keepStartingFrom, keepEndingAt));
 
-    public override void ExpireList(string key, TimeSpan expireIn) => LibraryCommit(() => base.ExpireList(key, expireIn));
+    public override void ExpireList(string key, TimeSpan expireIn) => LibraryOnly(() => base.ExpireList(key, expireIn));
 
-    public override void PersistList(string key) => LibraryCommit(() => base.PersistList(key));
+    public override void PersistList(string key) => LibraryOnly(() => base.PersistList(key));
 
-    public override void SetRangeInHash(string key, IEnumerable<KeyValuePair<string, string>> keyValuePairs) => LibraryCommit(() => base.SetRangeInHash(key, keyValuePairs));
+    public override void SetRangeInHash(string key, IEnumerable<KeyValuePair<string, string>> keyValuePairs) => LibraryOnly(() => base.SetRangeInHash(key, keyValuePairs));
 
-    public override void RemoveHash(string key) => LibraryCommit(() => base.RemoveHash(key));
+    public override void RemoveHash(string key) => LibraryOnly(() => base.RemoveHash(key));
 
-    public override void ExpireHash(string key, TimeSpan expireIn) => LibraryCommit(() => base.ExpireHash(key, expireIn));
+    public override void ExpireHash(string key, TimeSpan expireIn) => LibraryOnly(() => base.ExpireHash(key, expireIn));
 
-    public override void PersistHash(string key) => LibraryCommit(() => base.PersistHash(key));
+    public override void PersistHash(string key) => LibraryOnly(() => base.PersistHash(key));
 
     public override void Commit()
     {
@@ -192,7 +204,7 @@ internal sealed class OneStatementTransaction(PostgreSqlStorage storage, string 
         return $"WITH {string.Join(",\n", writes)}\nSELECT {(_queued.Count > 0 ? NotifiedJobQueue.WakeUp : "1")}";
     }
 
-    private void LibraryCommit(Action write)
+    private void LibraryOnly(Action write)
     {
         _libraryCommit = true;
         write();

@@ -1,5 +1,7 @@
+using System.Data;
 using System.Diagnostics;
 using System.Reflection;
+using System.Transactions;
 using Hangfire;
 using Hangfire.Logging;
 using Hangfire.PostgreSql;
@@ -27,47 +29,45 @@ public sealed class OneStatementTransactionTests
     }
 
     [Fact]
-    public async Task A_jobs_life_leaves_the_rows_the_librarys_transactions_leave()
+    public async Task A_jobs_life_leaves_the_rows_the_librarys_transactions_leave_in_fewer_statements()
     {
         var (ours, ourDatabase) = await StorageAsync(library: false);
         var (library, libraryDatabase) = await StorageAsync(library: true);
 
-        foreach (var storage in new[] { ours, library })
-        {
-            var client = new BackgroundJobClient(storage);
-            var done = client.Create(() => Console.WriteLine("done"), new EnqueuedState());
-            client.ChangeState(done, new RunningState());
-            client.ChangeState(done, new SucceededState("result", 1, 2));
-            var later = client.Create(() => Console.WriteLine("later"), new ScheduledState(TimeSpan.FromDays(1)));
-            client.ChangeState(later, new DeletedState());
-            var failed = client.Create(() => TestJobs.Fails(), new EnqueuedState("other"));
-            client.ChangeState(failed, new FailedState(new InvalidOperationException("boom")) { Reason = "it broke" });
-            using var connection = storage.GetConnection();
-            using var transaction = connection.CreateWriteTransaction();
-            transaction.IncrementCounter("stats:custom", TimeSpan.FromHours(1));
-            transaction.DecrementCounter("stats:custom");
-            transaction.ExpireJob(failed, TimeSpan.FromMinutes(30));
-            transaction.PersistJob(failed);
-            transaction.ExpireJob(later, TimeSpan.FromMinutes(10));
-            transaction.Commit();
-        }
+        var ourWrites = Life(ours);
+        Life(library);
 
         var rows = await RowsAsync(ourDatabase);
         rows.Should().Equal(await RowsAsync(libraryDatabase));
         rows.Should().Contain(
         [
             "job 1: Succeeded, expires in 1440 min, state Succeeded",
-            "state 1: Enqueued () EnqueuedAt,Queue",
-            "state 1: Running (as Processing) ServerId",
-            "state 1: Succeeded () Latency,PerformanceDuration,Result,SucceededAt",
+            "state 1: Enqueued () {\"Queue\": \"default\"}",
+            "state 1: Running (as Processing) {\"ServerId\": \"server-1\"}",
+            "state 1: Succeeded () {\"Result\": \"\\\"result\\\"\"}",
             "queue 1 default",
             "counter stats:succeeded 1 expires never",
             "job 2: Deleted, expires in 10 min, state Deleted",
             "job 3: Failed, expires never, state Failed",
-            "state 3: Failed (it broke) ExceptionDetails,ExceptionMessage,ExceptionType,FailedAt",
+            "state 3: Failed (it broke) {\"ExceptionType\": \"System.InvalidOperationException\", \"ExceptionMessage\": \"boom\"}",
+            "job 4: Succeeded, expires never, state Succeeded",
+            "state 4: Running (as Processing) {\"ServerId\": \"server-1\"}",
             "counter stats:custom 1 expires in 60 min",
             "counter stats:custom -1 expires never",
         ]);
+        ourWrites.Should().Contain(
+            new Dictionary<string, int>
+            {
+                ["create and enqueue"] = 2,
+                ["processing"] = 1,
+                ["succeeded"] = 1,
+                ["failed"] = 1,
+                ["counters and expiries"] = 1,
+            },
+            "these commit in one statement (after the job's creation), the rest the library's way, a statement per write");
+        ourWrites["create in another queue"].Should().BeGreaterThan(2, "a queue NotifiedJobQueue does not serve is the library's");
+        ourWrites["delete a scheduled job"].Should().BeGreaterThan(1, "the schedule set is the library's");
+        ourWrites["two states of one job"].Should().BeGreaterThan(1);
     }
 
     [Fact]
@@ -91,15 +91,34 @@ public sealed class OneStatementTransactionTests
     }
 
     [Fact]
-    public async Task A_new_job_is_queued_in_one_statement_after_the_one_that_creates_it()
+    public async Task A_state_change_inside_an_ambient_transaction_is_undone_with_it()
+    {
+        // Without enlisting on its own (Enlist=false), only the library's commit joins the ambient transaction.
+        var (ours, database) = await StorageAsync(library: false, "Enlist=false");
+        var jobId = new BackgroundJobClient(ours).Create(() => Console.WriteLine("x"), new ScheduledState(TimeSpan.FromDays(1)));
+        using var connection = ours.GetConnection();
+
+        using (new TransactionScope())
+        {
+            using var transaction = connection.CreateWriteTransaction();
+            transaction.SetJobState(jobId, new RunningState());
+            transaction.PersistJob(jobId);
+            transaction.Commit();
+        }
+
+        (await RowsAsync(database)).Should().Contain($"job {jobId}: Scheduled, expires never, state Scheduled", "the scope was not completed");
+    }
+
+    [Fact]
+    public async Task A_job_queued_where_another_provider_serves_is_queued_by_that_provider()
     {
         var (ours, _) = await StorageAsync(library: false);
-        var client = new BackgroundJobClient(ours);
-        client.Create(() => Console.WriteLine("first"), new EnqueuedState());
+        var custom = new RecordingQueue();
+        ((PostgreSqlStorage)ours).QueueProviders.Add(custom, ["custom"]);
 
-        var statements = Statements(() => client.Create(() => Console.WriteLine("x"), new EnqueuedState()));
+        new BackgroundJobClient(ours).Create(() => Console.WriteLine("x"), new EnqueuedState("custom"));
 
-        statements.Should().HaveCount(2, "one statement creates the job, one queues it: {0}", string.Join(" | ", statements));
+        custom.Queued.Should().ContainSingle();
     }
 
     [Fact]
@@ -142,7 +161,7 @@ public sealed class OneStatementTransactionTests
         }
     }
 
-    /// <summary>A state as Hangfire's Processing is written (no handler, not final), which only a worker can make.</summary>
+    /// <summary>A state written as Hangfire's Processing is (no handler, not final), whose constructor is internal to Hangfire.</summary>
     private sealed class RunningState : IState
     {
         public string Name => "Running";
@@ -156,8 +175,51 @@ public sealed class OneStatementTransactionTests
         public Dictionary<string, string> SerializeData() => new() { ["ServerId"] = "server-1" };
     }
 
-    /// <summary>The statements sent while <paramref name="action"/> runs on this thread, as Npgsql traces them.</summary>
-    private static List<string> Statements(Action action)
+    /// <summary>A job's life through <paramref name="storage"/>, with the number of writing statements each part sent.</summary>
+    private static Dictionary<string, int> Life(JobStorage storage)
+    {
+        var client = new BackgroundJobClient(storage);
+        var writes = new Dictionary<string, int>();
+        T Count<T>(string part, Func<T> action)
+        {
+            var (result, statements) = Statements(action);
+            writes[part] = statements.Count(s => s.Contains("INSERT", StringComparison.Ordinal) || s.Contains("UPDATE", StringComparison.Ordinal) || s.Contains("DELETE", StringComparison.Ordinal));
+            return result;
+        }
+
+        var done = Count("create and enqueue", () => client.Create(() => Console.WriteLine("done"), new EnqueuedState()));
+        Count("processing", () => client.ChangeState(done, new RunningState()));
+        Count("succeeded", () => client.ChangeState(done, new SucceededState("result", 1, 2)));
+        var later = client.Create(() => Console.WriteLine("later"), new ScheduledState(TimeSpan.FromDays(1)));
+        Count("delete a scheduled job", () => client.ChangeState(later, new DeletedState()));
+        var failed = Count("create in another queue", () => client.Create(() => TestJobs.Fails(), new EnqueuedState("other")));
+        Count("failed", () => client.ChangeState(failed, new FailedState(new InvalidOperationException("boom")) { Reason = "it broke" }));
+        var twice = client.Create(() => Console.WriteLine("twice"), new ScheduledState(TimeSpan.FromDays(1)));
+        using var connection = storage.GetConnection();
+        Count("two states of one job", () =>
+        {
+            using var transaction = connection.CreateWriteTransaction();
+            transaction.SetJobState(twice, new RunningState());
+            transaction.SetJobState(twice, new SucceededState(null, 0, 0));
+            transaction.Commit();
+            return 0;
+        });
+        Count("counters and expiries", () =>
+        {
+            using var transaction = connection.CreateWriteTransaction();
+            transaction.IncrementCounter("stats:custom", TimeSpan.FromHours(1));
+            transaction.DecrementCounter("stats:custom");
+            transaction.ExpireJob(failed, TimeSpan.FromMinutes(30));
+            transaction.PersistJob(failed);
+            transaction.ExpireJob(later, TimeSpan.FromMinutes(10));
+            transaction.Commit();
+            return 0;
+        });
+        return writes;
+    }
+
+    /// <summary>What <paramref name="action"/> returned, and the text of each statement it sent, as Npgsql traces them.</summary>
+    private static (T Result, List<string> Statements) Statements<T>(Func<T> action)
     {
         using var source = new ActivitySource(nameof(OneStatementTransactionTests));
         var statements = new List<string>();
@@ -167,29 +229,45 @@ public sealed class OneStatementTransactionTests
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(listener);
+        T result;
         using (var test = source.StartActivity("test")!)
         {
+            // Only this test's statements: they run in its activity, whatever else runs in the process.
             listener.ActivityStopped = a =>
             {
                 if (a.TraceId == test.TraceId && a != test)
                 {
                     lock (statements)
                     {
-                        statements.Add(a.DisplayName + ": " + string.Join(", ", a.Tags.Select(t => t.Key + "=" + t.Value)));
+                        statements.Add(a.GetTagItem("db.query.text") as string ?? a.DisplayName);
                     }
                 }
             };
-            action();
+            result = action();
         }
 
-        return statements;
+        return (result, statements);
+    }
+
+    /// <summary>A queue of another kind, which only counts what it is given.</summary>
+    private sealed class RecordingQueue : IPersistentJobQueue, IPersistentJobQueueProvider
+    {
+        public List<string> Queued { get; } = [];
+
+        public IPersistentJobQueue GetJobQueue() => this;
+
+        public IPersistentJobQueueMonitoringApi GetJobQueueMonitoringApi() => throw new NotSupportedException();
+
+        public IFetchedJob Dequeue(string[] queues, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public void Enqueue(IDbConnection connection, string queue, string jobId) => Queued.Add(jobId);
     }
 
     private static string Signature(MethodInfo method) => $"{method.Name}({string.Join(", ", method.GetParameters().Select(p => p.ParameterType.Name))})";
 
-    private static async Task<(JobStorage Storage, string Database)> StorageAsync(bool library)
+    private static async Task<(JobStorage Storage, string Database)> StorageAsync(bool library, string settings = "")
     {
-        var database = await PostgresServer.Shared.CreateDatabaseAsync(library ? "library_tx" : "one_statement");
+        var database = await PostgresServer.Shared.CreateDatabaseAsync(library ? "library_tx" : "one_statement") + (settings.Length > 0 ? ";" + settings : "");
         if (library)
         {
             return (new PostgreSqlStorage(new NpgsqlConnectionFactory(database, Options), Options), database);
@@ -200,16 +278,19 @@ public sealed class OneStatementTransactionTests
         return (storage, database);
     }
 
-    /// <summary>Every row of the tables a write transaction writes, without what differs from run to run (times, ids of states).</summary>
+    /// <summary>Every row of the tables a write transaction writes, without what differs from run to run (times, ids of states, stack traces).</summary>
     private static async Task<List<string>> RowsAsync(string database)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         const string Expiry = "coalesce('in ' || round(extract(epoch FROM expireat - now()) / 60) || ' min', 'never')";
         const string Schema = StorageSetup.HangfireSchema;
+        const string Times = "ARRAY['EnqueuedAt', 'StartedAt', 'SucceededAt', 'FailedAt', 'DeletedAt', 'ScheduledAt', 'EnqueueAt', 'Latency', 'PerformanceDuration', 'ExceptionDetails']";
         await using var command = new NpgsqlCommand($"""
             SELECT 'job ' || id || ': ' || statename || ', expires ' || {Expiry} || ', state ' || (SELECT name FROM {Schema}.state s WHERE s.id = j.stateid) FROM {Schema}.job j
-            UNION ALL SELECT 'state ' || jobid || ': ' || name || ' (' || coalesce(reason, '') || ') ' || (SELECT string_agg(k, ',' ORDER BY k) FROM jsonb_object_keys(data) k) FROM {Schema}.state
+            UNION ALL SELECT 'state ' || jobid || ': ' || name || ' (' || coalesce(reason, '') || ') ' || (data - {Times})::text
+                || CASE WHEN abs(extract(epoch FROM createdat - now())) < 60 THEN '' ELSE ', created ' || createdat END
+              FROM {Schema}.state
             UNION ALL SELECT 'queue ' || jobid || ' ' || queue FROM {Schema}.jobqueue
             UNION ALL SELECT 'counter ' || key || ' ' || value || ' expires ' || {Expiry} FROM {Schema}.counter
             UNION ALL SELECT 'set ' || key || ' ' || value FROM {Schema}.set
