@@ -8,7 +8,8 @@ namespace Scheduler.Web.Hosting;
 
 /// <summary>
 /// Hangfire.PostgreSql's write transaction, committed as one statement when it writes only what a job's usual state
-/// changes write: a new state, the job's expiry, a queue row, counters. Anything else is committed the library's way.
+/// changes write: a new state, the job's expiry, a queue row, counters, and the service's own writes given to
+/// <see cref="Also"/> (a new job's record). Anything else is committed the library's way.
 /// </summary>
 /// <remarks>
 /// The library runs each write as a statement of its own inside a <c>TransactionScope</c>: enqueuing a new job took
@@ -36,6 +37,7 @@ internal sealed class OneStatementTransaction(PostgreSqlStorage storage, string 
     private readonly List<JobChange> _jobs = [];
     private readonly List<(long JobId, string Queue)> _queued = [];
     private readonly List<(string Key, int Value, TimeSpan? ExpireIn)> _counters = [];
+    private readonly List<Func<Func<NpgsqlParameter, string>, string>> _also = [];
 
     // Set when the transaction holds a write that the one statement does not make.
     private bool _libraryCommit;
@@ -130,34 +132,45 @@ internal sealed class OneStatementTransaction(PostgreSqlStorage storage, string 
 
     public override void PersistHash(string key) => LibraryOnly(() => base.PersistHash(key));
 
+    /// <summary>
+    /// Adds a write of the service's own, in the same database, to this transaction: <paramref name="write"/> returns
+    /// its SQL and takes each value through the function it is given, which returns the value's placeholder. It commits
+    /// in the state change's statement or, when the library commits, as a statement of its own just before.
+    /// </summary>
+    public void Also(Func<Func<NpgsqlParameter, string>, string> write) => _also.Add(write);
+
     public override void Commit()
     {
         if (_libraryCommit || System.Transactions.Transaction.Current is not null)
         {
+            _also.ForEach(Execute);
             base.Commit();
             return;
         }
 
-        if (_jobs.Count == 0 && _queued.Count == 0 && _counters.Count == 0)
+        if (_jobs.Count > 0 || _queued.Count > 0 || _counters.Count > 0 || _also.Count > 0)
         {
-            return;
+            Execute(Statement);
         }
+    }
 
+    private void Execute(Func<Func<NpgsqlParameter, string>, string> statement)
+    {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
         using var command = new NpgsqlCommand { Connection = connection };
-        command.CommandText = Statement(command);
+        command.CommandText = statement(value =>
+        {
+            command.Parameters.Add(value);
+            return "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+        });
         command.ExecuteNonQuery();
     }
 
-    /// <summary>The writes as one statement, their values added to <paramref name="command"/> as parameters.</summary>
-    private string Statement(NpgsqlCommand command)
+    /// <summary>The writes as one statement, each value taken through <paramref name="parameter"/>.</summary>
+    private string Statement(Func<NpgsqlParameter, string> parameter)
     {
-        string Value(object? value)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-            return "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
-        }
+        string Value(object? value) => parameter(new NpgsqlParameter { Value = value ?? DBNull.Value });
 
         // The library's expiry: now plus the whole seconds of the timeout, computed by the server.
         string ExpireAt(TimeSpan? expireIn) =>
@@ -198,6 +211,11 @@ internal sealed class OneStatementTransaction(PostgreSqlStorage storage, string 
                 c AS (INSERT INTO "{schema}"."counter" ("key", "value", "expireat")
                     VALUES {string.Join(", ", _counters.Select(c => $"({Value(c.Key)}, {Value(c.Value)}, {ExpireAt(c.ExpireIn)})"))})
                 """);
+        }
+
+        for (var i = 0; i < _also.Count; i++)
+        {
+            writes.Add($"a{i} AS ({_also[i](parameter)})");
         }
 
         // A queue row wakes a worker as the library's enqueue does: the notification is sent when the statement commits.

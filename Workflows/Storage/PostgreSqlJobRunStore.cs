@@ -346,25 +346,40 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         return command;
     }
 
+    /// <summary>
+    /// The insert that creates <paramref name="run"/>'s record, for a statement of the caller's (in the same database):
+    /// each value goes through <paramref name="parameter"/>, which adds it to that statement and returns its placeholder.
+    /// </summary>
+    public static string CreationInsert(JobRun run, Func<NpgsqlParameter, string> parameter)
+    {
+        var values = new List<NpgsqlParameter>();
+        AddCreationParameters(values, run);
+        return $"""
+            INSERT INTO scheduler.job_runs (job_id, workflow, status, created_at, parameters, workflow_version, retry_of)
+            VALUES ({string.Join(", ", values.Select(parameter))}) ON CONFLICT (job_id) DO NOTHING
+            """;
+    }
+
     private NpgsqlCommand CreationCommand(JobRun run)
     {
-        var command = dataSource.CreateCommand("""
-            INSERT INTO scheduler.job_runs (job_id, workflow, status, created_at, parameters, workflow_version, retry_of)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (job_id) DO NOTHING
-            """);
-        AddCreationParameters(command.Parameters, run);
+        var command = dataSource.CreateCommand();
+        command.CommandText = CreationInsert(run, value =>
+        {
+            command.Parameters.Add(value);
+            return "$" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
         return command;
     }
 
     /// <summary>$1-$7 of a record's creation: <see cref="AddRunParameters"/>, the workflow version and the job retried.</summary>
-    private static void AddCreationParameters(NpgsqlParameterCollection parameters, JobRun run)
+    private static void AddCreationParameters(ICollection<NpgsqlParameter> parameters, JobRun run)
     {
         AddRunParameters(parameters, run);
         parameters.Add(new() { Value = (object?)run.WorkflowVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         parameters.Add(new() { Value = (object?)run.RetryOf ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
     }
 
-    private static void AddRunParameters(NpgsqlParameterCollection parameters, JobRun run)
+    private static void AddRunParameters(ICollection<NpgsqlParameter> parameters, JobRun run)
     {
         parameters.Add(new() { Value = run.JobId });
         parameters.Add(new() { Value = run.Workflow });

@@ -1,16 +1,19 @@
 using Hangfire.Common;
 using Hangfire.States;
 using Hangfire.Storage;
+using Scheduler.Web.Hosting;
 using Scheduler.Workflows.Definitions;
 using Scheduler.Workflows.Runs;
+using Scheduler.Workflows.Storage;
 
 namespace Scheduler.Web.Jobs.Execution;
 
 /// <summary>
 /// Writes a workflow job's own record the moment Hangfire creates the job, whoever creates it: a run request, a
 /// schedule's cron, a trigger, the dashboard. Its status can then be asked for while it still waits in the queue.
-/// The record is written while Hangfire elects the job's first state, before that state is committed: no worker can
-/// have started the job yet, so its <c>createdAt</c> always comes before its <c>startedAt</c>. It is written once,
+/// The record is written while Hangfire elects the job's first state, with that state's commit (in its one statement,
+/// <see cref="OneStatementTransaction.Also"/>) or before it: no worker can have started the job yet, so its
+/// <c>createdAt</c> always comes before its <c>startedAt</c>. It is written once,
 /// whole: the workflow version this node's catalog has, and the retried job that the creator gave as a job parameter.
 /// When Hangfire ends a job whose record is still open (the worker lost its database before it could record the end,
 /// the job was deleted in the queue), the record is ended the same way, with Hangfire's reason as its error; a
@@ -43,7 +46,16 @@ internal sealed partial class JobRecordFilter(IJobRunStore runs, WorkflowCatalog
             };
             if (JobTrigger.IdempotencyClaimOf(context) is not { } claim)
             {
-                runs.Create(run);
+                if (context.Transaction is OneStatementTransaction state && runs is PostgreSqlJobRunStore)
+                {
+                    // In the statement that commits the job's first state: a round trip and a disk flush less on the
+                    // way of every run request.
+                    state.Also(parameter => PostgreSqlJobRunStore.CreationInsert(run, parameter));
+                }
+                else
+                {
+                    runs.Create(run);
+                }
             }
             else if (!runs.CreateClaimed(run, claim.Key, claim.Token))
             {
