@@ -137,6 +137,11 @@ internal sealed class OneStatementTransaction(PostgreSqlStorage storage, string 
     /// its SQL and takes each value through the function it is given, which returns the value's placeholder. It commits
     /// in the state change's statement or, when the library commits, as a statement of its own just before.
     /// </summary>
+    /// <remarks>
+    /// The write must be one data-modifying statement without a <c>WITH</c> of its own (it becomes a CTE), must not
+    /// touch the rows the state change writes (all CTEs see one snapshot), and must be safe to run twice: when the
+    /// library commits, it has committed before, and Hangfire may try the creation again.
+    /// </remarks>
     public void Also(Func<Func<NpgsqlParameter, string>, string> write) => _also.Add(write);
 
     public override void Commit()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -366,12 +367,12 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         command.CommandText = CreationInsert(run, value =>
         {
             command.Parameters.Add(value);
-            return "$" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
         });
         return command;
     }
 
-    /// <summary>$1-$7 of a record's creation: <see cref="AddRunParameters"/>, the workflow version and the job retried.</summary>
+    /// <summary>The seven values of a record's creation, in order: <see cref="AddRunParameters"/>, the workflow version and the job retried.</summary>
     private static void AddCreationParameters(ICollection<NpgsqlParameter> parameters, JobRun run)
     {
         AddRunParameters(parameters, run);

@@ -11,9 +11,9 @@ namespace Scheduler.Web.Jobs.Execution;
 /// <summary>
 /// Writes a workflow job's own record the moment Hangfire creates the job, whoever creates it: a run request, a
 /// schedule's cron, a trigger, the dashboard. Its status can then be asked for while it still waits in the queue.
-/// The record is written while Hangfire elects the job's first state, with that state's commit (in its one statement,
-/// <see cref="OneStatementTransaction.Also"/>) or before it: no worker can have started the job yet, so its
-/// <c>createdAt</c> always comes before its <c>startedAt</c>. It is written once,
+/// The record is written while Hangfire elects the job's first state, or, for a job enqueued on PostgreSQL, in the
+/// statement that commits that state (<see cref="OneStatementTransaction.Also"/>): either way before any worker can
+/// start the job, so its <c>createdAt</c> always comes before its <c>startedAt</c>. It is written once,
 /// whole: the workflow version this node's catalog has, and the retried job that the creator gave as a job parameter.
 /// When Hangfire ends a job whose record is still open (the worker lost its database before it could record the end,
 /// the job was deleted in the queue), the record is ended the same way, with Hangfire's reason as its error; a
@@ -37,8 +37,8 @@ internal sealed partial class JobRecordFilter(IJobRunStore runs, WorkflowCatalog
         if (context.CurrentState is null)
         {
             // A job being created. Hangfire's filters are synchronous, and so is the write (see IJobRunStore.Create):
-            // an insert-if-absent, which a failure of the creation leaves for the reconciler to end. The creation's
-            // parameters are in hand (no query).
+            // an insert-if-absent; a creation that fails leaves a job row without a state, which the reconciler ends
+            // with a record of its own. The creation's parameters are in hand (no query).
             var run = new JobRun(context.BackgroundJob.Id, workflow, RunStatus.Queued, time.GetUtcNow(), null, null, parameters, null, [])
             {
                 WorkflowVersion = workflows.VersionOf(workflow),
@@ -46,11 +46,14 @@ internal sealed partial class JobRecordFilter(IJobRunStore runs, WorkflowCatalog
             };
             if (JobTrigger.IdempotencyClaimOf(context) is not { } claim)
             {
-                if (context.Transaction is OneStatementTransaction state && runs is PostgreSqlJobRunStore)
+                if (context.CandidateState is EnqueuedState && context.Transaction is OneStatementTransaction statement && runs is PostgreSqlJobRunStore)
                 {
-                    // In the statement that commits the job's first state: a round trip and a disk flush less on the
-                    // way of every run request.
-                    state.Also(parameter => PostgreSqlJobRunStore.CreationInsert(run, parameter));
+                    // In the statement that commits the job's Enqueued state: a round trip and a disk flush less on the
+                    // way of every run request. The PostgreSQL store keeps the records in Hangfire's own database
+                    // (StorageSetup gives both one connection string), which is what lets them share a statement. A
+                    // first state that ends the job (a stateless job deleted) keeps the write here, so that
+                    // OnStateApplied finds the record to end.
+                    statement.Also(parameter => PostgreSqlJobRunStore.CreationInsert(run, parameter));
                 }
                 else
                 {

@@ -188,7 +188,7 @@ public sealed class OneStatementTransactionTests
             .Where(m => m.DeclaringType == typeof(OneStatementTransaction))
             .Select(Signature);
 
-        library.Should().BeSubsetOf(ours);
+        ours.Except([$"{nameof(OneStatementTransaction.Also)}(Func`2)"]).Should().BeEquivalentTo(library);
     }
 
     /// <summary>Jobs of this test; a job that fails is not retried, so that its Failed state is the last one.</summary>

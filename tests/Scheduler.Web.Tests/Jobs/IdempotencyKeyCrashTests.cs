@@ -182,8 +182,9 @@ public sealed class IdempotencyKeyCrashTests(ProductionStackFixture stack) : ICl
             {
                 // A statement the node had sent runs on once it gets the table, and one that commits on its own (a
                 // state change) would commit without its client. What a node leaves that died before its statement
-                // got through is what these tests are about: the dead node's waiting statements end with it.
-                await stack.ExecuteAsync(database, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+                // got through is what these tests are about: the dead node's sessions end with it (this test's
+                // database has no other user but the holder).
+                await stack.ExecuteAsync(database, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), {held.ProcessID})");
                 await held.DisposeAsync();
             }
         }
