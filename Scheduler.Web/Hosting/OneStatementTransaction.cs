@@ -3,6 +3,7 @@ using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.States;
 using Npgsql;
+using Scheduler.Workflows.Storage;
 
 namespace Scheduler.Web.Hosting;
 
@@ -164,11 +165,7 @@ internal sealed class OneStatementTransaction(PostgreSqlStorage storage, string 
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
         using var command = new NpgsqlCommand { Connection = connection };
-        command.CommandText = statement(value =>
-        {
-            command.Parameters.Add(value);
-            return "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
-        });
+        command.CommandText = statement(command.Placeholder);
         command.ExecuteNonQuery();
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -364,11 +363,7 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
     private NpgsqlCommand CreationCommand(JobRun run)
     {
         var command = dataSource.CreateCommand();
-        command.CommandText = CreationInsert(run, value =>
-        {
-            command.Parameters.Add(value);
-            return "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
-        });
+        command.CommandText = CreationInsert(run, command.Placeholder);
         return command;
     }
 
