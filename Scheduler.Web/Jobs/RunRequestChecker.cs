@@ -31,7 +31,12 @@ internal sealed class RunRequestChecker(WorkflowResolver resolver)
     /// <summary>The longest value (in characters) of one parameter: every value is kept with the job and shown in its details and lists.</summary>
     public const int MaxValueLength = 4096;
 
-    public async Task<RunRequestCheck> CheckAsync(string? workflowName, IReadOnlyList<RunJobParameter?>? parameters, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the request. A secret variable given the mask (<c>***</c>, how its value shows) is refused, unless its
+    /// name is in <paramref name="keptSecrets"/>: a schedule saved again whose stored value the mask keeps.
+    /// </summary>
+    public async Task<RunRequestCheck> CheckAsync(
+        string? workflowName, IReadOnlyList<RunJobParameter?>? parameters, CancellationToken cancellationToken, IReadOnlySet<string>? keptSecrets = null)
     {
         if (parameters?.Count > MaxParameters)
         {
@@ -56,6 +61,17 @@ internal sealed class RunRequestChecker(WorkflowResolver resolver)
         foreach (var problem in resolution.Problems)
         {
             problems.Add(problem.Index < 0 ? problem.Field : $"parameters[{assignments[problem.Index].Index}].{problem.Field}", problem.Message);
+        }
+
+        foreach (var (index, assignment) in assignments)
+        {
+            if (JobSecrets.IsMasked(resolution.Workflow, assignment) && keptSecrets?.Contains(assignment.Parameters) != true)
+            {
+                problems.Add($"parameters[{index}].value", keptSecrets is null
+                    ? $"'{SecretReference.Mask}' is how the value of the secret {assignment.Parameters} shows, not a value: give the value itself"
+                    : $"'{SecretReference.Mask}' keeps the value a schedule of this workflow already has for the secret {assignment.Parameters}, "
+                      + "and there is none: give the value itself");
+            }
         }
 
         return new(resolution.Workflow, WorkflowFound: true, [.. assignments.Select(a => a.Assignment)], problems.ToDictionary());

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Scheduler.Testing;
 using static Scheduler.Web.Tests.Fixtures.JobsClient;
 
@@ -236,6 +237,43 @@ public sealed class SchedulesTests(ProductionStackFixture stack) : IClassFixture
             .Should().Be(0);
         var jobId = (await (await client.PostAsync($"/api/schedules/{id}/trigger", null)).Content.ReadFromJsonAsync<JsonElement>()).Text("jobId")!;
         (await client.WaitForEndAsync(jobId)).Text("status").Should().Be("Completed", "the worker got the real path");
+    }
+
+    [Fact]
+    public async Task A_schedule_sent_back_as_read_keeps_its_masked_secret_and_a_mask_with_no_value_behind_it_is_refused()
+    {
+        using var client = await stack.App.LoginAsync();
+        var name = DefinitionsClient.UniqueName("resent-secret");
+        var workflow = DefinitionsClient.SampleWorkflow("orders-import", name);
+        workflow["variables"]![0]!["secret"] = true;
+        await client.PutWorkflowAsync(workflow);
+        var folder = $"resent{Guid.NewGuid():N}";
+        stack.Ftp.WriteFile($"in/{folder}/orders.csv", File.ReadAllText(SchedulerApp.RepositoryFolder(Path.Combine("samples", "data", "orders.csv"))));
+        var id = NewId();
+        (await client.PutAsJsonAsync($"/api/schedules/{id}", Nightly($"in/{folder}/orders.csv") with { Workflow = name })).EnsureSuccessStatusCode();
+        var read = JsonNode.Parse(await client.GetStringAsync($"/api/schedules/{id}"))!;
+        read["parameters"]![0]!["value"]!.GetValue<string>().Should().Be("***");
+        read["cron"] = "30 6 * * *";
+
+        var resent = await client.PutAsJsonAsync($"/api/schedules/{id}", read);
+
+        resent.StatusCode.Should().Be(HttpStatusCode.OK, await resent.Content.ReadAsStringAsync());
+        var jobId = (await (await client.PostAsync($"/api/schedules/{id}/trigger", null)).Content.ReadFromJsonAsync<JsonElement>()).Text("jobId")!;
+        (await client.WaitForEndAsync(jobId)).Text("status").Should().Be("Completed", "the mask kept the real path, not '***'");
+
+        var fresh = await client.PutAsJsonAsync($"/api/schedules/{NewId()}", Nightly("***") with { Workflow = name });
+        fresh.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await fresh.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("parameters[0].value")[0].GetString()
+            .Should().Contain("there is none: give the value itself");
+        var other = DefinitionsClient.SampleWorkflow("orders-import", DefinitionsClient.UniqueName("resent-secret"));
+        other["variables"]![0]!["secret"] = true;
+        await client.PutWorkflowAsync(other);
+        var otherWorkflow = await client.PutAsJsonAsync($"/api/schedules/{id}", Nightly("***") with { Workflow = other["name"]!.GetValue<string>() });
+        otherWorkflow.StatusCode.Should().Be(HttpStatusCode.BadRequest, "a mask keeps a value of the same workflow only");
+        var run = await client.PostAsJsonAsync("/api/jobs", new { workflow = name, parameters = new[] { Parameter("Variables", "sourceFilePath", "***") } });
+        run.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("parameters[0].value")[0].GetString()
+            .Should().Contain("how the value of the secret sourceFilePath shows");
     }
 
     [Fact]
