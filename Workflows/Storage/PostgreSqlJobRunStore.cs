@@ -329,22 +329,30 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
 
     private NpgsqlCommand EndIfOpenCommand(string jobId, RunStatus status, DateTimeOffset finishedAt, string error)
     {
-        var command = dataSource.CreateCommand("""
-            WITH ended AS (
-                UPDATE scheduler.job_runs SET status = $2, finished_at = $3, error = $4
-                WHERE job_id = $1 AND finished_at IS NULL RETURNING job_id),
+        var command = dataSource.CreateCommand();
+        var ended = EndIfOpenUpdate(jobId, status, finishedAt, error, command.Placeholder);
+        var stepEnd = command.Placeholder(new() { Value = (object?)InMemoryJobRunStore.StepEnd(status)?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.CommandText = $"""
+            WITH ended AS ({ended}),
             steps AS (
-                UPDATE scheduler.job_steps SET status = $5, finished_at = $3, error = coalesce(error, $4)
-                WHERE job_id IN (SELECT job_id FROM ended) AND status = 'Running' AND $5 IS NOT NULL)
+                UPDATE scheduler.job_steps s SET status = {stepEnd}, finished_at = ended.finished_at, error = coalesce(s.error, ended.error)
+                FROM ended WHERE s.job_id = ended.job_id AND s.status = 'Running' AND {stepEnd} IS NOT NULL)
             SELECT count(*) FROM ended
-            """);
-        command.Parameters.Add(new() { Value = jobId });
-        command.Parameters.Add(new() { Value = status.ToString() });
-        command.Parameters.Add(new() { Value = finishedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = error });
-        command.Parameters.Add(new() { Value = (object?)InMemoryJobRunStore.StepEnd(status)?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            """;
         return command;
     }
+
+    /// <summary>
+    /// The update that ends <paramref name="jobId"/>'s record if it is still open, leaving its steps as they are (what
+    /// a job's success needs), for a statement of the caller's in the same database: each value goes through
+    /// <paramref name="parameter"/>, which adds it to that statement and returns its placeholder.
+    /// </summary>
+    public static string EndIfOpenUpdate(string jobId, RunStatus status, DateTimeOffset finishedAt, string error, Func<NpgsqlParameter, string> parameter) => $"""
+        UPDATE scheduler.job_runs SET status = {parameter(new() { Value = status.ToString() })},
+            finished_at = {parameter(new() { Value = finishedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz })},
+            error = {parameter(new() { Value = error })}
+        WHERE job_id = {parameter(new() { Value = jobId })} AND finished_at IS NULL RETURNING job_id, finished_at, error
+        """;
 
     /// <summary>
     /// The insert that creates <paramref name="run"/>'s record, for a statement of the caller's (in the same database):

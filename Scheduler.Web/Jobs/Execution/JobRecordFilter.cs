@@ -93,6 +93,16 @@ internal sealed partial class JobRecordFilter(IJobRunStore runs, WorkflowCatalog
             return;
         }
 
+        if (end.Status == RunStatus.Completed && transaction is OneStatementTransaction statement && runs is PostgreSqlJobRunStore)
+        {
+            // The engine has ended the record of nearly every job that succeeds, and this update then changes nothing:
+            // in the Succeeded state's statement it costs no round trip of its own. It goes unlogged, but the
+            // record's error says the job did not record its end.
+            var (jobId, finishedAt) = (context.BackgroundJob.Id, time.GetUtcNow());
+            statement.Also(parameter => PostgreSqlJobRunStore.EndIfOpenUpdate(jobId, end.Status, finishedAt, end.Error, parameter));
+            return;
+        }
+
         try
         {
             if (runs.EndIfOpen(context.BackgroundJob.Id, end.Status, time.GetUtcNow(), end.Error))

@@ -106,6 +106,29 @@ public sealed class JobRecordRepairTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_running_record_is_ended_Completed_in_the_statement_that_moves_its_job_to_Succeeded()
+    {
+        var jobId = await RunningJobAsync();
+
+        App.Services.GetRequiredService<IBackgroundJobClient>().ChangeState(jobId, new SucceededState(null, 0, 0), expectedState: null);
+
+        (await AgreedAsync(jobId, "Completed")).Text("error").Should().Contain("did not record its end");
+        (await SameTransactionAsync(jobId, "Succeeded")).Should().BeTrue("the record's end travels in the Succeeded state's statement");
+    }
+
+    [Fact]
+    public async Task A_run_requests_record_is_written_in_the_statement_that_enqueues_its_job_and_a_scheduled_jobs_before_it()
+    {
+        var requested = await Client.StartAsync("local-orders-import", Parameter("Variables", "sourceFilePath", "orders.csv"));
+        var scheduled = App.Services.GetRequiredService<IBackgroundJobClient>().Create(
+            WorkflowJob.Call("local-orders-import", [new("Variables", "sourceFilePath", "orders.csv")]), new ScheduledState(TimeSpan.FromHours(1)));
+
+        (await SameTransactionAsync(requested, "Enqueued")).Should().BeTrue("the record is one more CTE of the Enqueued state's statement");
+        (await Runs.FindAsync(scheduled, CancellationToken.None))!.Status.Should().Be(RunStatus.Queued);
+        (await SameTransactionAsync(scheduled, "Scheduled")).Should().BeFalse("a scheduled job's state commits the library's way, after the record");
+    }
+
+    [Fact]
     public async Task A_job_that_fails_after_its_record_says_Completed_ends_Succeeded_as_its_record_says()
     {
         var jobId = await RunningJobAsync();
@@ -158,6 +181,17 @@ public sealed class JobRecordRepairTests : IAsyncLifetime
         using var transaction = connection.CreateWriteTransaction();
         transaction.SetJobState(jobId, state);
         transaction.Commit();
+    }
+
+    /// <summary>Whether the job's record was last written by the transaction that wrote its state <paramref name="state"/>.</summary>
+    private async Task<bool> SameTransactionAsync(string jobId, string state)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(Database);
+        await using var command = dataSource.CreateCommand($"""
+            SELECT (SELECT xmin::text FROM scheduler.job_runs WHERE job_id = '{jobId}')
+                = (SELECT xmin::text FROM hangfire.state WHERE jobid = {jobId} AND name = '{state}')
+            """);
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     // The reconciler leaves young records alone: they may still be on their way.
