@@ -2,7 +2,8 @@
 # The service benchmark: one Web node and two Worker nodes of the Release build on a throwaway PostgreSQL cluster
 # (fsync on), all on 127.0.0.1 and free ports, stopped at the end. Reports side by side, each against its target:
 #   latency  POST -> first step start, sequential jobs, timed from Hangfire's own creation time
-#   accept   run requests accepted per second with 8 clients vs raw BackgroundJob enqueues, idle and busy workers
+#   accept   run requests accepted per second with 8 clients vs raw BackgroundJob enqueues, idle and busy workers,
+#            and (no target) with the workers stopped while timed
 #   memory   worker resident memory during a 3M-row load and after it
 #   warmup   the first load after a worker starts vs later loads vs psql \copy, per runtime setting
 #   chaos    jobs through kill -9 of a worker, kill -9 of the Web node and pg_ctl restart -m fast

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
@@ -8,7 +9,10 @@ namespace Scheduler.Bench;
 
 /// <summary>
 /// (2) Run requests accepted per second with 8 concurrent clients, against raw <c>BackgroundJobClient.Create</c> on the
-/// same storage with the same options from 8 tasks: with idle workers, and while the workers run a backlog of jobs.
+/// same storage with the same options from 8 tasks: with idle workers, and while the workers run a backlog of jobs;
+/// then, reported without a target, with the worker nodes stopped (<c>SIGSTOP</c>) while each side is timed. The
+/// workers run what each side enqueues as it comes in, a workflow for the API and an empty method for the raw side,
+/// on the same two cores: the third measure is the run request's own path, with that difference taken out.
 /// </summary>
 /// <remarks>
 /// The two rates are measured in <see cref="Rounds"/> rounds of a fifth of the jobs each, API and raw next to each
@@ -34,11 +38,16 @@ internal static class AcceptRate
                 .UseSchedulerPostgreSql(stack.SchedulerDatabase, TimeSpan.FromMinutes(1), listener: null);
             var rawClient = new BackgroundJobClient(JobStorage.Current);
 
-            // Warm both paths (JIT, pools) before anything is timed.
-            await ApiSecondsAsync(clients, Clients * 4);
-            await RawSecondsAsync(rawClient, Clients * 4);
+            // Both sides in turns, each round's jobs to their end.
+            await WarmUp.UntilCompiledAsync(stack, report, async () =>
+            {
+                await ApiSecondsAsync(clients, Clients * 10);
+                await RawSecondsAsync(rawClient, Clients * 10);
+                await JobWaits.IdleAsync(stack, TimeSpan.FromMinutes(5));
+                return Clients * 20;
+            });
             var perRound = jobs / Rounds;
-            foreach (var busy in new[] { false, true })
+            foreach (var (busy, paused) in new[] { (false, false), (true, false), (false, true) })
             {
                 var (apiSeconds, rawSeconds) = (0.0, 0.0);
                 var ratios = new List<double>();
@@ -54,13 +63,16 @@ internal static class AcceptRate
                             await ApiSecondsAsync(clients, perRound * 2);
                         }
 
-                        if (apiNow)
+                        using (paused ? new StoppedWorkers(stack) : null)
                         {
-                            api = await ApiSecondsAsync(clients, perRound);
-                        }
-                        else
-                        {
-                            raw = await RawSecondsAsync(rawClient, perRound);
+                            if (apiNow)
+                            {
+                                api = await ApiSecondsAsync(clients, perRound);
+                            }
+                            else
+                            {
+                                raw = await RawSecondsAsync(rawClient, perRound);
+                            }
                         }
                     }
 
@@ -72,10 +84,16 @@ internal static class AcceptRate
 
                 var ratio = Report.Percentile(ratios, 50);
                 var target = busy ? 0.6 : 0.8;
-                report.Check(
-                    $"{(busy ? "busy" : "idle")} workers: API {Report.F(perRound * Rounds / apiSeconds, "F0")} jobs/s, raw Enqueue {Report.F(perRound * Rounds / rawSeconds, "F0")} jobs/s; " +
-                    $"median ratio of the rounds {Report.F(ratio, "F2")}x (rounds {string.Join(", ", ratios.Select(r => Report.F(r, "F2")))}; target >= {Report.F(target)}x)",
-                    ratio >= target);
+                var figures = $"API {Report.F(perRound * Rounds / apiSeconds, "F0")} jobs/s, raw Enqueue {Report.F(perRound * Rounds / rawSeconds, "F0")} jobs/s; " +
+                    $"median ratio of the rounds {Report.F(ratio, "F2")}x (rounds {string.Join(", ", ratios.Select(r => Report.F(r, "F2")))}";
+                if (paused)
+                {
+                    report.Note($"workers stopped while timed (no target): {figures})");
+                }
+                else
+                {
+                    report.Check($"{(busy ? "busy" : "idle")} workers: {figures}; target >= {Report.F(target)}x)", ratio >= target);
+                }
             }
 
             await JobWaits.IdleAsync(stack, TimeSpan.FromMinutes(5));
@@ -85,6 +103,28 @@ internal static class AcceptRate
             foreach (var client in clients)
             {
                 client.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The worker nodes stopped until disposed: what is enqueued meanwhile waits in the queue.</summary>
+    private sealed class StoppedWorkers : IDisposable
+    {
+        private readonly ServiceNode[] _workers;
+
+        public StoppedWorkers(Stack stack)
+        {
+            _workers = [.. stack.Workers];
+            Signal("-STOP");
+        }
+
+        public void Dispose() => Signal("-CONT");
+
+        private void Signal(string signal)
+        {
+            foreach (var worker in _workers)
+            {
+                Stack.Run("kill", signal, worker.ProcessId.ToString(CultureInfo.InvariantCulture));
             }
         }
     }

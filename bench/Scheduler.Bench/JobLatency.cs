@@ -6,12 +6,11 @@ namespace Scheduler.Bench;
 /// <summary>
 /// (1) POST -> first step start across processes: jobs one after the other (each waits for the previous to end),
 /// timed from Hangfire's own creation time of the job, with where the time goes on the way. Measured twice: on nodes
-/// just started, and once they have run a few hundred jobs, when the JIT has optimised the job's path (a node a minute
-/// old still spends much of its CPU compiling; docs/measurements.md). The targets are for the second.
+/// just started, and once the JIT has settled (<see cref="WarmUp"/>). The targets are for the second.
 /// </summary>
 internal static class JobLatency
 {
-    private const int WarmUpJobs = 400;
+    private const int WarmUpRound = 80;
 
     public static async Task RunAsync(Stack stack, ApiClient api, Report report, int jobs)
     {
@@ -19,8 +18,12 @@ internal static class JobLatency
         var (fresh, _) = await MeasureAsync(stack, api, jobs);
         report.Note($"first step started: p50 {Report.F(Report.Percentile(fresh, 50))} ms, p99 {Report.F(Report.Percentile(fresh, 99))} ms (no target: see below)");
 
-        await MeasureAsync(stack, api, WarmUpJobs);
-        report.Section($"(1) POST -> first step start, {jobs} sequential jobs (bench-small), after {WarmUpJobs} more");
+        report.Section($"(1) POST -> first step start, {jobs} sequential jobs (bench-small), once the JIT has settled");
+        await WarmUp.UntilCompiledAsync(stack, report, async () =>
+        {
+            await MeasureAsync(stack, api, WarmUpRound);
+            return WarmUpRound;
+        });
         var (first, stages) = await MeasureAsync(stack, api, jobs);
         foreach (var (stage, values) in stages)
         {
