@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Scheduler.Dataflows.Definitions;
+using Scheduler.Dataflows.Json;
 using Scheduler.Workflows.Definitions;
 
 namespace Scheduler.Web.Definitions;
@@ -21,10 +23,13 @@ internal sealed class DefinitionEditor(IDefinitionStore store, WorkflowCatalog w
             : new DefinitionSummary(d.Name, d.Version, d.CreatedAt, d.CreatedBy, Valid: true, []))];
     }
 
-    /// <summary>The latest version, or the one asked for; null when there is none (or it is a deletion).</summary>
+    /// <summary>
+    /// The latest version, or the one asked for, a workflow's secret defaults masked; null when there is none (or it
+    /// is a deletion).
+    /// </summary>
     public async Task<DefinitionResponse?> GetAsync(DefinitionKind kind, string name, int? version, CancellationToken cancellationToken) =>
         await store.FindAsync(kind, name, version, cancellationToken) is { Document: { } document } found
-            ? new DefinitionResponse(found.Name, found.Version, found.CreatedAt, found.CreatedBy, Parse(document))
+            ? new DefinitionResponse(found.Name, found.Version, found.CreatedAt, found.CreatedBy, Parse(kind == DefinitionKind.Workflow ? SecretDefaults.Masked(document)! : document))
             : null;
 
     public async Task<IReadOnlyList<DefinitionVersion>> HistoryAsync(DefinitionKind kind, string name, CancellationToken cancellationToken) =>
@@ -44,9 +49,19 @@ internal sealed class DefinitionEditor(IDefinitionStore store, WorkflowCatalog w
         return problems;
     }
 
+    /// <summary>
+    /// Saves a new version. A workflow sent back as it was read keeps its secret defaults: a masked one is given the
+    /// default of the version it replaces.
+    /// </summary>
     public async Task<DefinitionSave> SaveAsync(DefinitionKind kind, string name, string json, string? user, CancellationToken cancellationToken)
     {
-        var problems = await CheckAsync(kind, json, name, cancellationToken);
+        var masks = new List<DefinitionProblem>();
+        if (kind == DefinitionKind.Workflow && json.Contains($"\"{SecretDefaults.Mask}\"", StringComparison.Ordinal))
+        {
+            (json, masks) = await RestoreSecretDefaultsAsync(name, json, cancellationToken);
+        }
+
+        var problems = (await CheckAsync(kind, json, name, cancellationToken)).Concat(masks).ToList();
         if (problems.Count > 0)
         {
             return new(null, problems);
@@ -63,6 +78,22 @@ internal sealed class DefinitionEditor(IDefinitionStore store, WorkflowCatalog w
         var deleted = await store.DeleteAsync(kind, name, user, cancellationToken);
         await workflows.RefreshAsync(cancellationToken);
         return deleted;
+    }
+
+    private async Task<(string Json, List<DefinitionProblem> Problems)> RestoreSecretDefaultsAsync(string name, string json, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var workflow = JsonNode.Parse(json, documentOptions: LenientJson.DocumentOptions);
+            var stored = await store.FindAsync(DefinitionKind.Workflow, name, null, cancellationToken);
+            var problems = SecretDefaults.Restore(workflow, stored?.Document).ToList();
+            return (workflow?.ToJsonString() ?? json, problems);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            // Not JSON, or a member written twice: the loader's checks say what is wrong, or the document is taken as sent.
+            return (json, []);
+        }
     }
 
     private IReadOnlyList<DefinitionProblem>? ProblemsOf(DefinitionKind kind, string name) =>

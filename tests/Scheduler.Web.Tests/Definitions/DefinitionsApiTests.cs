@@ -130,6 +130,36 @@ public sealed class DefinitionsApiTests(ProductionStackFixture stack) : IClassFi
     }
 
     [Fact]
+    public async Task A_secret_variables_default_is_masked_when_read_and_kept_when_the_workflow_is_sent_back_as_read()
+    {
+        using var client = await stack.App.LoginAsync();
+        var name = UniqueName("secret-default");
+        var workflow = SampleWorkflow("orders-import", name);
+        workflow["variables"]![0]!["secret"] = true;
+        workflow["variables"]![0]!["default"] = "in/h1dden-default.csv";
+        (await client.PutDefinitionAsync("workflows", name, workflow.ToJsonString())).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var read = await client.GetStringAsync($"/api/workflows/{name}");
+        var document = JsonNode.Parse(read)!["document"]!;
+        document["description"] = "changed after reading";
+        var resent = await client.PutDefinitionAsync("workflows", name, document.ToJsonString());
+
+        read.Should().NotContain("h1dden").And.Contain("\"default\":\"***\"");
+        resent.StatusCode.Should().Be(HttpStatusCode.OK, await resent.Content.ReadAsStringAsync());
+        (await resent.Content.ReadAsStringAsync()).Should().NotContain("h1dden");
+        (await stack.ScalarAsync<string>(stack.SchedulerDatabase, $"SELECT document::text FROM scheduler.definitions WHERE key = lower('{name}') ORDER BY version DESC LIMIT 1"))
+            .Should().Contain("in/h1dden-default.csv").And.Contain("changed after reading");
+
+        var fresh = SampleWorkflow("orders-import", UniqueName("secret-default"));
+        fresh["variables"]![0]!["secret"] = true;
+        fresh["variables"]![0]!["default"] = "***";
+        var refused = await client.PutDefinitionAsync("workflows", fresh["name"]!.GetValue<string>(), fresh.ToJsonString());
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("$.variables[0].default")[0].GetString()
+            .Should().Contain("give the value itself");
+    }
+
+    [Fact]
     public async Task A_document_sent_under_another_name_or_not_as_JSON_is_refused()
     {
         using var client = await stack.App.LoginAsync();

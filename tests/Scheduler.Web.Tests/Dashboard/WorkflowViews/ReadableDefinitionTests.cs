@@ -1,4 +1,5 @@
 using Scheduler.Web.Dashboard.WorkflowViews;
+using Scheduler.Web.Definitions;
 
 namespace Scheduler.Web.Tests.Dashboard.WorkflowViews;
 
@@ -18,15 +19,15 @@ public sealed class ReadableDefinitionTests
 
         var text = string.Join('\n', lines);
         text.Should().NotContain("hunter2").And.NotContain("s3cr3t-token").And.NotContain("k3y-value").And.Contain("\"in/orders\"");
-        lines.Count(l => l.Contains($"\"{ReadableDefinition.Mask}\"", StringComparison.Ordinal)).Should().Be(3);
+        lines.Count(l => l.Contains($"\"{SecretDefaults.Mask}\"", StringComparison.Ordinal)).Should().Be(3);
         lines.Should().HaveCountGreaterThan(10, "the document is indented, one value a line, so that a diff shows what changed");
     }
 
     [Fact]
-    public void A_damaged_or_ambiguous_document_shows_nothing_of_its_content()
+    public void A_default_written_twice_is_masked_twice_and_a_damaged_document_shows_nothing_of_its_content()
     {
-        ReadableDefinition.Lines("{\"variables\":[{\"secret\":true,\"default\":\"a\",\"default\":\"hunter2\"}]}")
-            .Should().Equal("(this version is not valid JSON)");
+        string.Join('\n', ReadableDefinition.Lines("{\"variables\":[{\"secret\":false,\"Secret\":true,\"default\":\"a1b2\",\"Default\":\"hunter2\"}]}"))
+            .Should().NotContain("a1b2").And.NotContain("hunter2");
         ReadableDefinition.Lines("{not json hunter2").Should().Equal("(this version is not valid JSON)");
     }
 }
