@@ -95,7 +95,8 @@ public static class WorkflowDefinitionLoader
             var badDefault = false;
             if (knownType && variable.Default is { } value && !ScalarValues.TryParse(value, type, out _, out var error))
             {
-                problems.Add(new($"{path}.default", error));
+                // Problems are listed to every reader of the definitions: a secret's default is not quoted in them.
+                problems.Add(new($"{path}.default", variable.Secret ? $"the default of this secret variable is not a valid {type.ToName()}" : error));
                 badDefault = true;
             }
 

@@ -214,6 +214,16 @@ public sealed class WorkflowDefinitionLoaderTests
         result.Problems.Should().Equal(new DefinitionProblem("$.variables[0].default", message));
     }
 
+    [Fact]
+    public void A_bad_default_of_a_secret_variable_is_reported_without_quoting_it()
+    {
+        var result = WorkflowDefinitionLoader.Load("""
+            { "name": "w", "variables": [ { "name": "pin", "type": "int", "secret": true, "default": "hunter2" } ], "tasks": [ { "name": "A", "type": "Produce" } ] }
+            """);
+
+        result.Problems.Should().Equal(new DefinitionProblem("$.variables[0].default", "the default of this secret variable is not a valid int"));
+    }
+
     [Theory]
     [InlineData("""{ "x": 1 }""")]
     [InlineData("[ 1, 2 ]")]
