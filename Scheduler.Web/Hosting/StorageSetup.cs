@@ -32,7 +32,8 @@ internal static class StorageSetup
         services.AddSingleton(choice);
         if (choice.Durable)
         {
-            services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString!));
+            connectionString = StatementPreparation.Enabled(connectionString!);
+            services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             services.AddSingleton(sp => new QueueListener(QueueWakeUp.WithKeepAlive(connectionString!), sp.GetRequiredService<ILogger<QueueListener>>()));
             services.AddSingleton<IDefinitionStore>(sp => new PostgreSqlDefinitionStore(sp.GetRequiredService<NpgsqlDataSource>()));
             services.AddSingleton<PostgreSqlJobRunStore>();
@@ -85,7 +86,7 @@ internal static class StorageSetup
     {
         // A keepalive on Hangfire's connections bounds a wait on a connection that died silently, and a short poll
         // is the safety net for a wake-up lost with the listener's connection (QueueWakeUp says how).
-        connectionString = QueueWakeUp.WithKeepAlive(connectionString);
+        connectionString = QueueWakeUp.WithKeepAlive(StatementPreparation.Enabled(connectionString));
         var options = new PostgreSqlStorageOptions
         {
             // The library's long polling (a LISTEN per dequeue, every idle worker woken per job) is replaced by
