@@ -10,17 +10,21 @@ internal static class ProcessCpu
 
     public static double Seconds(int processId) => Ticks($"/proc/{processId}/stat") / 100.0;
 
-    /// <summary>The time of the runtime's tiered-compilation thread: how much of a node's warm-up is the JIT's.</summary>
-    public static double CompilerSeconds(int processId)
+    /// <summary>
+    /// The time of the runtime's tiered-compilation threads by thread id: how much of a node's warm-up is the JIT's.
+    /// The runtime ends such a thread when it has been idle a while and starts another later, so a later reading is
+    /// compared thread by thread (<see cref="CompilerSecondsSince"/>).
+    /// </summary>
+    public static Dictionary<int, double> CompilerSeconds(int processId)
     {
-        var ticks = 0L;
+        var threads = new Dictionary<int, double>();
         foreach (var task in Directory.EnumerateDirectories($"/proc/{processId}/task"))
         {
             try
             {
                 if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == CompilerThread)
                 {
-                    ticks += Ticks(Path.Combine(task, "stat"));
+                    threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = Ticks(Path.Combine(task, "stat")) / 100.0;
                 }
             }
             catch (IOException)
@@ -29,8 +33,12 @@ internal static class ProcessCpu
             }
         }
 
-        return ticks / 100.0;
+        return threads;
     }
+
+    /// <summary>The compiling threads' time since <paramref name="before"/>, a reading of the same process.</summary>
+    public static double CompilerSecondsSince(int processId, Dictionary<int, double> before) =>
+        CompilerSeconds(processId).Sum(t => t.Value - before.GetValueOrDefault(t.Key));
 
     // utime and stime, in the kernel's 100 Hz ticks; the name in parentheses may hold spaces.
     private static long Ticks(string statPath)

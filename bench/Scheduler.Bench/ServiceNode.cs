@@ -94,9 +94,6 @@ internal sealed class ServiceNode : IDisposable
     /// <summary>CPU time the process has used so far, user and system, from <c>/proc</c>.</summary>
     public double CpuSeconds() => ProcessCpu.Seconds(_process.Id);
 
-    /// <summary>CPU time the runtime's tiered-compilation thread has used so far: the JIT's share of the node's warm-up.</summary>
-    public double CompilerCpuSeconds() => ProcessCpu.CompilerSeconds(_process.Id);
-
     /// <summary>Resident memory now, from <c>/proc</c>.</summary>
     public double ResidentMiB() => StatusMiB("VmRSS:");
 

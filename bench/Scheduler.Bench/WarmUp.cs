@@ -19,7 +19,6 @@ internal static class WarmUp
     {
         // This process runs the raw Hangfire client of part (2): its compiling counts too.
         var processes = new[] { stack.Web, stack.Worker1, stack.Worker2 }.OfType<ServiceNode>().Select(n => n.ProcessId).Append(Environment.ProcessId).ToArray();
-        double Compiled() => processes.Sum(ProcessCpu.CompilerSeconds);
         var watch = Stopwatch.StartNew();
         var (jobs, share, first, quiet) = (0, 1.0, (double?)null, 0);
 
@@ -27,9 +26,9 @@ internal static class WarmUp
         // round can be quiet between two busy ones.
         while (quiet < 2 && watch.Elapsed < Limit)
         {
-            var (before, started) = (Compiled(), watch.Elapsed);
+            var (before, started) = (processes.Select(ProcessCpu.CompilerSeconds).ToArray(), watch.Elapsed);
             jobs += await round();
-            share = (Compiled() - before) / (watch.Elapsed - started).TotalSeconds;
+            share = processes.Select((process, i) => ProcessCpu.CompilerSecondsSince(process, before[i])).Sum() / (watch.Elapsed - started).TotalSeconds;
             first ??= share;
             quiet = share <= SettledShare ? quiet + 1 : 0;
         }
