@@ -32,11 +32,11 @@ internal sealed class RunRequestChecker(WorkflowResolver resolver)
     public const int MaxValueLength = 4096;
 
     /// <summary>
-    /// Checks the request. A secret variable given the mask (<c>***</c>, how its value shows) is refused, unless its
-    /// name is in <paramref name="keptSecrets"/>: a schedule saved again whose stored value the mask keeps.
+    /// Checks the request. A secret variable given the mask (<c>***</c>, how its value shows) is refused: a job or
+    /// schedule copied from what the API showed would otherwise run with <c>***</c> as the value. A schedule sent back
+    /// keeps no secret either: kept, its value could be sent wherever the other parameters, changed, pointed it.
     /// </summary>
-    public async Task<RunRequestCheck> CheckAsync(
-        string? workflowName, IReadOnlyList<RunJobParameter?>? parameters, CancellationToken cancellationToken, IReadOnlySet<string>? keptSecrets = null)
+    public async Task<RunRequestCheck> CheckAsync(string? workflowName, IReadOnlyList<RunJobParameter?>? parameters, CancellationToken cancellationToken)
     {
         if (parameters?.Count > MaxParameters)
         {
@@ -65,12 +65,9 @@ internal sealed class RunRequestChecker(WorkflowResolver resolver)
 
         foreach (var (index, assignment) in assignments)
         {
-            if (JobSecrets.IsMasked(resolution.Workflow, assignment) && keptSecrets?.Contains(assignment.Parameters) != true)
+            if (JobSecrets.IsMasked(resolution.Workflow, assignment))
             {
-                problems.Add($"parameters[{index}].value", keptSecrets is null
-                    ? $"'{SecretReference.Mask}' is how the value of the secret {assignment.Parameters} shows, not a value: give the value itself"
-                    : $"'{SecretReference.Mask}' keeps the value a schedule of this workflow already has for the secret {assignment.Parameters}, "
-                      + "and there is none: give the value itself");
+                problems.Add($"parameters[{index}].value", $"'{SecretReference.Mask}' is how the value of the secret {assignment.Parameters} shows, not a value: give the value itself");
             }
         }
 

@@ -4,7 +4,6 @@ using Hangfire.Storage;
 using Scheduler.Web.Http;
 using Scheduler.Web.Jobs;
 using Scheduler.Web.Jobs.Execution;
-using Scheduler.Workflows.Binding;
 using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Runs;
 using Scheduler.Workflows.Triggers;
@@ -41,21 +40,13 @@ internal sealed partial class RecurringSchedules(
     public async Task<ScheduleSave> SaveAsync(string id, ScheduleRequest request, CancellationToken cancellationToken)
     {
         var problems = new ProblemList();
-        var validId = IsValidId(id);
-        if (!validId)
+        if (!IsValidId(id))
         {
             problems.Add("id", $"'{id}' is not a valid schedule id: use 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
 
-        // Held from the check on: a secret sent back masked, as a GET shows it, keeps the value stored now.
-        using var change = validId ? Lock(id) : null;
-        var existing = validId ? Read(id) : null;
-        var stored = existing is { } found && StoredRun(found.Job) is { } run && string.Equals(run.Workflow, request.Workflow, StringComparison.OrdinalIgnoreCase)
-            ? run.Parameters
-            : [];
         var fileDrop = request.Trigger is { } trigger ? FileDropTriggerCheck.Check(trigger, connections, problems) : null;
-        var check = await checker.CheckAsync(
-            request.Workflow, FileDropTriggerCheck.WithPathVariable(request.Trigger, request.Parameters), cancellationToken, JobSecrets.StoredSecretNames(stored));
+        var check = await checker.CheckAsync(request.Workflow, FileDropTriggerCheck.WithPathVariable(request.Trigger, request.Parameters), cancellationToken);
         problems.AddRange(FileDropTriggerCheck.PathVariableProblems(request.Trigger, request.Parameters, check.Problems));
         var (cron, zone) = request.Trigger is null
             ? (ScheduleTiming.CheckCron(request.Cron, problems), ScheduleTiming.CheckTimeZone(request.TimeZone, problems))
@@ -65,21 +56,17 @@ internal sealed partial class RecurringSchedules(
             return new(null, Created: false, problems.ToDictionary());
         }
 
-        var given = request.Trigger?.Variable is null ? check.Given : check.Given.SkipLast(1).ToList();
-        var kept = await secrets.KeepMaskedAsync(check.Workflow!, given, stored, cancellationToken);
-        if (kept.Problem is { } lost)
-        {
-            return new(null, Created: false, new Dictionary<string, string[]> { ["parameters"] = [lost] });
-        }
-
         // Secret values are kept apart once, for the schedule: every run of it reveals the same ones. Those it had
         // before stay for the retention, for the jobs they were given to.
-        if (existing is not null)
+        using var change = Lock(id);
+        var existed = Read(id) is not null;
+        if (existed)
         {
             await secrets.ReleaseScheduleAsync(id, cancellationToken);
         }
 
-        var parameters = await secrets.ProtectAsync(check.Workflow!, kept.Parameters, SecretOwner.Schedule(id), cancellationToken);
+        var given = request.Trigger?.Variable is null ? check.Given : check.Given.SkipLast(1).ToList();
+        var parameters = await secrets.ProtectAsync(check.Workflow!, given, SecretOwner.Schedule(id), cancellationToken);
         var enabled = request.Enabled ?? true;
         var job = fileDrop is { } watched
             ? FileDropPollJob.Call(id, check.Workflow!.Name, parameters, watched.Trigger)
@@ -90,7 +77,7 @@ internal sealed partial class RecurringSchedules(
             connection.SetRangeInHash(HashPrefix + id, [new(CronField, cron!), new(EnabledField, enabled ? "true" : "false")]);
         }
 
-        return new(await FindAsync(id, cancellationToken), Created: existing is null, new Dictionary<string, string[]>());
+        return new(await FindAsync(id, cancellationToken), Created: !existed, new Dictionary<string, string[]>());
     }
 
     public async Task<ScheduleResponse?> FindAsync(string id, CancellationToken cancellationToken) =>
@@ -195,12 +182,6 @@ internal sealed partial class RecurringSchedules(
             ? (job, fields)
             : null;
     }
-
-    /// <summary>The workflow a schedule's job runs and its parameters as stored, secret values as references.</summary>
-    private static (string Workflow, ParameterAssignment[] Parameters)? StoredRun(RecurringJobDto job) =>
-        FileDropPollJob.TryRead(job.Job, out var workflow, out var parameters, out _) || WorkflowJob.TryRead(job.Job, out workflow, out parameters)
-            ? (workflow, parameters)
-            : null;
 
     private static Dictionary<string, string>? ScheduleFields(IStorageConnection connection, string id) =>
         connection.GetAllEntriesFromHash(HashPrefix + id) is { } fields && fields.ContainsKey(CronField) ? fields : null;

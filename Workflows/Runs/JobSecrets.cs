@@ -35,33 +35,13 @@ public sealed class JobSecrets(ISecretValues values, TimeProvider time)
     }
 
     /// <summary>Whether the parameter sets one of the workflow's secret variables.</summary>
-    public static bool IsSecret(WorkflowDefinition workflow, ParameterAssignment parameter) =>
+    private static bool IsSecret(WorkflowDefinition workflow, ParameterAssignment parameter) =>
         string.Equals(parameter.ActionName, WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase)
         && workflow.Variables.Any(v => v.Secret && string.Equals(v.Name, parameter.Parameters, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Whether the parameter gives a secret variable the mask (<c>***</c>) that stands for its value wherever it shows.</summary>
     public static bool IsMasked(WorkflowDefinition workflow, ParameterAssignment parameter) =>
         parameter.Value == SecretReference.Mask && IsSecret(workflow, parameter);
-
-    /// <summary>The names of the variables whose values <paramref name="stored"/> (a schedule's parameters) keeps apart.</summary>
-    public static IReadOnlySet<string> StoredSecretNames(IReadOnlyList<ParameterAssignment> stored) =>
-        StoredReferences(stored).Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// The given parameters with each masked secret replaced by the value <paramref name="stored"/> keeps for that
-    /// variable, so that a schedule sent back as it was read keeps its secrets. A masked secret with no stored value
-    /// stays masked; a stored value since deleted is the answer's problem.
-    /// </summary>
-    public Task<RevealedParameters> KeepMaskedAsync(
-        WorkflowDefinition workflow, IReadOnlyList<ParameterAssignment> given, IReadOnlyList<ParameterAssignment> stored, CancellationToken cancellationToken)
-    {
-        var references = StoredReferences(stored);
-        ParameterAssignment[] withReferences =
-        [
-            .. given.Select(p => IsMasked(workflow, p) && references.TryGetValue(p.Parameters, out var reference) ? p with { Value = reference } : p),
-        ];
-        return RevealRecordedAsync(withReferences, cancellationToken);
-    }
 
     /// <summary>Binds the secret values of a job's parameters to that job, the moment it exists.</summary>
     public Task ClaimAsync(IReadOnlyList<ParameterAssignment> parameters, string jobId, CancellationToken cancellationToken) =>
@@ -106,20 +86,6 @@ public sealed class JobSecrets(ISecretValues values, TimeProvider time)
     /// <summary>The parameters as they are shown: references to secret values as <c>***</c>.</summary>
     public static IReadOnlyList<ParameterAssignment> Masked(IReadOnlyList<ParameterAssignment> parameters) =>
         [.. parameters.Select(p => p with { Value = SecretReference.Masked(p.Value) })];
-
-    private static Dictionary<string, string> StoredReferences(IReadOnlyList<ParameterAssignment> stored)
-    {
-        var references = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var parameter in stored)
-        {
-            if (string.Equals(parameter.ActionName, WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase) && SecretReference.TryParse(parameter.Value, out _))
-            {
-                references.TryAdd(parameter.Parameters, parameter.Value);
-            }
-        }
-
-        return references;
-    }
 
     private static Guid[] References(IReadOnlyList<ParameterAssignment> parameters) =>
         [.. parameters.Select(p => SecretReference.TryParse(p.Value, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty)];

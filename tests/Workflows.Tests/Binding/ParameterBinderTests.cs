@@ -204,5 +204,17 @@ public sealed class ParameterBinderTests
         result.Problems.Should().Equal(new BindingProblem(0, "value", "Variables.count: 'abc' is not a valid int"));
     }
 
+    [Fact]
+    public void A_badly_typed_value_of_a_secret_variable_is_reported_without_quoting_it()
+    {
+        var workflow = TestTasks.Load("""
+            { "name": "w", "variables": [ { "name": "pin", "type": "int", "secret": true } ], "tasks": [ { "name": "A", "type": "Produce" } ] }
+            """);
+
+        var result = _binder.Bind(workflow, [new("Variables", "PIN", "hunter2")]);
+
+        result.Problems.Should().Equal(new BindingProblem(0, "value", "Variables.pin: the value of this secret variable is not a valid int"));
+    }
+
     private BindingResult Bind(params ParameterAssignment[] assignments) => _binder.Bind(Workflow, assignments);
 }
