@@ -55,10 +55,11 @@ internal sealed class DefinitionEditor(IDefinitionStore store, WorkflowCatalog w
     /// </summary>
     public async Task<DefinitionSave> SaveAsync(DefinitionKind kind, string name, string json, string? user, CancellationToken cancellationToken)
     {
-        var masks = new List<DefinitionProblem>();
-        if (kind == DefinitionKind.Workflow && json.Contains($"\"{SecretDefaults.Mask}\"", StringComparison.Ordinal))
+        IReadOnlyList<DefinitionProblem> masks = [];
+        if (kind == DefinitionKind.Workflow && SecretDefaults.MaskedDefaults(json).Count > 0)
         {
-            (json, masks) = await RestoreSecretDefaultsAsync(name, json, cancellationToken);
+            json = await RestoreSecretDefaultsAsync(name, json, cancellationToken);
+            masks = SecretDefaults.MaskedDefaults(json);
         }
 
         var problems = (await CheckAsync(kind, json, name, cancellationToken)).Concat(masks).ToList();
@@ -80,19 +81,22 @@ internal sealed class DefinitionEditor(IDefinitionStore store, WorkflowCatalog w
         return deleted;
     }
 
-    private async Task<(string Json, List<DefinitionProblem> Problems)> RestoreSecretDefaultsAsync(string name, string json, CancellationToken cancellationToken)
+    /// <summary>The document with its masked secret defaults given back where the version it replaces has them.</summary>
+    private async Task<string> RestoreSecretDefaultsAsync(string name, string json, CancellationToken cancellationToken)
     {
+        // Which variables are secret is the loader's word (the last of two members wins there), not the mask's.
+        var secret = workflows.Load(json).Draft?.Variables.Where(v => v.Secret).Select(v => v.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         try
         {
             var workflow = JsonNode.Parse(json, documentOptions: LenientJson.DocumentOptions);
             var stored = await store.FindAsync(DefinitionKind.Workflow, name, null, cancellationToken);
-            var problems = SecretDefaults.Restore(workflow, stored?.Document).ToList();
-            return (workflow?.ToJsonString() ?? json, problems);
+            SecretDefaults.Restore(workflow, stored?.Document, secret ?? []);
+            return workflow?.ToJsonString() ?? json;
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
-            // Not JSON, or a member written twice: the loader's checks say what is wrong, or the document is taken as sent.
-            return (json, []);
+            // A member written twice: nothing is restored, and each mask left is a problem.
+            return json;
         }
     }
 

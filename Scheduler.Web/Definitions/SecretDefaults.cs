@@ -33,49 +33,77 @@ internal static class SecretDefaults
 
             return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
+            // Not JSON, or a name the writer refuses to write again: nothing of it is shown.
             return null;
         }
     }
 
     /// <summary>
-    /// Gives each secret variable of <paramref name="workflow"/> whose default is the mask the default that the same
-    /// variable has in <paramref name="stored"/> (the version it replaces), and returns a problem for each mask with
-    /// no default behind it. A document that is not a JSON object is left to the loader's checks.
+    /// Gives each variable of <paramref name="workflow"/> that the loader takes for secret (<paramref name="secret"/>,
+    /// by name) and whose default is the mask the default that the same variable has in <paramref name="stored"/>, the
+    /// version it replaces. A mask with no default behind it stays, for <see cref="MaskedDefaults"/> to report.
     /// </summary>
-    public static IReadOnlyList<DefinitionProblem> Restore(JsonNode? workflow, string? stored)
+    public static void Restore(JsonNode? workflow, string? stored, IReadOnlySet<string> secret)
     {
-        var problems = new List<DefinitionProblem>();
         if (workflow is not JsonObject document || Member(document, "variables") is not JsonArray variables)
         {
-            return problems;
+            return;
         }
 
         var kept = StoredDefaults(stored);
-        for (var i = 0; i < variables.Count; i++)
+        foreach (var variable in variables.OfType<JsonObject>())
         {
-            if (variables[i] is not JsonObject variable || !IsSecret(variable))
+            if (Member(variable, "name") is JsonValue named && named.TryGetValue<string>(out var name) && secret.Contains(name)
+                && kept.TryGetValue(name, out var original))
             {
-                continue;
-            }
-
-            foreach (var name in variable.Select(p => p.Key).Where(k => IsNamed(k, "default")).ToList())
-            {
-                if (variable[name] is JsonValue value && value.TryGetValue<string>(out var text) && text == Mask)
+                foreach (var key in variable.Select(p => p.Key).Where(k => IsNamed(k, "default")).ToList())
                 {
-                    if (Member(variable, "name")?.GetValueKind() == JsonValueKind.String
-                        && kept.TryGetValue(Member(variable, "name")!.GetValue<string>(), out var original))
+                    if (variable[key] is JsonValue value && value.TryGetValue<string>(out var text) && text == Mask)
                     {
-                        variable[name] = original.DeepClone();
-                    }
-                    else
-                    {
-                        problems.Add(new($"$.variables[{i}].{name}",
-                            $"'{Mask}' stands for the default this secret variable has in the version it replaces, which has none; give the value itself"));
+                        variable[key] = original.DeepClone();
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A problem for each default of a secret variable that is still the mask, however it is written (escaped, or in a
+    /// member written twice): the mask is never saved as a default.
+    /// </summary>
+    public static IReadOnlyList<DefinitionProblem> MaskedDefaults(string json)
+    {
+        var problems = new List<DefinitionProblem>();
+        try
+        {
+            using var parsed = JsonDocument.Parse(json, LenientJson.DocumentOptions);
+            if (parsed.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return problems;
+            }
+
+            foreach (var variables in parsed.RootElement.EnumerateObject().Where(m => IsNamed(m.Name, "variables") && m.Value.ValueKind == JsonValueKind.Array))
+            {
+                var i = 0;
+                foreach (var variable in variables.Value.EnumerateArray())
+                {
+                    if (IsSecret(variable))
+                    {
+                        problems.AddRange(variable.EnumerateObject()
+                            .Where(m => IsNamed(m.Name, "default") && m.Value.ValueKind == JsonValueKind.String && m.Value.GetString() == Mask)
+                            .Select(m => new DefinitionProblem($"$.variables[{i}].{m.Name}",
+                                $"'{Mask}' stands for the default this secret variable has in the version it replaces, which has none; give the value itself")));
+                    }
+
+                    i++;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the loader says so.
         }
 
         return problems;
@@ -140,8 +168,7 @@ internal static class SecretDefaults
 
     private static void WriteVariable(JsonElement variable, Utf8JsonWriter writer)
     {
-        if (variable.ValueKind != JsonValueKind.Object
-            || !variable.EnumerateObject().Any(m => IsNamed(m.Name, "secret") && m.Value.ValueKind != JsonValueKind.False))
+        if (!IsSecret(variable))
         {
             variable.WriteTo(writer);
             return;
@@ -163,6 +190,9 @@ internal static class SecretDefaults
 
         writer.WriteEndObject();
     }
+
+    private static bool IsSecret(JsonElement variable) =>
+        variable.ValueKind == JsonValueKind.Object && variable.EnumerateObject().Any(m => IsNamed(m.Name, "secret") && m.Value.ValueKind != JsonValueKind.False);
 
     private static bool IsSecret(JsonObject variable) =>
         variable.Any(p => IsNamed(p.Key, "secret") && p.Value?.GetValueKind() != JsonValueKind.False);

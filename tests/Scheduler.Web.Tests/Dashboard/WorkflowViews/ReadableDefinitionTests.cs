@@ -28,6 +28,8 @@ public sealed class ReadableDefinitionTests
     {
         string.Join('\n', ReadableDefinition.Lines("{\"variables\":[{\"secret\":false,\"Secret\":true,\"default\":\"a1b2\",\"Default\":\"hunter2\"}]}"))
             .Should().NotContain("a1b2").And.NotContain("hunter2");
+        string.Join('\n', ReadableDefinition.Lines("{\"variables\":[{\"secret\":true,\"default\":\"a1b2\",\"default\":\"hunter2\"}]}"))
+            .Should().NotContain("a1b2").And.NotContain("hunter2");
         ReadableDefinition.Lines("{not json hunter2").Should().Equal("(this version is not valid JSON)");
     }
 }
