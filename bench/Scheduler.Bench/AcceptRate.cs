@@ -115,16 +115,39 @@ internal static class AcceptRate
         public StoppedWorkers(Stack stack)
         {
             _workers = [.. stack.Workers];
-            Signal("-STOP");
+            try
+            {
+                Signal("-STOP");
+            }
+            catch (AggregateException)
+            {
+                // None is left stopped: the rest of the run needs its workers.
+                Signal("-CONT");
+                throw;
+            }
         }
 
         public void Dispose() => Signal("-CONT");
 
+        // Every worker is signalled even when one cannot be.
         private void Signal(string signal)
         {
+            var failures = new List<Exception>();
             foreach (var worker in _workers)
             {
-                Stack.Run("kill", signal, worker.ProcessId.ToString(CultureInfo.InvariantCulture));
+                try
+                {
+                    Stack.Run("kill", signal, worker.ProcessId.ToString(CultureInfo.InvariantCulture));
+                }
+                catch (InvalidOperationException e)
+                {
+                    failures.Add(e);
+                }
+            }
+
+            if (failures.Count > 0)
+            {
+                throw new AggregateException(failures);
             }
         }
     }

@@ -17,7 +17,9 @@ namespace Scheduler.Web.Jobs.Execution;
 /// whole: the workflow version this node's catalog has, and the retried job that the creator gave as a job parameter.
 /// When Hangfire ends a job whose record is still open (the worker lost its database before it could record the end,
 /// the job was deleted in the queue), the record is ended the same way, with Hangfire's reason as its error; a
-/// repair that fails here is left to <see cref="JobReconciler"/>. A job asked for with an <c>Idempotency-Key</c> has its
+/// repair that fails here is left to <see cref="JobReconciler"/>. For a job that succeeded, on PostgreSQL, the repair is
+/// part of the Succeeded state's statement and shares its fate: it fails only with that statement, which leaves the
+/// job to be delivered again, as any failure of that commit does. A job asked for with an <c>Idempotency-Key</c> has its
 /// key completed in the same write as its record, so that a retry after a crash always finds the job.
 /// </summary>
 internal sealed partial class JobRecordFilter(IJobRunStore runs, WorkflowCatalog workflows, TimeProvider time, ILogger<JobRecordFilter> logger)
