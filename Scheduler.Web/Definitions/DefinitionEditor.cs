@@ -29,7 +29,7 @@ internal sealed class DefinitionEditor(IDefinitionStore store, WorkflowCatalog w
     /// </summary>
     public async Task<DefinitionResponse?> GetAsync(DefinitionKind kind, string name, int? version, CancellationToken cancellationToken) =>
         await store.FindAsync(kind, name, version, cancellationToken) is { Document: { } document } found
-            ? new DefinitionResponse(found.Name, found.Version, found.CreatedAt, found.CreatedBy, Parse(kind == DefinitionKind.Workflow ? SecretDefaults.Masked(document)! : document))
+            ? new DefinitionResponse(found.Name, found.Version, found.CreatedAt, found.CreatedBy, Parse(kind == DefinitionKind.Workflow ? SecretDefaults.Masked(document) ?? "null" : document))
             : null;
 
     public async Task<IReadOnlyList<DefinitionVersion>> HistoryAsync(DefinitionKind kind, string name, CancellationToken cancellationToken) =>
