@@ -221,12 +221,7 @@ public sealed class SchedulesTests(ProductionStackFixture stack) : IClassFixture
     public async Task A_secret_parameter_of_a_schedule_is_masked_and_kept_out_of_Hangfire_but_reaches_its_runs()
     {
         using var client = await stack.App.LoginAsync();
-        var name = DefinitionsClient.UniqueName("scheduled-secret");
-        var workflow = DefinitionsClient.SampleWorkflow("orders-import", name);
-        workflow["variables"]![0]!["secret"] = true;
-        await client.PutWorkflowAsync(workflow);
-        var folder = $"secret{Guid.NewGuid():N}";
-        stack.Ftp.WriteFile($"in/{folder}/orders.csv", File.ReadAllText(SchedulerApp.RepositoryFolder(Path.Combine("samples", "data", "orders.csv"))));
+        var (name, folder) = await SecretPathWorkflowAsync(client);
         var id = NewId();
 
         var saved = await client.PutAsJsonAsync($"/api/schedules/{id}", Nightly($"in/{folder}/orders.csv") with { Workflow = name });
@@ -243,12 +238,7 @@ public sealed class SchedulesTests(ProductionStackFixture stack) : IClassFixture
     public async Task A_secrets_mask_is_not_a_value_a_schedule_sent_back_with_it_is_refused_and_keeps_its_secret()
     {
         using var client = await stack.App.LoginAsync();
-        var name = DefinitionsClient.UniqueName("resent-secret");
-        var workflow = DefinitionsClient.SampleWorkflow("orders-import", name);
-        workflow["variables"]![0]!["secret"] = true;
-        await client.PutWorkflowAsync(workflow);
-        var folder = $"resent{Guid.NewGuid():N}";
-        stack.Ftp.WriteFile($"in/{folder}/orders.csv", File.ReadAllText(SchedulerApp.RepositoryFolder(Path.Combine("samples", "data", "orders.csv"))));
+        var (name, folder) = await SecretPathWorkflowAsync(client);
         var id = NewId();
         (await client.PutAsJsonAsync($"/api/schedules/{id}", Nightly($"in/{folder}/orders.csv") with { Workflow = name })).EnsureSuccessStatusCode();
         var read = JsonNode.Parse(await client.GetStringAsync($"/api/schedules/{id}"))!;
@@ -302,6 +292,18 @@ public sealed class SchedulesTests(ProductionStackFixture stack) : IClassFixture
             schedule => schedule.Text("lastJobId") is not null,
             $"the schedule {id} to make a job");
         return schedule.Text("lastJobId")!;
+    }
+
+    /// <summary>A workflow of its own whose source path is a secret variable, and a folder of its own on the FTP server holding the orders file.</summary>
+    private async Task<(string Workflow, string Folder)> SecretPathWorkflowAsync(HttpClient client)
+    {
+        var name = DefinitionsClient.UniqueName("scheduled-secret");
+        var workflow = DefinitionsClient.SampleWorkflow("orders-import", name);
+        workflow["variables"]![0]!["secret"] = true;
+        await client.PutWorkflowAsync(workflow);
+        var folder = $"secret{Guid.NewGuid():N}";
+        stack.Ftp.WriteFile($"in/{folder}/orders.csv", File.ReadAllText(SchedulerApp.RepositoryFolder(Path.Combine("samples", "data", "orders.csv"))));
+        return (name, folder);
     }
 
     private static string NewId() => "test-" + Guid.NewGuid().ToString("N")[..12];
