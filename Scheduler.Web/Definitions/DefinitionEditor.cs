@@ -62,7 +62,10 @@ internal sealed class DefinitionEditor(IDefinitionStore store, WorkflowCatalog w
             masks = SecretDefaults.MaskedDefaults(json);
         }
 
-        var problems = (await CheckAsync(kind, json, name, cancellationToken)).Concat(masks).ToList();
+        // The loader reports a mask where it reads the variable as secret; the rest (written twice, or secret in another
+        // member) only this check sees.
+        var problems = await CheckAsync(kind, json, name, cancellationToken);
+        problems = [.. problems, .. masks.Where(m => !problems.Any(p => p.Path == m.Path))];
         if (problems.Count > 0)
         {
             return new(null, problems);

@@ -99,6 +99,12 @@ public static class WorkflowDefinitionLoader
                 problems.Add(new($"{path}.default", variable.Secret ? $"the default of this secret variable is not a valid {type.ToName()}" : error));
                 badDefault = true;
             }
+            else if (variable.Secret && variable.Default is { ValueKind: JsonValueKind.String } masked && masked.GetString() == Runs.SecretReference.Mask)
+            {
+                // What the API and the dashboard show in a secret's place, saved back (through the definitions folder too).
+                problems.Add(new($"{path}.default", $"'{Runs.SecretReference.Mask}' is how a secret default shows, not a default: give the value itself"));
+                badDefault = true;
+            }
 
             variables.Add(new(variable.Name!, type, variable.Required, knownType && !badDefault ? variable.Default : null, variable.Description) { Secret = variable.Secret });
         }

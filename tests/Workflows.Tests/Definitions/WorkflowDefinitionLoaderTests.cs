@@ -224,6 +224,17 @@ public sealed class WorkflowDefinitionLoaderTests
         result.Problems.Should().Equal(new DefinitionProblem("$.variables[0].default", "the default of this secret variable is not a valid int"));
     }
 
+    [Fact]
+    public void A_secret_default_that_is_the_mask_is_refused_and_a_plain_variable_may_have_it()
+    {
+        var result = WorkflowDefinitionLoader.Load("""
+            { "name": "w", "variables": [ { "name": "token", "secret": true, "default": "***" }, { "name": "stars", "default": "***" } ],
+              "tasks": [ { "name": "A", "type": "Produce" } ] }
+            """);
+
+        result.Problems.Should().Equal(new DefinitionProblem("$.variables[0].default", "'***' is how a secret default shows, not a default: give the value itself"));
+    }
+
     [Theory]
     [InlineData("""{ "x": 1 }""")]
     [InlineData("[ 1, 2 ]")]
