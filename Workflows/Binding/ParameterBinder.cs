@@ -51,7 +51,7 @@ public sealed class ParameterBinder(TaskRegistry tasks, ConnectionCatalog? conne
             if (!ScalarValues.TryParse(value, type, out var typed, out var error))
             {
                 // Problems are answered and may be logged on the way: a secret's value is not quoted back.
-                var secret = target.Object == WorkflowObjects.Variables && workflow.Variables.Any(v => v.Secret && v.Name.Equals(target.Member, StringComparison.OrdinalIgnoreCase));
+                var secret = target.Object == WorkflowObjects.Variables && workflow.IsSecretVariable(target.Member);
                 problems.Add(new(i, "value", $"{target.Object}.{target.Member}: {(secret ? $"the value of this secret variable is not a valid {type.ToName()}" : error)}"));
                 continue;
             }

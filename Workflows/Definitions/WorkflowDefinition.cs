@@ -22,6 +22,10 @@ public sealed record WorkflowDefinition(
 
     /// <summary>The tasks that run after the graph to report how the job went (<c>onFailure</c>, <c>onSuccess</c>, <c>onFinished</c>).</summary>
     public WorkflowNotifications Notifications { get; init; } = WorkflowNotifications.None;
+
+    /// <summary>Whether <paramref name="name"/> (in any case) is one of the workflow's secret variables.</summary>
+    public bool IsSecretVariable(string name) =>
+        Variables.Any(v => v.Secret && v.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>An input of the workflow, set by the <c>Variables</c> object of a run request.</summary>

@@ -37,7 +37,7 @@ public sealed class JobSecrets(ISecretValues values, TimeProvider time)
     /// <summary>Whether the parameter sets one of the workflow's secret variables.</summary>
     private static bool IsSecret(WorkflowDefinition workflow, ParameterAssignment parameter) =>
         string.Equals(parameter.ActionName, WorkflowObjects.Variables, StringComparison.OrdinalIgnoreCase)
-        && workflow.Variables.Any(v => v.Secret && string.Equals(v.Name, parameter.Parameters, StringComparison.OrdinalIgnoreCase));
+        && workflow.IsSecretVariable(parameter.Parameters);
 
     /// <summary>Whether the parameter gives a secret variable the mask (<c>***</c>) that stands for its value wherever it shows.</summary>
     public static bool IsMasked(WorkflowDefinition workflow, ParameterAssignment parameter) =>
