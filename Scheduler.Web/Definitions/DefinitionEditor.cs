@@ -87,8 +87,9 @@ internal sealed class DefinitionEditor(IDefinitionStore store, WorkflowCatalog w
     /// <summary>The document with its masked secret defaults given back where the version it replaces has them.</summary>
     private async Task<string> RestoreSecretDefaultsAsync(string name, string json, CancellationToken cancellationToken)
     {
-        // Which variables are secret is the loader's word (the last of two members wins there), not the mask's.
-        var secret = workflows.Load(json).Draft?.Variables.Where(v => v.Secret).Select(v => v.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // Which variables are secret is the loader's word (the last of two members wins there), not the mask's. The
+        // document alone says it: the catalog's checks of the tasks run once, in CheckAsync.
+        var secret = WorkflowDefinitionLoader.Load(json).Draft?.Variables.Where(v => v.Secret).Select(v => v.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         try
         {
             var workflow = JsonNode.Parse(json, documentOptions: LenientJson.DocumentOptions);
