@@ -50,8 +50,9 @@ internal static class StorageSetup
             services.AddSingleton<IDefinitionStore, InMemoryDefinitionStore>();
             services.AddSingleton<InMemoryIdempotencyKeys>();
             services.AddSingleton<IIdempotencyKeys>(sp => sp.GetRequiredService<InMemoryIdempotencyKeys>());
-            services.AddSingleton<IJobRunStore>(sp => new InMemoryJobRunStore(sp.GetRequiredService<InMemoryIdempotencyKeys>()));
-            services.AddSingleton<IJobLog, InMemoryJobLog>();
+            services.AddSingleton<InMemoryJobLog>();
+            services.AddSingleton<IJobLog>(sp => sp.GetRequiredService<InMemoryJobLog>());
+            services.AddSingleton<IJobRunStore>(sp => new InMemoryJobRunStore(sp.GetRequiredService<InMemoryIdempotencyKeys>(), sp.GetRequiredService<InMemoryJobLog>()));
             services.AddSingleton<ISecretValues, InMemorySecretValues>();
             services.AddSingleton<IFileDropLedger, InMemoryFileDropLedger>();
         }

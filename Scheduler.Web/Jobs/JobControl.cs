@@ -60,7 +60,7 @@ internal sealed class JobControl(JobQueries queries, JobLauncher launcher, IBack
         }
 
         // No worker will touch a job deleted before it started: its record is closed here.
-        await runs.FinishAsync(jobId, RunStatus.Cancelled, time.GetUtcNow(), $"cancelled before it started{(by is null ? "" : $" by {by}")}", null, CancellationToken.None);
+        await runs.FinishAsync(jobId, RunStatus.Cancelled, time.GetUtcNow(), $"cancelled before it started{(by is null ? "" : $" by {by}")}", null, [], CancellationToken.None);
         return new(JobControlOutcome.Done, RunStatus.Cancelled.ToString(), null);
     }
 

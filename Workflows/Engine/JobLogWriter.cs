@@ -5,8 +5,9 @@ using Scheduler.Workflows.Runs;
 namespace Scheduler.Workflows.Engine;
 
 /// <summary>
-/// Collects a job's log lines (the engine's and what tasks log) and writes them to the job's own log in batches,
-/// at each step's end, so that a task that logs per file does not make a database round trip per line.
+/// Collects a job's log lines (the engine's and what tasks log) and writes them to the job's own log in batches, so
+/// that a task that logs per file does not make a database round trip per line: with the next write of the job's
+/// record that takes them (<see cref="TakePending"/>), or on their own at a step's end.
 /// </summary>
 internal sealed class JobLogWriter(IJobLog? log, string jobId, TimeProvider time, SecretRedactor redactor)
 {
@@ -15,7 +16,8 @@ internal sealed class JobLogWriter(IJobLog? log, string jobId, TimeProvider time
     public void Write(string? step, LogLevel level, string message) =>
         _pending.Enqueue(new JobLogLine(time.GetUtcNow(), step, level.ToString(), redactor.Mask(message)));
 
-    public async Task FlushAsync()
+    /// <summary>The lines not written yet, in their order, which the caller then writes.</summary>
+    public IReadOnlyList<JobLogLine> TakePending()
     {
         var lines = new List<JobLogLine>();
         while (_pending.TryDequeue(out var line))
@@ -23,6 +25,12 @@ internal sealed class JobLogWriter(IJobLog? log, string jobId, TimeProvider time
             lines.Add(line);
         }
 
+        return lines;
+    }
+
+    public async Task FlushAsync()
+    {
+        var lines = TakePending();
         if (log is not null && lines.Count > 0)
         {
             // Written even while the job is being cancelled: the log is how the user learns what happened.

@@ -12,6 +12,10 @@ namespace Scheduler.Workflows.Engine;
 /// records as it starts and ends, and the job's log written as it goes. The job's secret values (the request's and
 /// those of every secret variable on the way) are masked in all of it, and in what it logs.
 /// </summary>
+/// <param name="jobLog">
+/// Where the log lines go that no write of the record carries (the line of a delivery after a worker died, the lines of
+/// a child workflow's steps); the others go to the store with the step or record write that follows them.
+/// </param>
 public sealed class WorkflowEngine(
     TaskRegistry tasks,
     IWorkflowDefinitions workflows,
@@ -63,11 +67,12 @@ public sealed class WorkflowEngine(
         }
 
         // Step records are written even while the job is being cancelled: they are how the user learns what happened.
+        // Each carries the log lines written until then, which saves the log a round trip of its own at each step's end.
         var recorded = steps.ToArray();
         Task Save(int position, StepRun step)
         {
             recorded[position] = redactor.Mask(step);
-            return store.SaveStepAsync(request.JobId, position, recorded[position], CancellationToken.None);
+            return store.SaveStepAsync(request.JobId, position, recorded[position], log.TakePending(), CancellationToken.None);
         }
 
         var result = await run.RunAsync(Save, steps[..graphSteps], cancellationToken);
@@ -75,9 +80,8 @@ public sealed class WorkflowEngine(
         var error = redactor.Mask(result.Error);
         await notifications.RunAsync(result.Status, error, run.Visible, (position, step) => Save(graphSteps + position, step), steps[graphSteps..], cancellationToken);
         var outputs = redactor.Mask(result.Outputs);
-        await store.FinishAsync(request.JobId, result.Status, time.GetUtcNow(), error, outputs.Count > 0 ? outputs : null, CancellationToken.None);
         log.Write(null, result.Status == RunStatus.Completed ? LogLevel.Information : LogLevel.Warning, $"Job {request.JobId} finished {result.Status}{(error is null ? "" : ": " + error)}");
-        await log.FlushAsync();
+        await store.FinishAsync(request.JobId, result.Status, time.GetUtcNow(), error, outputs.Count > 0 ? outputs : null, log.TakePending(), CancellationToken.None);
         logger.LogJobFinished(request.JobId, request.Workflow.Name, result.Status);
         return new(result.Status, error) { Outputs = outputs, Steps = recorded };
     }

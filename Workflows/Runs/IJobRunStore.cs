@@ -30,13 +30,21 @@ public interface IJobRunStore
     /// </summary>
     Task<bool> StartAsync(JobRun run, CancellationToken cancellationToken);
 
-    Task SaveStepAsync(string jobId, int position, StepRun step, CancellationToken cancellationToken);
+    /// <summary>
+    /// Saves the step as it stands, and appends <paramref name="logLines"/> (the job's log lines since the last write,
+    /// often none) to the job's log in the same write: one round trip for what was two, and a reader that sees the
+    /// step ended sees the lines that tell how.
+    /// </summary>
+    Task SaveStepAsync(string jobId, int position, StepRun step, IReadOnlyList<JobLogLine> logLines, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends the record with its status, end and error, and the workflow's <paramref name="outputs"/> when given (null
-    /// leaves the record's as they are), in one write: a reader that sees the job ended sees its outputs.
+    /// leaves the record's as they are), in one write with <paramref name="logLines"/> appended to the job's log: a
+    /// reader that sees the job ended sees its outputs and its last lines.
     /// </summary>
-    Task FinishAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellationToken);
+    Task FinishAsync(
+        string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, IReadOnlyDictionary<string, object?>? outputs, IReadOnlyList<JobLogLine> logLines,
+        CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks a running job <see cref="RunStatus.Cancelling"/> until its engine records how it ended; false when the

@@ -10,6 +10,11 @@ public sealed class InMemoryJobLog : IJobLog
 
     public Task AppendAsync(string jobId, IReadOnlyList<JobLogLine> lines, CancellationToken cancellationToken)
     {
+        if (lines.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
         var log = _logs.GetOrAdd(jobId, _ => []);
         lock (log)
         {

@@ -3,14 +3,17 @@ using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Workflows.Storage;
 
-/// <summary>Job records for the embedded mode (no database): gone when the process ends, like the queue itself.</summary>
-public sealed class InMemoryJobRunStore(InMemoryIdempotencyKeys keys) : IJobRunStore
+/// <summary>
+/// Job records for the embedded mode (no database): gone when the process ends, like the queue itself. The log lines
+/// that come with a record's write go to <paramref name="log"/>.
+/// </summary>
+public sealed class InMemoryJobRunStore(InMemoryIdempotencyKeys keys, InMemoryJobLog log) : IJobRunStore
 {
     private readonly ConcurrentDictionary<string, JobRun> _runs = new(StringComparer.Ordinal);
 
-    /// <summary>Records with idempotency keys of their own, for a store used alone.</summary>
+    /// <summary>Records with idempotency keys and a log of their own, for a store used alone.</summary>
     public InMemoryJobRunStore()
-        : this(new InMemoryIdempotencyKeys(TimeProvider.System))
+        : this(new InMemoryIdempotencyKeys(TimeProvider.System), new InMemoryJobLog())
     {
     }
 
@@ -49,7 +52,7 @@ public sealed class InMemoryJobRunStore(InMemoryIdempotencyKeys keys) : IJobRunS
         return Task.FromResult(startedBefore);
     }
 
-    public Task SaveStepAsync(string jobId, int position, StepRun step, CancellationToken cancellationToken)
+    public Task SaveStepAsync(string jobId, int position, StepRun step, IReadOnlyList<JobLogLine> logLines, CancellationToken cancellationToken)
     {
         Update(jobId, run =>
         {
@@ -57,13 +60,15 @@ public sealed class InMemoryJobRunStore(InMemoryIdempotencyKeys keys) : IJobRunS
             steps[position] = step;
             return run with { Steps = steps };
         });
-        return Task.CompletedTask;
+        return log.AppendAsync(jobId, logLines, cancellationToken);
     }
 
-    public Task FinishAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellationToken)
+    public Task FinishAsync(
+        string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, IReadOnlyDictionary<string, object?>? outputs, IReadOnlyList<JobLogLine> logLines,
+        CancellationToken cancellationToken)
     {
         Update(jobId, run => run with { Status = status, FinishedAt = finishedAt, Error = error, Outputs = outputs ?? run.Outputs });
-        return Task.CompletedTask;
+        return log.AppendAsync(jobId, logLines, cancellationToken);
     }
 
     public Task<bool> MarkCancellingAsync(string jobId, CancellationToken cancellationToken)

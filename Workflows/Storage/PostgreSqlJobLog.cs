@@ -17,19 +17,32 @@ public sealed class PostgreSqlJobLog(NpgsqlDataSource dataSource) : IJobLog
             return;
         }
 
-        // One round trip for a batch of lines, in their order (the id sequence follows unnest's order).
-        await using var command = dataSource.CreateCommand("""
+        await using var batch = dataSource.CreateBatch();
+        AddAppend(batch, jobId, lines);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Adds the append of <paramref name="lines"/> to <paramref name="batch"/>, for a record write that carries them; nothing when there are none.</summary>
+    internal static void AddAppend(NpgsqlBatch batch, string jobId, IReadOnlyList<JobLogLine> lines)
+    {
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        // One statement for a batch of lines, in their order (the id sequence follows unnest's order).
+        var append = new NpgsqlBatchCommand("""
             INSERT INTO scheduler.job_log (job_id, at, step, level, message)
             SELECT $1, line.at, line.step, line.level, line.message
             FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS line(at, step, level, message, n)
             ORDER BY line.n
             """);
-        command.Parameters.Add(new() { Value = jobId });
-        command.Parameters.Add(new() { Value = lines.Select(l => l.Timestamp.ToUniversalTime()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = lines.Select(l => l.Step).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = lines.Select(l => l.Level).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = lines.Select(l => l.Message).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        append.Parameters.Add(new() { Value = jobId });
+        append.Parameters.Add(new() { Value = lines.Select(l => l.Timestamp.ToUniversalTime()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        append.Parameters.Add(new() { Value = lines.Select(l => l.Step).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        append.Parameters.Add(new() { Value = lines.Select(l => l.Level).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        append.Parameters.Add(new() { Value = lines.Select(l => l.Message).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        batch.BatchCommands.Add(append);
     }
 
     public async Task<IReadOnlyList<JobLogLine>> ReadAsync(string jobId, CancellationToken cancellationToken)

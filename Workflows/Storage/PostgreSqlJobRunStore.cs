@@ -146,27 +146,36 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         return await batch.ExecuteScalarAsync(cancellationToken) is true;
     }
 
-    public async Task SaveStepAsync(string jobId, int position, StepRun step, CancellationToken cancellationToken)
+    public async Task SaveStepAsync(string jobId, int position, StepRun step, IReadOnlyList<JobLogLine> logLines, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(StepUpsertSql);
-        AddStepParameters(command.Parameters, jobId, position, step);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        // A batch is one implicit transaction: the step and its lines are written together, or neither is.
+        await using var batch = dataSource.CreateBatch();
+        var upsert = new NpgsqlBatchCommand(StepUpsertSql);
+        AddStepParameters(upsert.Parameters, jobId, position, step);
+        batch.BatchCommands.Add(upsert);
+        PostgreSqlJobLog.AddAppend(batch, jobId, logLines);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task FinishAsync(string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellationToken)
+    public async Task FinishAsync(
+        string jobId, RunStatus status, DateTimeOffset finishedAt, string? error, IReadOnlyDictionary<string, object?>? outputs, IReadOnlyList<JobLogLine> logLines,
+        CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var batch = dataSource.CreateBatch();
+        var finish = new NpgsqlBatchCommand(
             "UPDATE scheduler.job_runs SET status = $2, finished_at = $3, error = $4, outputs = coalesce($5, outputs) WHERE job_id = $1");
-        command.Parameters.Add(new() { Value = jobId });
-        command.Parameters.Add(new() { Value = status.ToString() });
-        command.Parameters.Add(new() { Value = finishedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new()
+        finish.Parameters.Add(new() { Value = jobId });
+        finish.Parameters.Add(new() { Value = status.ToString() });
+        finish.Parameters.Add(new() { Value = finishedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        finish.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        finish.Parameters.Add(new()
         {
             Value = outputs is null ? DBNull.Value : JsonSerializer.Serialize(outputs, RunJsonContext.Default.IReadOnlyDictionaryStringObject),
             NpgsqlDbType = NpgsqlDbType.Jsonb,
         });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        batch.BatchCommands.Add(finish);
+        PostgreSqlJobLog.AddAppend(batch, jobId, logLines);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<bool> MarkCancellingAsync(string jobId, CancellationToken cancellationToken)

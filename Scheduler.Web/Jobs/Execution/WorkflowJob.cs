@@ -61,7 +61,7 @@ internal sealed class WorkflowJob(
                 ?? redactor.Mask("the workflow cannot run as queued: " + string.Join("; ", resolution!.Problems.Select(p => p.Message)));
             var now = time.GetUtcNow();
             await runs.StartAsync(new JobRun(jobId, workflow, RunStatus.Running, now, now, null, parameters, null, []), cancellationToken);
-            await runs.FinishAsync(jobId, RunStatus.Failed, now, problem, null, CancellationToken.None);
+            await runs.FinishAsync(jobId, RunStatus.Failed, now, problem, null, [], CancellationToken.None);
             throw new WorkflowFailedException(problem);
         }
 
@@ -88,7 +88,7 @@ internal sealed class WorkflowJob(
             // stays Running forever; the database being away is not the workflow's failure, and the job runs again.
             // Hangfire stores and logs what is thrown as it is, so it gets the exception with the secrets masked.
             var reason = redactor.Mask($"the service failed while running the workflow: {e.Message}");
-            await runs.FinishAsync(jobId, RunStatus.Failed, time.GetUtcNow(), reason, null, CancellationToken.None);
+            await runs.FinishAsync(jobId, RunStatus.Failed, time.GetUtcNow(), reason, null, [], CancellationToken.None);
             throw new WorkflowFailedException(reason, redactor.Mask(e));
         }
 

@@ -74,7 +74,7 @@ public sealed class JobRetentionTests : IDisposable
         await _runs.StartAsync(new JobRun(id, "w", RunStatus.Running, created, created, null, [], null, []), CancellationToken.None);
         if (ended is { } at)
         {
-            await _runs.FinishAsync(id, status, at, null, null, CancellationToken.None);
+            await _runs.FinishAsync(id, status, at, null, null, [], CancellationToken.None);
         }
 
         await _log.AppendAsync(id, [new(created, null, "Information", "started")], CancellationToken.None);

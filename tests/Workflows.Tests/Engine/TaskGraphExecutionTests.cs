@@ -15,8 +15,10 @@ namespace Scheduler.Workflows.Tests.Engine;
 public sealed class TaskGraphExecutionTests : IDisposable
 {
     private readonly TempFolder _folder = new();
-    private readonly InMemoryJobRunStore _store = new();
-    private readonly RecordingJobLog _log = new();
+    private readonly InMemoryJobLog _log = new();
+    private readonly InMemoryJobRunStore _store;
+
+    public TaskGraphExecutionTests() => _store = new(new InMemoryIdempotencyKeys(TimeProvider.System), _log);
 
     public void Dispose() => _folder.Dispose();
 
@@ -94,7 +96,7 @@ public sealed class TaskGraphExecutionTests : IDisposable
         {
             ["Load"] = StepStatus.Failed, ["Archive"] = StepStatus.Skipped, ["MoveToFailed"] = StepStatus.Completed, ["Notify"] = StepStatus.Completed,
         });
-        _log.Lines.Should().Contain(l => l.Step == "Archive" && l.Message.Contains("needs Load to be succeeded", StringComparison.Ordinal));
+        (await _log.ReadAsync("job", CancellationToken.None)).Should().Contain(l => l.Step == "Archive" && l.Message.Contains("needs Load to be succeeded", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -149,7 +151,7 @@ public sealed class TaskGraphExecutionTests : IDisposable
 
         succeeded.Status.Should().Be(RunStatus.Completed);
         attempts.Should().Be(3);
-        _log.Lines.Should().Contain(l => l.Message.Contains("attempt 1 of 3 failed: attempt 1 failed; trying again", StringComparison.Ordinal));
+        (await _log.ReadAsync("job", CancellationToken.None)).Should().Contain(l => l.Message.Contains("attempt 1 of 3 failed: attempt 1 failed; trying again", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -247,7 +249,7 @@ public sealed class TaskGraphExecutionTests : IDisposable
         result.Status.Should().Be(RunStatus.Completed, result.Error ?? "");
         result.Outputs["childLoaded"].Should().Be(7L);
         (await _store.FindAsync("job", CancellationToken.None))!.Steps[1].Outputs[DecisionTask.Result].Should().Be(true);
-        _log.Lines.Should().Contain(l => l.Step == "child/Load" && l.Message.Contains("completed", StringComparison.Ordinal));
+        (await _log.ReadAsync("job", CancellationToken.None)).Should().Contain(l => l.Step == "child/Load" && l.Message.Contains("completed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -344,7 +346,7 @@ public sealed class TaskGraphExecutionTests : IDisposable
 
         result.Status.Should().Be(RunStatus.Completed);
         (await StatusesAsync()).Values.Should().Equal(StepStatus.Completed, StepStatus.Completed);
-        _log.Lines.Should().Contain(l => l.Step == null && l.Message.Contains("The cancel came too late", StringComparison.Ordinal));
+        (await _log.ReadAsync("job", CancellationToken.None)).Should().Contain(l => l.Step == null && l.Message.Contains("The cancel came too late", StringComparison.Ordinal));
     }
 
     private static WorkflowDefinition Workflow(string tasks, string extra = "") => TestTasks.Load($$"""
@@ -388,36 +390,4 @@ public sealed class TaskGraphExecutionTests : IDisposable
 
     private async Task<Dictionary<string, StepStatus>> StatusesAsync() =>
         (await _store.FindAsync("job", CancellationToken.None))!.Steps.ToDictionary(s => s.Name, s => s.Status);
-
-    private sealed class RecordingJobLog : IJobLog
-    {
-        private readonly List<JobLogLine> _lines = [];
-
-        public IReadOnlyList<JobLogLine> Lines
-        {
-            get
-            {
-                lock (_lines)
-                {
-                    return [.. _lines];
-                }
-            }
-        }
-
-        public Task AppendAsync(string jobId, IReadOnlyList<JobLogLine> lines, CancellationToken cancellationToken)
-        {
-            lock (_lines)
-            {
-                _lines.AddRange(lines);
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public Task<IReadOnlyList<JobLogLine>> ReadAsync(string jobId, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<JobLogLine>>(Lines);
-
-        public Task DeleteAsync(IReadOnlyList<string> jobIds, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("the engine never deletes logs");
-    }
 }

@@ -239,6 +239,25 @@ public sealed class WorkflowEngineTests : IDisposable
             return Task.FromResult<IReadOnlyDictionary<string, object?>>(outputs);
         };
 
+    [Fact]
+    public async Task The_job_log_travels_with_the_step_and_record_writes_and_needs_no_write_of_its_own()
+    {
+        var log = new InMemoryJobLog();
+        var store = new InMemoryJobRunStore(new InMemoryIdempotencyKeys(TimeProvider.System), log);
+        var appendsOfTheirOwn = new CountingJobLog();
+        var make = TestTasks.Produce(Returning([], new() { ["name"] = "out.csv", ["size"] = 1L }));
+        var engine = new WorkflowEngine(TestTasks.Registry(make, TestTasks.Consume()), TestTasks.Workflows(), store, _time, NullLogger<WorkflowEngine>.Instance, appendsOfTheirOwn);
+
+        await engine.RunAsync(new WorkflowRunRequest(JobId, Workflow, [], Variables(("source", "in.csv"), ("n", 1L)), Path.Combine(_folder.Path, JobId)), CancellationToken.None);
+
+        appendsOfTheirOwn.Appends.Should().Be(0);
+        var messages = (await log.ReadAsync(JobId, CancellationToken.None)).Select(l => l.Message).ToList();
+        messages.Should().HaveCount(6);
+        messages[0].Should().Be("Job job-1 of workflow make-and-use started");
+        messages.Should().Contain(m => m.StartsWith("Make completed in", StringComparison.Ordinal)).And.Contain(m => m.StartsWith("Use completed in", StringComparison.Ordinal));
+        messages[^1].Should().Be("Job job-1 finished Completed");
+    }
+
     private Task<WorkflowRunResult> Run(
         FakeTask make,
         FakeTask use,
@@ -253,6 +272,21 @@ public sealed class WorkflowEngineTests : IDisposable
     }
 
     private async Task<JobRun> Find() => (await _store.FindAsync(JobId, CancellationToken.None))!;
+
+    private sealed class CountingJobLog : IJobLog
+    {
+        public int Appends { get; private set; }
+
+        public Task AppendAsync(string jobId, IReadOnlyList<JobLogLine> lines, CancellationToken cancellationToken)
+        {
+            Appends++;
+            return Task.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<JobLogLine>> ReadAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<JobLogLine>>([]);
+
+        public Task DeleteAsync(IReadOnlyList<string> jobIds, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 
     /// <summary>A clock that moves one second at every reading, so that every recorded time is distinct and ordered.</summary>
     private sealed class TickingTime : TimeProvider

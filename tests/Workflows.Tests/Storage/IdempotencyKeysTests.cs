@@ -101,7 +101,7 @@ public sealed class IdempotencyKeysTests(JobRunDatabase database) : IClassFixtur
         var jobId = Id("old");
         var claim = await keys.ClaimAsync(_key, "h", CancellationToken.None);
         runs.CreateClaimed(Run(jobId) with { CreatedAt = Created.AddYears(-30) }, _key, claim.Token);
-        await runs.FinishAsync(jobId, RunStatus.Completed, Created.AddYears(-30), null, null, CancellationToken.None);
+        await runs.FinishAsync(jobId, RunStatus.Completed, Created.AddYears(-30), null, null, [], CancellationToken.None);
 
         var purged = await runs.PurgeAsync(Created.AddYears(-29), CancellationToken.None);
 
@@ -125,7 +125,7 @@ public sealed class IdempotencyKeysTests(JobRunDatabase database) : IClassFixtur
 
         var time = new ManualTime();
         var keys = new InMemoryIdempotencyKeys(time);
-        return (keys, new InMemoryJobRunStore(keys), _ =>
+        return (keys, new InMemoryJobRunStore(keys, new InMemoryJobLog()), _ =>
         {
             time.Advance(IdempotencyClaim.PendingLimit + TimeSpan.FromSeconds(1));
             return Task.CompletedTask;

@@ -28,8 +28,8 @@ public sealed class InMemoryJobRunStoreTests
         await _store.StartAsync(Run(RunStatus.Running) with { CreatedAt = Created.AddHours(1), StartedAt = Created.AddHours(1), Steps = [StepRun.Pending("Get", "FileTransfer")] }, CancellationToken.None);
         var step = StepRun.Pending("Get", "FileTransfer") with { Status = StepStatus.Failed, Error = "gone" };
 
-        await _store.SaveStepAsync("job-1", 0, step, CancellationToken.None);
-        await _store.FinishAsync("job-1", RunStatus.Failed, Created.AddHours(2), "Get failed: gone", null, CancellationToken.None);
+        await _store.SaveStepAsync("job-1", 0, step, [], CancellationToken.None);
+        await _store.FinishAsync("job-1", RunStatus.Failed, Created.AddHours(2), "Get failed: gone", null, [], CancellationToken.None);
 
         var run = await _store.FindAsync("job-1", CancellationToken.None);
         run!.CreatedAt.Should().Be(Created);
@@ -37,6 +37,19 @@ public sealed class InMemoryJobRunStoreTests
         run.FinishedAt.Should().Be(Created.AddHours(2));
         run.Error.Should().Be("Get failed: gone");
         run.Steps.Should().Equal(step);
+    }
+
+    [Fact]
+    public async Task The_log_lines_of_a_step_end_and_of_the_record_end_go_to_the_stores_log()
+    {
+        var log = new InMemoryJobLog();
+        var store = new InMemoryJobRunStore(new InMemoryIdempotencyKeys(TimeProvider.System), log);
+        await store.StartAsync(Run(RunStatus.Running) with { StartedAt = Created, Steps = [StepRun.Pending("Get", "FileTransfer")] }, CancellationToken.None);
+
+        await store.SaveStepAsync("job-1", 0, StepRun.Pending("Get", "FileTransfer") with { Status = StepStatus.Completed }, [new(Created, "Get", "Information", "Get completed")], CancellationToken.None);
+        await store.FinishAsync("job-1", RunStatus.Completed, Created.AddHours(1), null, null, [new(Created, null, "Information", "Job finished")], CancellationToken.None);
+
+        (await log.ReadAsync("job-1", CancellationToken.None)).Select(l => l.Message).Should().Equal("Get completed", "Job finished");
     }
 
     [Fact]

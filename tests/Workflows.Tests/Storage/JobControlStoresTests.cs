@@ -20,7 +20,7 @@ public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixtu
             await store.CreateAsync(Run($"{_workflow}-{i}", Start.AddMinutes(i)), CancellationToken.None);
         }
 
-        await store.FinishAsync($"{_workflow}-3", RunStatus.Failed, Start.AddHours(1), "boom", null, CancellationToken.None);
+        await store.FinishAsync($"{_workflow}-3", RunStatus.Failed, Start.AddHours(1), "boom", null, [], CancellationToken.None);
 
         var page = await store.ListAsync(new JobRunQuery(null, _workflow.ToUpperInvariant(), null, null, 2, 1), CancellationToken.None);
         var failed = await store.ListAsync(new JobRunQuery(RunStatus.Failed, _workflow, null, null, 10, 0), CancellationToken.None);
@@ -59,9 +59,9 @@ public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixtu
         var jobId = $"{_workflow}-o";
         await store.StartAsync(Run(jobId, Start) with { Status = RunStatus.Running, StartedAt = Start }, CancellationToken.None);
 
-        await store.FinishAsync(jobId, RunStatus.Completed, Start.AddMinutes(1), null, new Dictionary<string, object?> { ["rowsLoaded"] = 20L, ["note"] = "ok" }, CancellationToken.None);
+        await store.FinishAsync(jobId, RunStatus.Completed, Start.AddMinutes(1), null, new Dictionary<string, object?> { ["rowsLoaded"] = 20L, ["note"] = "ok" }, [], CancellationToken.None);
         var finished = await store.FindAsync(jobId, CancellationToken.None);
-        await store.FinishAsync(jobId, RunStatus.Failed, Start.AddMinutes(2), "ended again", null, CancellationToken.None);
+        await store.FinishAsync(jobId, RunStatus.Failed, Start.AddMinutes(2), "ended again", null, [], CancellationToken.None);
         var again = await store.FindAsync(jobId, CancellationToken.None);
 
         finished!.Status.Should().Be(RunStatus.Completed);
@@ -109,9 +109,9 @@ public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixtu
         }
 
         await store.StartAsync(Run(ids[2], old) with { Status = RunStatus.Running, StartedAt = old }, CancellationToken.None);
-        await store.FinishAsync(ids[0], RunStatus.Completed, old.AddDays(1), null, null, CancellationToken.None);
-        await store.FinishAsync(ids[1], RunStatus.Failed, old.AddDays(2), "boom", null, CancellationToken.None);
-        await store.FinishAsync(ids[3], RunStatus.Completed, old.AddDays(40), null, null, CancellationToken.None);
+        await store.FinishAsync(ids[0], RunStatus.Completed, old.AddDays(1), null, null, [], CancellationToken.None);
+        await store.FinishAsync(ids[1], RunStatus.Failed, old.AddDays(2), "boom", null, [], CancellationToken.None);
+        await store.FinishAsync(ids[3], RunStatus.Completed, old.AddDays(40), null, null, [], CancellationToken.None);
 
         var purged = await store.PurgeAsync(old.AddDays(30), CancellationToken.None);
         await log.DeleteAsync(purged, CancellationToken.None);
@@ -141,7 +141,7 @@ public sealed class JobControlStoresTests(JobRunDatabase database) : IClassFixtu
                 },
                 CancellationToken.None);
             await store.CreateAsync(Run(ended, Start), CancellationToken.None);
-            await store.FinishAsync(ended, RunStatus.Completed, Start.AddMinutes(5), null, null, CancellationToken.None);
+            await store.FinishAsync(ended, RunStatus.Completed, Start.AddMinutes(5), null, null, [], CancellationToken.None);
 
             var open = await store.ListOpenAsync(Start.AddHours(1), 1000, CancellationToken.None);
             var first = await store.EndIfOpenAsync(running, RunStatus.Failed, Start.AddHours(1), "57P01", CancellationToken.None);

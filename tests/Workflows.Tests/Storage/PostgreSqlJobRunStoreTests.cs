@@ -72,10 +72,10 @@ public sealed class PostgreSqlJobRunStoreTests(JobRunDatabase database) : IClass
         };
         var get = new StepRun("Get", "FileTransfer", StepStatus.Completed, step.AddSeconds(1), step.AddSeconds(2), outputs, null);
         var load = new StepRun("Load", "RunDataflow", StepStatus.Failed, step.AddSeconds(3), step.AddSeconds(4), new Dictionary<string, object?>(), "the column 'amount' is missing");
-        await _store.SaveStepAsync(_jobId, 0, StepRun.Pending("Get", "FileTransfer") with { Status = StepStatus.Running, StartedAt = step.AddSeconds(1) }, CancellationToken.None);
-        await _store.SaveStepAsync(_jobId, 0, get, CancellationToken.None);
-        await _store.SaveStepAsync(_jobId, 1, load, CancellationToken.None);
-        await _store.FinishAsync(_jobId, RunStatus.Failed, step.AddSeconds(5), "Load failed: the column 'amount' is missing", null, CancellationToken.None);
+        await _store.SaveStepAsync(_jobId, 0, StepRun.Pending("Get", "FileTransfer") with { Status = StepStatus.Running, StartedAt = step.AddSeconds(1) }, [], CancellationToken.None);
+        await _store.SaveStepAsync(_jobId, 0, get, [], CancellationToken.None);
+        await _store.SaveStepAsync(_jobId, 1, load, [], CancellationToken.None);
+        await _store.FinishAsync(_jobId, RunStatus.Failed, step.AddSeconds(5), "Load failed: the column 'amount' is missing", null, [], CancellationToken.None);
 
         var run = await Find();
 
@@ -122,8 +122,8 @@ public sealed class PostgreSqlJobRunStoreTests(JobRunDatabase database) : IClass
     {
         await _store.StartAsync(Started([StepRun.Pending("Get", "FileTransfer"), StepRun.Pending("Load", "RunDataflow")]), CancellationToken.None);
         await _store.SaveStepAsync(
-            _jobId, 0, new StepRun("Get", "FileTransfer", StepStatus.Failed, Created, Created, new Dictionary<string, object?> { ["size"] = 1L }, "gone"), CancellationToken.None);
-        await _store.FinishAsync(_jobId, RunStatus.Failed, Created.AddSeconds(9), "Get failed: gone", null, CancellationToken.None);
+            _jobId, 0, new StepRun("Get", "FileTransfer", StepStatus.Failed, Created, Created, new Dictionary<string, object?> { ["size"] = 1L }, "gone"), [], CancellationToken.None);
+        await _store.FinishAsync(_jobId, RunStatus.Failed, Created.AddSeconds(9), "Get failed: gone", null, [], CancellationToken.None);
 
         var restarted = StartedUtc.AddMinutes(5);
         await _store.StartAsync(Started([StepRun.Pending("Get", "FileTransfer")]) with { StartedAt = restarted }, CancellationToken.None);
@@ -155,7 +155,7 @@ public sealed class PostgreSqlJobRunStoreTests(JobRunDatabase database) : IClass
         await _store.StartAsync(Started([StepRun.Pending("Load", "RunDataflow")]), CancellationToken.None);
         var stopping = await _store.FindAsync(_jobId, CancellationToken.None);
         var listed = await _store.ListAsync(new JobRunQuery(RunStatus.Cancelling, null, null, null, 10, 0), CancellationToken.None);
-        await _store.FinishAsync(_jobId, RunStatus.Completed, StartedUtc.AddMinutes(1), null, null, CancellationToken.None);
+        await _store.FinishAsync(_jobId, RunStatus.Completed, StartedUtc.AddMinutes(1), null, null, [], CancellationToken.None);
         var markedLate = await _store.MarkCancellingAsync(_jobId, CancellationToken.None);
 
         stopping!.Status.Should().Be(RunStatus.Cancelling, "a worker that starts the job after the cancel keeps it");
@@ -168,6 +168,53 @@ public sealed class PostgreSqlJobRunStoreTests(JobRunDatabase database) : IClass
     public async Task Find_of_an_unknown_job_is_null()
     {
         (await _store.FindAsync("no-such-job", CancellationToken.None)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_step_end_and_the_record_end_are_each_written_with_their_log_lines_in_one_transaction()
+    {
+        await _store.StartAsync(Started([StepRun.Pending("Get", "FileTransfer")]), CancellationToken.None);
+        var get = new StepRun("Get", "FileTransfer", StepStatus.Completed, Created, Created.AddSeconds(1), new Dictionary<string, object?>(), null);
+
+        await _store.SaveStepAsync(_jobId, 0, get, [Line("Get", "Get started"), Line("Get", "Get completed in 1 s")], CancellationToken.None);
+        await _store.FinishAsync(_jobId, RunStatus.Completed, Created.AddSeconds(2), null, null, [Line(null, "Job finished Completed")], CancellationToken.None);
+
+        var log = await new PostgreSqlJobLog(database.DataSource).ReadAsync(_jobId, CancellationToken.None);
+        log.Select(l => l.Message).Should().Equal("Get started", "Get completed in 1 s", "Job finished Completed");
+        (await TransactionsAsync("SELECT xmin::text FROM scheduler.job_steps WHERE job_id = $1 UNION SELECT xmin::text FROM scheduler.job_log WHERE job_id = $1 AND step = 'Get'"))
+            .Should().ContainSingle("the step and its lines are one write");
+        (await TransactionsAsync("SELECT xmin::text FROM scheduler.job_runs WHERE job_id = $1 UNION SELECT xmin::text FROM scheduler.job_log WHERE job_id = $1 AND step IS NULL"))
+            .Should().ContainSingle("the record's end and its line are one write");
+    }
+
+    [Fact]
+    public async Task A_step_end_whose_log_lines_cannot_be_written_is_not_written_either()
+    {
+        await _store.StartAsync(Started([StepRun.Pending("Get", "FileTransfer")]), CancellationToken.None);
+        var get = new StepRun("Get", "FileTransfer", StepStatus.Completed, Created, Created.AddSeconds(1), new Dictionary<string, object?>(), null);
+
+        // PostgreSQL's text refuses the NUL character.
+        var save = () => _store.SaveStepAsync(_jobId, 0, get, [Line("Get", "a line with \0 in it")], CancellationToken.None);
+
+        await save.Should().ThrowAsync<PostgresException>();
+        (await Find()).Steps.Should().ContainSingle().Which.Status.Should().Be(StepStatus.Pending);
+        (await new PostgreSqlJobLog(database.DataSource).ReadAsync(_jobId, CancellationToken.None)).Should().BeEmpty();
+    }
+
+    private static JobLogLine Line(string? step, string message) => new(Created, step, "Information", message);
+
+    private async Task<List<string>> TransactionsAsync(string sql)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
+        command.Parameters.Add(new() { Value = _jobId });
+        var transactions = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            transactions.Add(reader.GetString(0));
+        }
+
+        return transactions;
     }
 
     private JobRun Queued() => new(_jobId, "orders-import", RunStatus.Queued, Created, null, null, [], null, []);

@@ -19,8 +19,8 @@ namespace Scheduler.Workflows.Tests.Tasks;
 internal sealed class WorkflowHarness(TaskRegistry tasks, ConnectionCatalog connections, string jobFolder)
 {
     private const string JobId = "job-1";
-    private readonly InMemoryJobRunStore _store = new();
     private readonly InMemoryJobLog _log = new();
+    private InMemoryJobRunStore? _store;
 
     /// <summary>The folder of the job: relative paths of the job's files start here.</summary>
     public string JobDirectory => Path.Combine(jobFolder, JobId);
@@ -41,6 +41,8 @@ internal sealed class WorkflowHarness(TaskRegistry tasks, ConnectionCatalog conn
     {
         var workflow = TestTasks.Load(workflowJson);
         Validate(workflowJson).Should().BeEmpty();
+        // The engine's step ends carry their log lines to the store, which writes them to this log.
+        _store ??= new(new InMemoryIdempotencyKeys(TimeProvider.System), _log);
         var engine = new WorkflowEngine(tasks, TestTasks.Workflows(), _store, TimeProvider.System, NullLogger<WorkflowEngine>.Instance, _log);
         var parameters = new BoundParameters(
             variables.ToDictionary(v => v.Name, v => v.Value, StringComparer.OrdinalIgnoreCase),

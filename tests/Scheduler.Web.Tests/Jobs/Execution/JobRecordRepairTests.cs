@@ -132,7 +132,7 @@ public sealed class JobRecordRepairTests : IAsyncLifetime
     public async Task A_job_that_fails_after_its_record_says_Completed_ends_Succeeded_as_its_record_says()
     {
         var jobId = await RunningJobAsync();
-        await Runs.FinishAsync(jobId, RunStatus.Completed, DateTimeOffset.UtcNow, null, null, CancellationToken.None);
+        await Runs.FinishAsync(jobId, RunStatus.Completed, DateTimeOffset.UtcNow, null, null, [], CancellationToken.None);
 
         App.Services.GetRequiredService<IBackgroundJobClient>()
             .ChangeState(jobId, new FailedState(new NpgsqlException("the outputs could not be saved")), expectedState: null);
