@@ -40,7 +40,9 @@ public sealed class DataflowRunner(IDatabaseConnections connections, ILogger<Dat
         using var rejections = new RejectedRowsWriter(Path.Combine(workingDirectory, RejectedRowsWriter.FileName));
         log.LogDataflowStarted(definition.Name, source.Description, destination.Description);
 
-        var transforms = plan.Transforms.ToArray();
+        IRowTransform[] transforms = definition.Destination.Type == DestinationType.PostgreSql
+            ? [.. plan.Transforms, new StorableTextCheck(plan.OutputColumns)]
+            : [.. plan.Transforms];
         var rowWidth = plan.RowWidth;
 
         // A derived column may replace a source column's value, which a later rejection would then show as the raw text.

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Scheduler.Dataflows.Destinations;
 using Scheduler.Workflows.Runs;
 
 namespace Scheduler.Workflows.Storage;
@@ -41,7 +42,8 @@ public sealed class PostgreSqlJobLog(NpgsqlDataSource dataSource) : IJobLog
         append.Parameters.Add(new() { Value = lines.Select(l => l.Timestamp.ToUniversalTime()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         append.Parameters.Add(new() { Value = lines.Select(l => l.Step).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         append.Parameters.Add(new() { Value = lines.Select(l => l.Level).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        append.Parameters.Add(new() { Value = lines.Select(l => l.Message).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        // A line may quote a hostile input: it is written all the same.
+        append.Parameters.Add(new() { Value = lines.Select(l => PostgresText.Storable(l.Message)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         batch.BatchCommands.Add(append);
     }
 

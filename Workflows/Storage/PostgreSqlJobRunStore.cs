@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Scheduler.Dataflows.Destinations;
 using NpgsqlTypes;
 using Scheduler.Workflows.Runs;
 using Scheduler.Workflows.Storage;
@@ -167,7 +168,7 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         finish.Parameters.Add(new() { Value = jobId });
         finish.Parameters.Add(new() { Value = status.ToString() });
         finish.Parameters.Add(new() { Value = finishedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        finish.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        finish.Parameters.Add(new() { Value = StorableOrNull(error), NpgsqlDbType = NpgsqlDbType.Text });
         finish.Parameters.Add(new()
         {
             Value = outputs is null ? DBNull.Value : JsonSerializer.Serialize(outputs, RunJsonContext.Default.IReadOnlyDictionaryStringObject),
@@ -359,7 +360,7 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
     public static string EndIfOpenUpdate(string jobId, RunStatus status, DateTimeOffset finishedAt, string error, Func<NpgsqlParameter, string> parameter) => $"""
         UPDATE scheduler.job_runs SET status = {parameter(new() { Value = status.ToString() })},
             finished_at = {parameter(new() { Value = finishedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz })},
-            error = {parameter(new() { Value = error })}
+            error = {parameter(new() { Value = PostgresText.Storable(error) })}
         WHERE job_id = {parameter(new() { Value = jobId })} AND finished_at IS NULL RETURNING job_id, finished_at, error
         """;
 
@@ -415,8 +416,11 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         parameters.Add(new() { Value = (object?)step.StartedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         parameters.Add(new() { Value = (object?)step.FinishedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         parameters.Add(new() { Value = JsonSerializer.Serialize(step.Outputs, RunJsonContext.Default.IReadOnlyDictionaryStringObject), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        parameters.Add(new() { Value = (object?)step.Error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        parameters.Add(new() { Value = StorableOrNull(step.Error), NpgsqlDbType = NpgsqlDbType.Text });
     }
+
+    // An error may quote a hostile input (a field's text in a rejection's reason): it is written all the same.
+    private static object StorableOrNull(string? text) => text is null ? DBNull.Value : PostgresText.Storable(text);
 
     private static Dictionary<string, object?> ReadOutputs(string json)
     {

@@ -154,6 +154,19 @@ public sealed class PostgreSqlDataflowTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_text_value_PostgreSQL_cannot_store_rejects_its_row_and_the_other_rows_load()
+    {
+        var input = _files.Write("in.csv", "id,code\n1,a\n2,b\0c\n3,d\n");
+        var source = TestFiles.Source(TestFiles.Column("id", ColumnType.Int), TestFiles.Column("code", ColumnType.String));
+
+        var result = await RunAsync(TestFiles.Definition(source, PostgreSql("nul_text", createTable: true)) with { MaxErrors = 1 }, input);
+
+        result.Should().Be(new DataflowResult(3, 2, 1, _files.RejectedRowsPath, null));
+        (await ScalarAsync<string>("SELECT string_agg(code, ',' ORDER BY id) FROM nul_text")).Should().Be("a,d");
+        File.ReadAllText(_files.RejectedRowsPath).Should().Contain("3,code,\"the value holds the NUL character (U+0000), which PostgreSQL cannot store in text\"");
+    }
+
+    [Fact]
     public async Task A_connection_failure_names_the_connection_but_not_the_password()
     {
         var unreachable = new NpgsqlConnectionStringBuilder(_connectionString) { Port = 1, Password = "s3cret-pw", Timeout = 5 }.ConnectionString;

@@ -192,16 +192,45 @@ public sealed class PostgreSqlJobRunStoreTests(JobRunDatabase database) : IClass
     {
         await _store.StartAsync(Started([StepRun.Pending("Get", "FileTransfer")]), CancellationToken.None);
         var get = new StepRun("Get", "FileTransfer", StepStatus.Completed, Created, Created.AddSeconds(1), new Dictionary<string, object?>(), null);
+        // The log's insert fails for this job alone, after the step's upsert in the same batch has run.
+        var refuse = "refuse_" + _jobId.Replace('-', '_');
+        await ExecuteAsync($"""
+            CREATE FUNCTION {refuse}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+            CREATE TRIGGER {refuse} BEFORE INSERT ON scheduler.job_log FOR EACH ROW WHEN (NEW.job_id = '{_jobId}') EXECUTE FUNCTION {refuse}();
+            """);
 
-        // PostgreSQL's text refuses the NUL character.
-        var save = () => _store.SaveStepAsync(_jobId, 0, get, [Line("Get", "a line with \0 in it")], CancellationToken.None);
+        var save = () => _store.SaveStepAsync(_jobId, 0, get, [Line("Get", "Get completed in 1 s")], CancellationToken.None);
 
-        await save.Should().ThrowAsync<PostgresException>();
+        await save.Should().ThrowAsync<PostgresException>().WithMessage("*refused by the test*");
+        await ExecuteAsync($"DROP TRIGGER {refuse} ON scheduler.job_log; DROP FUNCTION {refuse}()");
         (await Find()).Steps.Should().ContainSingle().Which.Status.Should().Be(StepStatus.Pending);
-        (await new PostgreSqlJobLog(database.DataSource).ReadAsync(_jobId, CancellationToken.None)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_error_and_log_lines_that_quote_text_PostgreSQL_cannot_store_are_written_with_a_replacement_character()
+    {
+        await _store.StartAsync(Started([StepRun.Pending("Load", "RunDataflow")]), CancellationToken.None);
+        var hostile = $"'1\02{(char)0xD800}' is not a decimal";
+        var load = new StepRun("Load", "RunDataflow", StepStatus.Failed, Created, Created.AddSeconds(1), new Dictionary<string, object?>(), hostile);
+
+        await _store.SaveStepAsync(_jobId, 0, load, [Line("Load", $"Load failed: {hostile}")], CancellationToken.None);
+        await _store.FinishAsync(_jobId, RunStatus.Failed, Created.AddSeconds(2), $"Load failed: {hostile}", null, [], CancellationToken.None);
+
+        var run = await Find();
+        run.Status.Should().Be(RunStatus.Failed);
+        run.Error.Should().Be("Load failed: '1\uFFFD2\uFFFD' is not a decimal");
+        run.Steps.Single().Error.Should().Be("'1\uFFFD2\uFFFD' is not a decimal");
+        (await new PostgreSqlJobLog(database.DataSource).ReadAsync(_jobId, CancellationToken.None)).Single().Message
+            .Should().Be("Load failed: '1\uFFFD2\uFFFD' is not a decimal");
     }
 
     private static JobLogLine Line(string? step, string message) => new(Created, step, "Information", message);
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
 
     private async Task<List<string>> TransactionsAsync(string sql)
     {
