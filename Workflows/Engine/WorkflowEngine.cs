@@ -14,7 +14,8 @@ namespace Scheduler.Workflows.Engine;
 /// </summary>
 /// <param name="jobLog">
 /// Where the log lines go that no write of the record carries (the line of a delivery after a worker died, the lines of
-/// a child workflow's steps); the others go to the store with the step or record write that follows them.
+/// a child workflow's steps); the others go to the store with the step or record write that follows them. Null drops
+/// only the former.
 /// </param>
 public sealed class WorkflowEngine(
     TaskRegistry tasks,

@@ -33,7 +33,7 @@ public interface IJobRunStore
     /// <summary>
     /// Saves the step as it stands, and appends <paramref name="logLines"/> (the job's log lines since the last write,
     /// often none) to the job's log in the same write: one round trip for what was two, and a reader that sees the
-    /// step ended sees the lines that tell how.
+    /// step ended sees the lines written before its end (unless a step running beside it took them into its own save).
     /// </summary>
     Task SaveStepAsync(string jobId, int position, StepRun step, IReadOnlyList<JobLogLine> logLines, CancellationToken cancellationToken);
 

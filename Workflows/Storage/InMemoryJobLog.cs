@@ -10,6 +10,7 @@ public sealed class InMemoryJobLog : IJobLog
 
     public Task AppendAsync(string jobId, IReadOnlyList<JobLogLine> lines, CancellationToken cancellationToken)
     {
+        // Most record writes carry no lines: no entry is made for a job until it has one.
         if (lines.Count == 0)
         {
             return Task.CompletedTask;

@@ -240,7 +240,7 @@ public sealed class WorkflowEngineTests : IDisposable
         };
 
     [Fact]
-    public async Task The_job_log_travels_with_the_step_and_record_writes_and_needs_no_write_of_its_own()
+    public async Task The_job_log_of_steps_run_one_at_a_time_travels_with_the_step_and_record_writes_and_needs_no_write_of_its_own()
     {
         var log = new InMemoryJobLog();
         var store = new InMemoryJobRunStore(new InMemoryIdempotencyKeys(TimeProvider.System), log);

@@ -16,19 +16,32 @@ namespace Scheduler.Workflows.Tests.Tasks;
 /// Runs a workflow document through the validator and the engine, with the task types and connections a test gives,
 /// and hands back the job's result, its step records and its log: what a user would see of the job.
 /// </summary>
-internal sealed class WorkflowHarness(TaskRegistry tasks, ConnectionCatalog connections, string jobFolder)
+internal sealed class WorkflowHarness
 {
     private const string JobId = "job-1";
+    private readonly TaskRegistry _tasks;
+    private readonly ConnectionCatalog _connections;
+    private readonly string _jobFolder;
     private readonly InMemoryJobLog _log = new();
-    private InMemoryJobRunStore? _store;
+    private readonly InMemoryJobRunStore _store;
+
+    public WorkflowHarness(TaskRegistry tasks, ConnectionCatalog connections, string jobFolder)
+    {
+        _tasks = tasks;
+        _connections = connections;
+        _jobFolder = jobFolder;
+
+        // The engine's step ends carry their log lines to the store, which writes them to this log.
+        _store = new(new InMemoryIdempotencyKeys(TimeProvider.System), _log);
+    }
 
     /// <summary>The folder of the job: relative paths of the job's files start here.</summary>
-    public string JobDirectory => Path.Combine(jobFolder, JobId);
+    public string JobDirectory => Path.Combine(_jobFolder, JobId);
 
     public IReadOnlyList<DefinitionProblem> Validate(string workflowJson)
     {
         var loaded = WorkflowDefinitionLoader.Load(workflowJson);
-        return [.. loaded.Problems, .. new WorkflowValidator(tasks, connections).Validate(loaded.Definition ?? loaded.Draft!)];
+        return [.. loaded.Problems, .. new WorkflowValidator(_tasks, _connections).Validate(loaded.Definition ?? loaded.Draft!)];
     }
 
     public Task<HarnessRun> RunAsync(string workflowJson, params (string Name, object? Value)[] variables) =>
@@ -41,9 +54,7 @@ internal sealed class WorkflowHarness(TaskRegistry tasks, ConnectionCatalog conn
     {
         var workflow = TestTasks.Load(workflowJson);
         Validate(workflowJson).Should().BeEmpty();
-        // The engine's step ends carry their log lines to the store, which writes them to this log.
-        _store ??= new(new InMemoryIdempotencyKeys(TimeProvider.System), _log);
-        var engine = new WorkflowEngine(tasks, TestTasks.Workflows(), _store, TimeProvider.System, NullLogger<WorkflowEngine>.Instance, _log);
+        var engine = new WorkflowEngine(_tasks, TestTasks.Workflows(), _store, TimeProvider.System, NullLogger<WorkflowEngine>.Instance, _log);
         var parameters = new BoundParameters(
             variables.ToDictionary(v => v.Name, v => v.Value, StringComparer.OrdinalIgnoreCase),
             new Dictionary<string, IReadOnlyDictionary<string, object?>>());
