@@ -171,7 +171,7 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         finish.Parameters.Add(new() { Value = StorableOrNull(error), NpgsqlDbType = NpgsqlDbType.Text });
         finish.Parameters.Add(new()
         {
-            Value = outputs is null ? DBNull.Value : JsonSerializer.Serialize(outputs, RunJsonContext.Default.IReadOnlyDictionaryStringObject),
+            Value = outputs is null ? DBNull.Value : OutputsJson(outputs),
             NpgsqlDbType = NpgsqlDbType.Jsonb,
         });
         batch.BatchCommands.Add(finish);
@@ -415,12 +415,31 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
         parameters.Add(new() { Value = step.Status.ToString() });
         parameters.Add(new() { Value = (object?)step.StartedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         parameters.Add(new() { Value = (object?)step.FinishedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        parameters.Add(new() { Value = JsonSerializer.Serialize(step.Outputs, RunJsonContext.Default.IReadOnlyDictionaryStringObject), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        parameters.Add(new() { Value = OutputsJson(step.Outputs), NpgsqlDbType = NpgsqlDbType.Jsonb });
         parameters.Add(new() { Value = StorableOrNull(step.Error), NpgsqlDbType = NpgsqlDbType.Text });
     }
 
     // An error may quote a hostile input (a field's text in a rejection's reason): it is written all the same.
     private static object StorableOrNull(string? text) => text is null ? DBNull.Value : PostgresText.Storable(text);
+
+    // An output may be a hostile input's text too (a name a file server listed), and jsonb refuses what text refuses.
+    private static string OutputsJson(IReadOnlyDictionary<string, object?> outputs) => JsonSerializer.Serialize(
+        outputs.Values.Any(v => !IsStorable(v)) ? outputs.ToDictionary(o => o.Key, o => Storable(o.Value)) : outputs,
+        RunJsonContext.Default.IReadOnlyDictionaryStringObject);
+
+    private static bool IsStorable(object? value) => value switch
+    {
+        string text => PostgresText.Problem(text) is null,
+        IEnumerable<string> texts => texts.All(t => PostgresText.Problem(t) is null),
+        _ => true,
+    };
+
+    private static object? Storable(object? value) => value switch
+    {
+        string text => PostgresText.Storable(text),
+        IEnumerable<string> texts => texts.Select(PostgresText.Storable).ToList(),
+        _ => value,
+    };
 
     private static Dictionary<string, object?> ReadOutputs(string json)
     {

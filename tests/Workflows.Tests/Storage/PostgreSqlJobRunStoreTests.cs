@@ -224,6 +224,25 @@ public sealed class PostgreSqlJobRunStoreTests(JobRunDatabase database) : IClass
             .Should().Be("Load failed: '1\uFFFD2\uFFFD' is not a decimal");
     }
 
+    [Fact]
+    public async Task Outputs_that_hold_text_PostgreSQL_cannot_store_are_written_with_a_replacement_character()
+    {
+        await _store.StartAsync(Started([StepRun.Pending("Get", "FileTransfer")]), CancellationToken.None);
+        var outputs = new Dictionary<string, object?> { ["names"] = new List<string> { "fine.csv", "odd\0.csv" }, ["localPath"] = $"in/{(char)0xD800}.csv", ["count"] = 2L };
+        var get = new StepRun("Get", "FileTransfer", StepStatus.Completed, Created, Created.AddSeconds(1), outputs, null);
+
+        await _store.SaveStepAsync(_jobId, 0, get, [], CancellationToken.None);
+        await _store.FinishAsync(_jobId, RunStatus.Completed, Created.AddSeconds(2), null, outputs, [], CancellationToken.None);
+
+        var run = await Find();
+        foreach (var written in new[] { run.Steps.Single().Outputs, run.Outputs })
+        {
+            written["names"].Should().BeAssignableTo<IReadOnlyList<string>>().Which.Should().Equal("fine.csv", "odd\uFFFD.csv");
+            written["localPath"].Should().Be("in/\uFFFD.csv");
+            written["count"].Should().Be(2L);
+        }
+    }
+
     private static JobLogLine Line(string? step, string message) => new(Created, step, "Information", message);
 
     private async Task ExecuteAsync(string sql)
