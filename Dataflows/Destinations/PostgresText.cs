@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Scheduler.Dataflows.Destinations;
 
 /// <summary>
@@ -14,57 +12,59 @@ public static class PostgresText
     public static string? Problem(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var span = text.AsSpan();
-        if (span.Contains('\0'))
+        var at = FirstUnstorable(text);
+        if (at < 0)
         {
-            return "the value holds the NUL character (U+0000), which PostgreSQL cannot store in text";
+            return null;
         }
 
-        return LoneSurrogate(span) is { } at ? $"the value holds a lone surrogate (U+{(int)span[at]:X4}), which is not Unicode" : null;
+        // A NUL is named first, wherever it is.
+        return text.AsSpan(at).Contains('\0')
+            ? "the value holds the NUL character (U+0000), which PostgreSQL cannot store in text"
+            : $"the value holds a lone surrogate (U+{(int)text[at]:X4}), which is not Unicode";
     }
 
     /// <summary>
     /// The text with each character PostgreSQL cannot store replaced by U+FFFD: for what the service writes about a
-    /// job (errors, log lines), which may quote a hostile input and must still be written.
+    /// job (errors, log lines, outputs), which may quote a hostile input and must still be written.
     /// </summary>
     public static string Storable(string text)
     {
-        if (Problem(text) is null)
+        var at = FirstUnstorable(text);
+        if (at < 0)
         {
             return text;
         }
 
-        var storable = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
+        var storable = text.ToCharArray();
+        while (at >= 0)
+        {
+            storable[at] = Replacement;
+            var next = FirstUnstorable(storable.AsSpan(at + 1));
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+
+        return new string(storable);
+    }
+
+    /// <summary>Where the first character PostgreSQL cannot store is (a NUL, or a surrogate not in a pair), or -1.</summary>
+    public static int FirstUnstorable(ReadOnlySpan<char> text)
+    {
+        // Vectorised searches first: text with neither, nearly all of it, costs no more than them.
+        var nul = text.IndexOf('\0');
+        var end = nul < 0 ? text.Length : nul;
+        for (var i = text[..end].IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < end; i++)
         {
             if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
-                storable.Append(text, i++, 2);
-            }
-            else
-            {
-                storable.Append(text[i] == '\0' || char.IsSurrogate(text[i]) ? Replacement : text[i]);
-            }
-        }
-
-        return storable.ToString();
-    }
-
-    private static int? LoneSurrogate(ReadOnlySpan<char> span)
-    {
-        // The vectorised search first: text without surrogates, nearly all of it, costs no more than that.
-        for (var i = span.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < span.Length; i++)
-        {
-            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
-            {
                 i++;
             }
-            else if (char.IsSurrogate(span[i]))
+            else if (char.IsSurrogate(text[i]))
             {
                 return i;
             }
         }
 
-        return null;
+        return nul;
     }
 }

@@ -1,3 +1,5 @@
+using Scheduler.Dataflows.Destinations;
+
 namespace Scheduler.Web.Http;
 
 /// <summary>
@@ -7,25 +9,8 @@ namespace Scheduler.Web.Http;
 internal static class InputText
 {
     /// <summary>Why the text cannot be accepted, or null when it can.</summary>
-    public static string? Problem(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '\0')
-            {
-                return $"contains a NUL character (U+0000) at position {i}";
-            }
-
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return $"contains a lone surrogate (U+{(int)text[i]:X4}) at position {i}, which is not valid Unicode";
-            }
-        }
-
-        return null;
-    }
+    public static string? Problem(string text) =>
+        PostgresText.FirstUnstorable(text) is var at && at < 0 ? null
+            : text[at] == '\0' ? $"contains a NUL character (U+0000) at position {at}"
+            : $"contains a lone surrogate (U+{(int)text[at]:X4}) at position {at}, which is not valid Unicode";
 }

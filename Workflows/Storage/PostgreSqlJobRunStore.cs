@@ -429,8 +429,8 @@ public sealed class PostgreSqlJobRunStore(NpgsqlDataSource dataSource) : IJobRun
 
     private static bool IsStorable(object? value) => value switch
     {
-        string text => PostgresText.Problem(text) is null,
-        IEnumerable<string> texts => texts.All(t => PostgresText.Problem(t) is null),
+        string text => PostgresText.FirstUnstorable(text) < 0,
+        IEnumerable<string> texts => texts.All(t => PostgresText.FirstUnstorable(t) < 0),
         _ => true,
     };
 

@@ -26,6 +26,7 @@ public sealed class PostgresTextTests
             ($"high alone {(char)0xD800} here", "U+D800"),
             ($"low alone {(char)0xDC00}", "U+DC00"),
             ($"\U0001F600 then a high at the end {(char)0xD83D}", "U+D83D"),
+            ($"a lone {(char)0xDC00} before a \0", "NUL"),
         };
 
         foreach (var (text, named) in cases)
@@ -46,5 +47,7 @@ public sealed class PostgresTextTests
 
         storable.Should().Be("a\uFFFDb \uFFFD \U0001F600 \uFFFD");
         PostgresText.Problem(storable).Should().BeNull();
+        PostgresText.FirstUnstorable(text).Should().Be(1);
+        PostgresText.FirstUnstorable($"ok \U0001F600 {(char)0xD800}\0").Should().Be(6);
     }
 }
