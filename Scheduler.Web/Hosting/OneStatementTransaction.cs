@@ -3,6 +3,7 @@ using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.States;
 using Npgsql;
+using Scheduler.Dataflows.Destinations;
 using Scheduler.Workflows.Storage;
 
 namespace Scheduler.Web.Hosting;
@@ -45,6 +46,7 @@ internal sealed class OneStatementTransaction(PostgreSqlStorage storage, string 
 
     public override void SetJobState(string jobId, IState state)
     {
+        state = StorableState.Of(state);
         base.SetJobState(jobId, state);
         var job = Job(jobId);
 
@@ -99,7 +101,7 @@ internal sealed class OneStatementTransaction(PostgreSqlStorage storage, string 
         _counters.Add((key, -1, expireIn));
     }
 
-    public override void AddJobState(string jobId, IState state) => LibraryOnly(() => base.AddJobState(jobId, state));
+    public override void AddJobState(string jobId, IState state) => LibraryOnly(() => base.AddJobState(jobId, StorableState.Of(state)));
 
     public override void AddToSet(string key, string value) => LibraryOnly(() => base.AddToSet(key, value));
 
@@ -244,6 +246,27 @@ internal sealed class OneStatementTransaction(PostgreSqlStorage storage, string 
     }
 
     private static long JobIdOf(string jobId) => long.Parse(jobId, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A state whose reason and data PostgreSQL can store: a failed job's state quotes its exception, whose message may
+    /// quote a hostile input, and one NUL in it made the state's jsonb refuse the whole change, leaving the job
+    /// Processing for another worker to run again.
+    /// </summary>
+    private sealed class StorableState(IState state) : IState
+    {
+        public string Name => state.Name;
+
+        public string? Reason => state.Reason is { } reason ? PostgresText.Storable(reason) : null;
+
+        public bool IsFinal => state.IsFinal;
+
+        public bool IgnoreJobLoadException => state.IgnoreJobLoadException;
+
+        public static IState Of(IState state) => state is StorableState ? state : new StorableState(state);
+
+        public Dictionary<string, string> SerializeData() =>
+            state.SerializeData().ToDictionary(pair => pair.Key, pair => pair.Value is null ? pair.Value! : PostgresText.Storable(pair.Value));
+    }
 
     /// <summary>What one job's row gets: a new state, a new expiry (the last one set wins, as in the library), or both.</summary>
     private sealed class JobChange(long id)

@@ -177,6 +177,32 @@ public sealed class OneStatementTransactionTests
         (await RowsAsync(database)).Should().Contain($"job {jobId}: Scheduled, expires never, state Scheduled").And.NotContain(r => r.StartsWith("queue ", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_failed_state_quoting_text_PostgreSQL_cannot_store_is_written_with_replacement_characters(bool libraryCommit)
+    {
+        var (ours, database) = await StorageAsync(library: false);
+        var client = new BackgroundJobClient(ours);
+        var jobId = client.Create(() => TestJobs.Fails(), new ScheduledState(TimeSpan.FromDays(1)));
+        var failed = new FailedState(new InvalidOperationException("row 3: 'a\0b' and '\uD800'")) { Reason = "quoted \0" };
+        using var connection = ours.GetConnection();
+
+        using (var transaction = connection.CreateWriteTransaction())
+        {
+            transaction.SetJobState(jobId, failed);
+            if (libraryCommit)
+            {
+                transaction.AddToSet("failed", jobId);
+            }
+
+            transaction.Commit();
+        }
+
+        (await RowsAsync(database)).Should().Contain(
+            $"state {jobId}: Failed (quoted \uFFFD) {{\"ExceptionType\": \"System.InvalidOperationException\", \"ExceptionMessage\": \"row 3: 'a\uFFFDb' and '\uFFFD'\"}}");
+    }
+
     [Fact]
     public void Every_write_the_library_can_make_is_seen_by_the_transaction()
     {
