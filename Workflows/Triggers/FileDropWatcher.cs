@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Scheduler.Workflows.Connections;
 using Scheduler.Workflows.Transfer;
 
@@ -10,7 +11,8 @@ public sealed record FileDropWatch(string ScheduleId, string Connection, string 
 /// One poll of a watched folder: lists it through the connection's own transfer code (FTP, FTPS, SFTP, Local), lets
 /// the shared ledger say which files are new and stable, and starts one job per file that this poll claims.
 /// </summary>
-public sealed class FileDropWatcher(IFileDropLedger ledger, IRemoteFilesFactory remoteFiles, ConnectionCatalog connections, TimeProvider time)
+public sealed partial class FileDropWatcher(
+    IFileDropLedger ledger, IRemoteFilesFactory remoteFiles, ConnectionCatalog connections, TimeProvider time, ILogger<FileDropWatcher> logger)
 {
     /// <param name="start">Makes the job for a file's path and returns its id.</param>
     /// <returns>The jobs this poll started; files still changing, or over the per-poll limit, wait for a later poll.</returns>
@@ -25,7 +27,8 @@ public sealed class FileDropWatcher(IFileDropLedger ledger, IRemoteFilesFactory 
         {
             listed = [.. (await files.ListAsync(pattern.Folder, cancellationToken))
                 .Where(entry => RemoteWildcard.IsMatch(pattern.FileName, entry.Name))
-                .Select(entry => new DroppedFile(pattern.WithFileName(entry.Name).Value, entry.Size, entry.Modified))];
+                .Select(entry => Dropped(watch, pattern, entry))
+                .OfType<DroppedFile>()];
         }
 
         var now = time.GetUtcNow();
@@ -55,4 +58,24 @@ public sealed class FileDropWatcher(IFileDropLedger ledger, IRemoteFilesFactory 
 
         return started;
     }
+
+    /// <summary>
+    /// The listed file as a drop, or null when its name cannot be a path (a ':' or a control character, which a server
+    /// may list): one such file is passed over, where it once failed every poll of the folder and held back the rest.
+    /// </summary>
+    private DroppedFile? Dropped(FileDropWatch watch, RemotePath pattern, RemoteFileEntry entry)
+    {
+        try
+        {
+            return new DroppedFile(pattern.WithFileName(entry.Name).Value, entry.Size, entry.Modified);
+        }
+        catch (RemotePathRejectedException refused)
+        {
+            LogPassedOver(logger, watch.ScheduleId, refused.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {ScheduleId} passes over a listed file: {Reason}")]
+    private static partial void LogPassedOver(ILogger logger, string scheduleId, string reason);
 }

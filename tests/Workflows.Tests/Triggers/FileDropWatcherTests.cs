@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using Scheduler.Testing;
 using Scheduler.Workflows.Connections;
@@ -30,6 +32,7 @@ public sealed class FileDropWatcherTests(FileDropDatabase database) : IClassFixt
     private readonly ManualTime _time = new();
     private readonly string _schedule = $"drops-{Guid.NewGuid():N}";
     private readonly List<string> _started = [];
+    private readonly FakeLogger<FileDropWatcher> _log = new();
 
     public void Dispose() => _folder.Dispose();
 
@@ -164,6 +167,25 @@ public sealed class FileDropWatcherTests(FileDropDatabase database) : IClassFixt
     }
 
     [Fact]
+    public async Task A_file_whose_name_cannot_be_a_path_is_passed_over_with_a_warning_and_the_others_start()
+    {
+        Drop("in/report:1.csv", "x");
+        Drop("in/line\nbreak.csv", "x");
+        Drop("in/a.csv", "x");
+        var watcher = Watcher(Durable());
+
+        await PollAsync(watcher);
+        var second = await PollAsync(watcher);
+
+        second.Select(s => s.Path).Should().Equal("in/a.csv");
+        _log.Collector.GetSnapshot().Where(r => r.Level == LogLevel.Warning).Select(r => r.Message).Should().Contain(
+        [
+            $"Schedule {_schedule} passes over a listed file: Remote path 'in/report:1.csv' is refused: drive letters and ':' are not allowed.",
+            $"Schedule {_schedule} passes over a listed file: Remote path 'in/line\\u000abreak.csv' is refused: it contains a control character.",
+        ]);
+    }
+
+    [Fact]
     public async Task One_poll_starts_at_most_the_limit_and_the_rest_on_the_next()
     {
         var watcher = Watcher(new InMemoryFileDropLedger());
@@ -188,7 +210,7 @@ public sealed class FileDropWatcherTests(FileDropDatabase database) : IClassFixt
         var server = TransferServers.Get(name, localServer.Path);
         var folder = FtpTestFiles.UniqueFolder();
         var watcher = new FileDropWatcher(
-            Durable(), new RemoteFilesFactory(), new ConnectionCatalog(new Dictionary<string, ConnectionSettings> { [name] = server.Settings }), _time);
+            Durable(), new RemoteFilesFactory(), new ConnectionCatalog(new Dictionary<string, ConnectionSettings> { [name] = server.Settings }), _time, _log);
         var watch = new FileDropWatch(_schedule, name, $"{folder}/*.csv", Interval);
         server.Write($"{folder}/a.csv", [1, 2, 3]);
         server.Write($"{folder}/a.txt", [1]);
@@ -213,7 +235,8 @@ public sealed class FileDropWatcherTests(FileDropDatabase database) : IClassFixt
         ledger,
         new RemoteFilesFactory(),
         new ConnectionCatalog(new Dictionary<string, ConnectionSettings> { ["Drops"] = new() { Type = "Local", Path = _folder.Path } }),
-        _time);
+        _time,
+        _log);
 
     private FileDropWatch Watch() => new(_schedule, "Drops", "in/*.csv", Interval);
 
