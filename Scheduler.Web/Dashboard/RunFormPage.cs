@@ -146,7 +146,13 @@ internal sealed class RunFormPage : IDashboardDispatcher
         var common = $"class=\"form-control\" id=\"{E(id)}\" name=\"{E(field.Key)}\"{(field.Required ? " aria-required=\"true\"" : "")}";
         if (field.Type == ScalarType.Bool)
         {
-            var options = new[] { ("", field.Default is { } d ? $"(default: {d})" : "(not set)"), ("true", "true"), ("false", "false") };
+            var blank = field switch
+            {
+                { Default: null } => "(not set)",
+                { Secret: true } => "(default)",
+                { Default: { } d } => $"(default: {d})",
+            };
+            var options = new[] { ("", blank), ("true", "true"), ("false", "false") };
             return $"<select {common}>{string.Concat(options.Select(o =>
                 $"<option value=\"{o.Item1}\"{(string.Equals(o.Item1, value, StringComparison.OrdinalIgnoreCase) ? " selected" : "")}>{E(o.Item2)}</option>"))}</select>";
         }

@@ -49,10 +49,12 @@ public sealed partial class RunFormTests(RunFormTests.Fixture fixture) : IClassF
         var page = await operatorClient.GetStringAsync(fixture.FormPath);
 
         FieldNames(page).Should().Equal(
-            "Variables.sourceFilePath", "Variables.rowLimit", "Variables.apiToken", "Variables.dryRun", "FileTransferTask1.remotePath");
+            "Variables.sourceFilePath", "Variables.rowLimit", "Variables.apiToken", "Variables.dryRun", "Variables.strictMode", "FileTransferTask1.remotePath");
         page.Should().MatchRegex("<input [^>]*name=\"Variables.apiToken\" type=\"password\"")
             .And.MatchRegex("<select [^>]*name=\"Variables.dryRun\"")
             .And.Contain("Leave blank for the default: orders.csv")
+            .And.Contain(">(default: false)</option>", "a bool's default shows in its blank choice")
+            .And.MatchRegex("name=\"Variables.strictMode\"><option value=\"\"[^>]*>\\(default\\)</option>", "a secret bool's default does not")
             .And.Contain("&lt;script&gt;alert(1)&lt;/script&gt;", "the workflow's description is encoded")
             .And.NotContain(Markup);
     }
@@ -100,6 +102,20 @@ public sealed partial class RunFormTests(RunFormTests.Fixture fixture) : IClassF
         var errors = (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         var shown = await form.Content.ReadAsStringAsync();
         Problems(shown, "Variables.rowLimit").Should().NotBeEmpty().And.Equal(errors.GetProperty("parameters[0].value").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task A_form_value_with_a_NUL_is_a_400_problem_and_makes_no_job()
+    {
+        using var operatorClient = await fixture.App.SignedInAsync(TestUsers.Operator, TestUsers.Password);
+        var page = await operatorClient.GetStringAsync(fixture.FormPath);
+        var jobsBefore = await fixture.JobCountAsync();
+
+        var response = await operatorClient.PostAsync(fixture.FormPath, Form(page, new() { ["Variables.rowLimit"] = "5", ["Variables.sourceFilePath"] = "in/a\0b.csv" }));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString().Should().Be("The form value contains invalid characters.");
+        (await fixture.JobCountAsync()).Should().Be(jobsBefore);
     }
 
     [Fact]
@@ -222,6 +238,7 @@ public sealed partial class RunFormTests(RunFormTests.Fixture fixture) : IClassF
             variables.Add(new JsonObject { ["name"] = "rowLimit", ["type"] = "int", ["required"] = true, ["description"] = "How many rows at most" });
             variables.Add(new JsonObject { ["name"] = "apiToken", ["type"] = "string", ["secret"] = true });
             variables.Add(new JsonObject { ["name"] = "dryRun", ["type"] = "bool", ["default"] = false });
+            variables.Add(new JsonObject { ["name"] = "strictMode", ["type"] = "bool", ["secret"] = true, ["default"] = true });
             workflow["tasks"]![0]!["overridable"] = new JsonArray("remotePath");
             return workflow;
         }
