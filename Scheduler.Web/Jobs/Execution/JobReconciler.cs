@@ -122,47 +122,61 @@ internal sealed partial class JobReconciler(
         var failed = 0;
         foreach (var id in ids)
         {
-            using var connection = storage.GetConnection();
-            using var decision = connection.AcquireDistributedLock($"scheduler:stateless-job:{id}", StatelessJobLock);
-            if (connection.GetJobData(id) is not { State: null } data || !WorkflowJob.TryRead(data.Job, out var workflow, out var parameters))
+            try
             {
-                continue;
+                failed += await DecideStatelessJobAsync(id, now, cancellationToken) ? 1 : 0;
             }
-
-            var keyJob = JobTrigger.IdempotencyKeyOf(connection, id) is { } key ? (await keys.FindAsync(key, cancellationToken))?.JobId : null;
-            if (keyJob == id)
+            catch (Exception exception) when (exception is not OperationCanceledException && !InfrastructureFailure.IsDatabaseUnavailable(exception))
             {
-                using var enqueue = connection.CreateWriteTransaction();
-                var enqueued = new EnqueuedState { Reason = "the service stopped while it was creating this job; its Idempotency-Key leads to it, so it runs" };
-                enqueue.SetJobState(id, enqueued);
-                enqueue.AddToQueue(enqueued.Queue, id);
-                enqueue.PersistJob(id);
-                enqueue.Commit();
-                LogStatelessEnqueued(logger, id, workflow);
-                continue;
+                // Oldest first: one job that cannot be decided would otherwise keep every later one from being queued.
+                LogStatelessNotDecided(logger, id, exception);
             }
-
-            var reason = keyJob is null
-                ? "the service stopped while it was creating this job, which never ran; ask for it again if it is still wanted"
-                : $"its request was so slow that a later one with its Idempotency-Key took the key over and made job {keyJob}; this one never ran";
-            await runs.CreateAsync(
-                new JobRun(id, workflow, RunStatus.Queued, new DateTimeOffset(DateTime.SpecifyKind(data.CreatedAt, DateTimeKind.Utc)), null, null, parameters, null, []),
-                cancellationToken);
-
-            // Straight into the storage: Hangfire's state changer leaves a job with no state as it is.
-            using (var transaction = connection.CreateWriteTransaction())
-            {
-                transaction.SetJobState(id, new FailedState(new JobNeverQueuedException(reason)) { Reason = reason });
-                transaction.PersistJob(id);
-                transaction.Commit();
-            }
-
-            await runs.EndIfOpenAsync(id, RunStatus.Failed, now, reason, cancellationToken);
-            LogStatelessFailed(logger, id, workflow);
-            failed++;
         }
 
         return failed;
+    }
+
+    /// <summary>Queues the job row left with no state, or fails it; true when it was failed.</summary>
+    private async Task<bool> DecideStatelessJobAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var connection = storage.GetConnection();
+        using var decision = connection.AcquireDistributedLock($"scheduler:stateless-job:{id}", StatelessJobLock);
+        if (connection.GetJobData(id) is not { State: null } data || !WorkflowJob.TryRead(data.Job, out var workflow, out var parameters))
+        {
+            return false;
+        }
+
+        var keyJob = JobTrigger.IdempotencyKeyOf(connection, id) is { } key ? (await keys.FindAsync(key, cancellationToken))?.JobId : null;
+        if (keyJob == id)
+        {
+            using var enqueue = connection.CreateWriteTransaction();
+            var enqueued = new EnqueuedState { Reason = "the service stopped while it was creating this job; its Idempotency-Key leads to it, so it runs" };
+            enqueue.SetJobState(id, enqueued);
+            enqueue.AddToQueue(enqueued.Queue, id);
+            enqueue.PersistJob(id);
+            enqueue.Commit();
+            LogStatelessEnqueued(logger, id, workflow);
+            return false;
+        }
+
+        var reason = keyJob is null
+            ? "the service stopped while it was creating this job, which never ran; ask for it again if it is still wanted"
+            : $"its request was so slow that a later one with its Idempotency-Key took the key over and made job {keyJob}; this one never ran";
+        await runs.CreateAsync(
+            new JobRun(id, workflow, RunStatus.Queued, new DateTimeOffset(DateTime.SpecifyKind(data.CreatedAt, DateTimeKind.Utc)), null, null, parameters, null, []),
+            cancellationToken);
+
+        // Straight into the storage: Hangfire's state changer leaves a job with no state as it is.
+        using (var transaction = connection.CreateWriteTransaction())
+        {
+            transaction.SetJobState(id, new FailedState(new JobNeverQueuedException(reason)) { Reason = reason });
+            transaction.PersistJob(id);
+            transaction.Commit();
+        }
+
+        await runs.EndIfOpenAsync(id, RunStatus.Failed, now, reason, cancellationToken);
+        LogStatelessFailed(logger, id, workflow);
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId} was left {Was} in its record; the record now says {Status}: {Error}")]
@@ -176,6 +190,9 @@ internal sealed partial class JobReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId} could not be compared with the queue")]
     private static partial void LogJobNotJudged(ILogger logger, string jobId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: job {JobId}, left with no state, could not be queued or failed; the next pass tries again")]
+    private static partial void LogStatelessNotDecided(ILogger logger, string jobId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: a pass failed; the next one tries again")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);

@@ -106,6 +106,29 @@ public sealed class JobRecordRepairTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_row_left_with_no_state_that_cannot_be_decided_does_not_keep_the_next_one_from_being_decided()
+    {
+        // A NUL in a parameter (no request can give one) makes the record's jsonb refuse it: this row stays undecided.
+        string undecidable, next;
+        using (var connection = App.Services.GetRequiredService<JobStorage>().GetConnection())
+        {
+            string Stateless(string file) => connection.CreateExpiredJob(
+                WorkflowJob.Call("local-orders-import", [new("Variables", "sourceFilePath", file)]),
+                new Dictionary<string, string?>(),
+                DateTime.UtcNow.AddMinutes(-5),
+                TimeSpan.FromDays(1));
+            undecidable = Stateless("orders\0.csv");
+            next = Stateless("orders.csv");
+        }
+
+        await Reconciler.ReconcileAsync(CancellationToken.None);
+
+        (await AgreedAsync(next, "Failed")).Text("error").Should().Contain("never ran");
+        (await Client.GetAsync($"/api/jobs/{undecidable}")).StatusCode.Should().Be(System.Net.HttpStatusCode.NotFound);
+        App.LogLines.Should().Contain(line => line.Contains($"job {undecidable}, left with no state, could not be queued or failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_running_record_is_ended_Completed_in_the_statement_that_moves_its_job_to_Succeeded()
     {
         var jobId = await RunningJobAsync();
