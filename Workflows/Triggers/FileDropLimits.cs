@@ -19,6 +19,15 @@ public static class FileDropLimits
     public const int MaxPathLength = 500;
 
     /// <summary>
+    /// The longest file name a listing may give, in characters (file systems allow 255 bytes): with the path and
+    /// the modification time it keys what the store remembers of the file.
+    /// </summary>
+    public const int MaxListedNameLength = 255;
+
+    /// <summary>The longest modification time a listing may give, in characters (an MLSD time, a LIST line's date columns, an ISO time).</summary>
+    public const int MaxListedTimeLength = 64;
+
+    /// <summary>
     /// After how long a claimed file whose job was never recorded (its node died between the two) is claimed again.
     /// Making a job takes milliseconds, so a claim this old has no live holder.
     /// </summary>

@@ -61,19 +61,36 @@ public sealed partial class FileDropWatcher(
 
     /// <summary>
     /// The listed file as a drop, or null when its name cannot be a path (a ':' or a control character, which a server
-    /// may list): one such file is passed over, where it once failed every poll of the folder and held back the rest.
+    /// may list) or the server lists it in a way the store cannot remember (a name or a time too long, a time with a
+    /// control character): one such file is passed over, where it once failed every poll of the folder and held back
+    /// the rest.
     /// </summary>
     private DroppedFile? Dropped(FileDropWatch watch, RemotePath pattern, RemoteFileEntry entry)
     {
+        if (entry.Name.Length > FileDropLimits.MaxListedNameLength)
+        {
+            return PassOver(watch, $"the server lists a name of {entry.Name.Length} characters; the most is {FileDropLimits.MaxListedNameLength}");
+        }
+
+        string path;
         try
         {
-            return new DroppedFile(pattern.WithFileName(entry.Name).Value, entry.Size, entry.Modified);
+            path = pattern.WithFileName(entry.Name).Value;
         }
         catch (RemotePathRejectedException refused)
         {
-            LogPassedOver(logger, watch.ScheduleId, refused.Message);
-            return null;
+            return PassOver(watch, refused.Message);
         }
+
+        return entry.Modified.Length > FileDropLimits.MaxListedTimeLength || entry.Modified.Any(char.IsControl)
+            ? PassOver(watch, $"the server lists a modification time for '{path}' that is over {FileDropLimits.MaxListedTimeLength} characters or holds a control character")
+            : new DroppedFile(path, entry.Size, entry.Modified);
+    }
+
+    private DroppedFile? PassOver(FileDropWatch watch, string reason)
+    {
+        LogPassedOver(logger, watch.ScheduleId, reason);
+        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {ScheduleId} passes over a listed file: {Reason}")]

@@ -186,6 +186,29 @@ public sealed class FileDropWatcherTests(FileDropDatabase database) : IClassFixt
     }
 
     [Fact]
+    public async Task A_listing_the_store_cannot_remember_passes_over_its_file_and_the_others_start()
+    {
+        var listing = new HostileListing(
+            new("a.csv", 1) { Modified = "20260101120000\0" },
+            new("b.csv", 1) { Modified = new string('1', FileDropLimits.MaxListedTimeLength + 1) },
+            new(new string('n', FileDropLimits.MaxListedNameLength - 3) + ".csv", 1),
+            new("ok.csv", 1) { Modified = "20260101120000" });
+        var watcher = new FileDropWatcher(
+            Durable(), listing, new ConnectionCatalog(new Dictionary<string, ConnectionSettings> { ["Drops"] = new() { Type = "Ftp", Host = "hostile" } }), _time, _log);
+
+        await PollAsync(watcher);
+        var second = await PollAsync(watcher);
+
+        second.Select(s => s.Path).Should().Equal("in/ok.csv");
+        _log.Collector.GetSnapshot().Where(r => r.Level == LogLevel.Warning).Select(r => r.Message).Should().Contain(
+        [
+            $"Schedule {_schedule} passes over a listed file: the server lists a modification time for 'in/a.csv' that is over 64 characters or holds a control character",
+            $"Schedule {_schedule} passes over a listed file: the server lists a modification time for 'in/b.csv' that is over 64 characters or holds a control character",
+            $"Schedule {_schedule} passes over a listed file: the server lists a name of 256 characters; the most is 255",
+        ]);
+    }
+
+    [Fact]
     public async Task One_poll_starts_at_most_the_limit_and_the_rest_on_the_next()
     {
         var watcher = Watcher(new InMemoryFileDropLedger());
@@ -254,6 +277,30 @@ public sealed class FileDropWatcherTests(FileDropDatabase database) : IClassFixt
         var started = await watcher.PollAsync(watch ?? Watch(), StartAsync, CancellationToken.None);
         _time.Advance(Interval);
         return started;
+    }
+
+    /// <summary>A server that lists what it likes (vsftpd lists only what a file system holds); nothing else is asked of it.</summary>
+    private sealed class HostileListing(params RemoteFileEntry[] entries) : IRemoteFilesFactory, IRemoteFiles
+    {
+        public string Description => "ftp://hostile";
+
+        public Task<IRemoteFiles> ConnectAsync(string connectionName, ConnectionSettings settings, CancellationToken cancellationToken) =>
+            Task.FromResult<IRemoteFiles>(this);
+
+        public Task<IReadOnlyList<RemoteFileEntry>> ListAsync(string? folder, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<RemoteFileEntry>>(entries);
+
+        public Task<long> GetSizeAsync(string remotePath, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task DownloadAsync(string remotePath, Stream destination, long offset, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task UploadAsync(string remotePath, Stream source, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task DeleteAsync(string remotePath, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task RenameAsync(string remotePath, string newPath, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private Task<string> StartAsync(string path, CancellationToken cancellationToken)
