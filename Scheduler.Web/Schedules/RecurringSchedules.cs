@@ -120,9 +120,37 @@ internal sealed partial class RecurringSchedules(
         }
 
         recurringJobs.RemoveIfExists(id);
+        await ForgetAsync(id, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Lets go of what schedules no longer there left behind, and returns their ids: a schedule deleted from the
+    /// dashboard's Recurring jobs page (Hangfire removes its recurring job and nothing else), or a node that died
+    /// between keeping a new schedule's secret values and saving it.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ForgetLeftoversAsync(CancellationToken cancellationToken)
+    {
+        var forgotten = new List<string>();
+        var holders = (await secrets.SchedulesHoldingValuesAsync(cancellationToken)).Union(await fileDrops.SchedulesAsync(cancellationToken));
+        foreach (var id in holders.Where(id => IsValidId(id) && Read(id) is null))
+        {
+            // Again under the schedule's lock: a save keeps the values first and writes the recurring job after.
+            using var change = Lock(id);
+            if (Read(id) is null)
+            {
+                await ForgetAsync(id, cancellationToken);
+                forgotten.Add(id);
+            }
+        }
+
+        return forgotten;
+    }
+
+    private async Task ForgetAsync(string id, CancellationToken cancellationToken)
+    {
         await secrets.ReleaseScheduleAsync(id, cancellationToken);
         await fileDrops.ForgetAsync(id, cancellationToken);
-        return true;
     }
 
     /// <summary>

@@ -31,6 +31,9 @@ public interface ISecretValues
     /// <summary>Marks the values of <paramref name="owner"/> (a schedule replaced or deleted) for deletion after the retention.</summary>
     Task ReleaseAsync(string owner, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>The owners whose names start with <paramref name="prefix"/> and who hold values not released.</summary>
+    Task<IReadOnlyList<string>> HoldersAsync(string prefix, CancellationToken cancellationToken);
+
     /// <summary>
     /// Deletes the values of <paramref name="owners"/> (purged jobs), and those released or left without owner
     /// before <paramref name="before"/>; returns how many went.

@@ -54,6 +54,10 @@ public sealed class JobSecrets(ISecretValues values, TimeProvider time)
     public Task ReleaseScheduleAsync(string scheduleId, CancellationToken cancellationToken) =>
         values.ReleaseAsync(SecretOwner.Schedule(scheduleId), time.GetUtcNow(), cancellationToken);
 
+    /// <summary>The schedules that hold secret values not released.</summary>
+    public async Task<IReadOnlyList<string>> SchedulesHoldingValuesAsync(CancellationToken cancellationToken) =>
+        [.. (await values.HoldersAsync(SecretOwner.SchedulePrefix, cancellationToken)).Select(owner => owner[SecretOwner.SchedulePrefix.Length..])];
+
     /// <summary>Why a run request may not carry a reference: each one is kept for the job or schedule it was given to.</summary>
     public static string? ReferenceProblem(string? value) =>
         SecretReference.TryParse(value, out _)

@@ -5,5 +5,7 @@ public static class SecretOwner
 {
     public static string Job(string jobId) => "job:" + jobId;
 
-    public static string Schedule(string scheduleId) => "schedule:" + scheduleId;
+    public const string SchedulePrefix = "schedule:";
+
+    public static string Schedule(string scheduleId) => SchedulePrefix + scheduleId;
 }

@@ -69,6 +69,14 @@ public sealed class InMemoryFileDropLedger : IFileDropLedger
         }
     }
 
+    public Task<IReadOnlyList<string>> SchedulesAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<string>>([.. _entries.Keys.Select(key => key.Schedule).Distinct()]);
+        }
+    }
+
     public Task ForgetAsync(string scheduleId, CancellationToken cancellationToken)
     {
         lock (_lock)

@@ -43,6 +43,12 @@ public sealed class InMemorySecretValues(TimeProvider time) : ISecretValues
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<string>> HoldersAsync(string prefix, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. _values.Values
+            .Where(kept => kept.ReleasedAt is null && kept.Owner?.StartsWith(prefix, StringComparison.Ordinal) == true)
+            .Select(kept => kept.Owner!)
+            .Distinct()]);
+
     public Task<int> PurgeAsync(IReadOnlyCollection<string> owners, DateTimeOffset before, CancellationToken cancellationToken)
     {
         var purged = 0;

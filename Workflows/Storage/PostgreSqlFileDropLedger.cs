@@ -129,6 +129,20 @@ public sealed class PostgreSqlFileDropLedger(NpgsqlDataSource dataSource) : IFil
             : null;
     }
 
+    public async Task<IReadOnlyList<string>> SchedulesAsync(CancellationToken cancellationToken)
+    {
+        await PrepareAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand("SELECT DISTINCT schedule_id FROM scheduler.file_drops");
+        var schedules = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            schedules.Add(reader.GetString(0));
+        }
+
+        return schedules;
+    }
+
     public async Task ForgetAsync(string scheduleId, CancellationToken cancellationToken)
     {
         await PrepareAsync(cancellationToken);

@@ -63,6 +63,21 @@ public sealed class PostgreSqlSecretValues(NpgsqlDataSource dataSource, ISecretP
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<IReadOnlyList<string>> HoldersAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT DISTINCT owner FROM scheduler.secret_values WHERE released_at IS NULL AND starts_with(owner, $1)");
+        command.Parameters.Add(new() { Value = prefix });
+        var holders = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            holders.Add(reader.GetString(0));
+        }
+
+        return holders;
+    }
+
     public async Task<int> PurgeAsync(IReadOnlyCollection<string> owners, DateTimeOffset before, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""

@@ -25,6 +25,9 @@ public interface IFileDropLedger
     /// <summary>The newest job the schedule started, if it still remembers one.</summary>
     Task<FileDropStart?> LastStartAsync(string scheduleId, CancellationToken cancellationToken);
 
+    /// <summary>The schedules it remembers files of.</summary>
+    Task<IReadOnlyList<string>> SchedulesAsync(CancellationToken cancellationToken);
+
     /// <summary>Forgets every file of a deleted schedule.</summary>
     Task ForgetAsync(string scheduleId, CancellationToken cancellationToken);
 }

@@ -1,8 +1,12 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Testing;
+using Scheduler.Web.Schedules;
 using static Scheduler.Web.Tests.Fixtures.JobsClient;
 
 namespace Scheduler.Web.Tests.Schedules;
@@ -273,6 +277,27 @@ public sealed class SchedulesTests(ProductionStackFixture stack) : IClassFixture
         (await client.PostAsync($"/api/schedules/{id}/trigger", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await stack.ScalarAsync<long>(stack.SchedulerDatabase, $"SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value = '{id}'"))
             .Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_schedule_deleted_from_the_dashboard_has_its_secret_values_released_by_the_next_sweep()
+    {
+        using var client = await stack.App.LoginAsync();
+        var (name, folder) = await SecretPathWorkflowAsync(client);
+        var id = NewId();
+        var kept = NewId();
+        (await client.PutAsJsonAsync($"/api/schedules/{id}", Nightly($"in/{folder}/orders.csv") with { Workflow = name })).EnsureSuccessStatusCode();
+        (await client.PutAsJsonAsync($"/api/schedules/{kept}", Nightly($"in/{folder}/orders.csv") with { Workflow = name })).EnsureSuccessStatusCode();
+        var released = $"SELECT count(*) FROM scheduler.secret_values WHERE owner = 'schedule:{{0}}' AND released_at IS NOT NULL";
+
+        // What the Delete button of Hangfire's Recurring jobs page does.
+        stack.App.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(id);
+        (await stack.ScalarAsync<long>(stack.SchedulerDatabase, string.Format(CultureInfo.InvariantCulture, released, id))).Should().Be(0);
+        await stack.App.Services.GetRequiredService<ScheduleLeftoverSweep>().SweepAsync(CancellationToken.None);
+
+        (await stack.ScalarAsync<long>(stack.SchedulerDatabase, string.Format(CultureInfo.InvariantCulture, released, id))).Should().Be(1);
+        (await stack.ScalarAsync<long>(stack.SchedulerDatabase, string.Format(CultureInfo.InvariantCulture, released, kept))).Should().Be(0, "that schedule is still there");
+        stack.App.LogLines.Should().Contain(line => line.Contains($"Schedule {id} is gone", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -97,6 +97,22 @@ public sealed class SecretValuesTests(JobRunDatabase database) : IClassFixture<J
         afterSecond.Should().Equal(true, true, false);
     }
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Holders_are_the_owners_of_the_prefix_with_values_not_released(string store)
+    {
+        var secrets = Create(store);
+        var prefix = SecretOwner.Schedule(Guid.NewGuid().ToString("N"));
+        string holding = prefix + "-a", released = prefix + "-b";
+        await secrets.KeepAsync("a", holding, CancellationToken.None);
+        await secrets.KeepAsync("a2", holding, CancellationToken.None);
+        await secrets.KeepAsync("b", released, CancellationToken.None);
+        await secrets.KeepAsync("c", SecretOwner.Job(prefix), CancellationToken.None);
+        await secrets.ReleaseAsync(released, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        (await secrets.HoldersAsync(prefix, CancellationToken.None)).Should().Equal(holding);
+    }
+
     private ISecretValues Create(string store) =>
         store == "PostgreSql" ? new PostgreSqlSecretValues(database.DataSource, new MarkedProtector()) : new InMemorySecretValues(TimeProvider.System);
 

@@ -208,6 +208,23 @@ public sealed class FileDropWatcherTests(FileDropDatabase database) : IClassFixt
         ]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_store_names_the_schedules_it_remembers_files_of_until_each_is_forgotten(bool durable)
+    {
+        IFileDropLedger ledger = durable ? Durable() : new InMemoryFileDropLedger();
+        var watcher = Watcher(ledger);
+        Drop("in/a.csv", "x");
+        await PollAsync(watcher);
+
+        var remembered = await ledger.SchedulesAsync(CancellationToken.None);
+        await ledger.ForgetAsync(_schedule, CancellationToken.None);
+
+        remembered.Should().Contain(_schedule);
+        (await ledger.SchedulesAsync(CancellationToken.None)).Should().NotContain(_schedule);
+    }
+
     [Fact]
     public async Task One_poll_starts_at_most_the_limit_and_the_rest_on_the_next()
     {
