@@ -6,8 +6,12 @@ using Scheduler.Web.Hosting;
 
 namespace Scheduler.Web.Health;
 
-/// <summary>The service's own database answers a query; with no database configured there is nothing to reach.</summary>
-internal sealed class PostgreSqlReadinessCheck(IServiceProvider services) : IHealthCheck
+/// <summary>
+/// The service's own database answers a query; with no database configured there is nothing to reach. The anonymous
+/// answer gives the error's SQLSTATE only: PostgreSQL's and Npgsql's messages name the host, the database and the
+/// user, which the log gets instead.
+/// </summary>
+internal sealed partial class PostgreSqlReadinessCheck(IServiceProvider services, ILogger<PostgreSqlReadinessCheck> logger) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -24,9 +28,15 @@ internal sealed class PostgreSqlReadinessCheck(IServiceProvider services) : IHea
         }
         catch (NpgsqlException e)
         {
-            return HealthCheckResult.Unhealthy($"PostgreSQL does not answer: {e.Message}");
+            LogNotAnswering(logger, e);
+            return HealthCheckResult.Unhealthy(e.SqlState is { } state
+                ? $"PostgreSQL does not answer (SQLSTATE {state}); the service's log says more"
+                : "PostgreSQL does not answer (no connection); the service's log says more");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness: PostgreSQL does not answer")]
+    private static partial void LogNotAnswering(ILogger logger, Exception exception);
 }
 
 /// <summary>

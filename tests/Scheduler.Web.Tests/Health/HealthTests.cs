@@ -47,7 +47,9 @@ public sealed class HealthTests : IDisposable
             response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
             body.GetProperty("checks").GetProperty("postgresql").GetProperty("status").GetString().Should().Be("Unhealthy");
-            body.GetProperty("checks").GetProperty("postgresql").GetProperty("description").GetString().Should().Contain("does not answer");
+            body.GetProperty("checks").GetProperty("postgresql").GetProperty("description").GetString()
+                .Should().MatchRegex(@"^PostgreSQL does not answer \(SQLSTATE \w{5}\); the service's log says more$", "an anonymous caller learns no database name, host or user");
+            app.LogLines.Should().Contain(line => line.Contains("Readiness: PostgreSQL does not answer", StringComparison.Ordinal));
             (await client.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK);
         }
         finally
