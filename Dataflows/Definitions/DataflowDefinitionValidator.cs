@@ -43,7 +43,11 @@ internal static class DataflowDefinitionValidator
             return problems;
         }
 
-        document.RequireText("name");
+        if (document.RequireText("name") is { } name && DefinitionName.LengthProblem(name) is { } tooLong)
+        {
+            document.Problem("name", tooLong);
+        }
+
         document.OptionalText("description");
         document.OptionalWholeNumber("maxErrors", minimum: 0);
         ValidateSource(document);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Scheduler.Dataflows.Definitions;
 using Scheduler.Workflows.Transfer;
 
 namespace Scheduler.Workflows.Definitions;
@@ -36,6 +37,13 @@ public static class DefinitionFolder
                 }
 
                 var text = await File.ReadAllTextAsync(file, cancellationToken);
+                if (DefinitionDocument.UnstorableText(text) is { } unstorable)
+                {
+                    // The store could not keep it, and a failed save would stop the service from starting.
+                    logger.LogDefinitionNotStorable(kind, file, unstorable);
+                    continue;
+                }
+
                 if (DefinitionDocument.Normalize(text) is not { } document)
                 {
                     logger.LogDefinitionNotJson(kind, file);
@@ -43,6 +51,12 @@ public static class DefinitionFolder
                 }
 
                 var name = NameIn(document) ?? System.IO.Path.GetFileNameWithoutExtension(file);
+                if (DefinitionName.LengthProblem(name) is { } tooLong)
+                {
+                    logger.LogDefinitionNotStorable(kind, file, tooLong);
+                    continue;
+                }
+
                 if (!names.TryAdd(name, file))
                 {
                     logger.LogDefinitionNameTaken(kind, file, names[name], name);

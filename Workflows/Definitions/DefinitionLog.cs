@@ -21,6 +21,9 @@ internal static partial class DefinitionLog
     [LoggerMessage(Level = LogLevel.Error, Message = "The {Kind} file {File} is not JSON and was not imported")]
     public static partial void LogDefinitionNotJson(this ILogger logger, DefinitionKind kind, string file);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The {Kind} file {File} was not imported: {Problem}")]
+    public static partial void LogDefinitionNotStorable(this ILogger logger, DefinitionKind kind, string file, string problem);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "The {Kind} file {File} was not imported: {Other} already defines '{Name}'")]
     public static partial void LogDefinitionNameTaken(this ILogger logger, DefinitionKind kind, string file, string other, string name);
 

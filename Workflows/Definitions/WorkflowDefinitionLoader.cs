@@ -32,6 +32,10 @@ public static class WorkflowDefinitionLoader
         {
             problems.Add(new("$.name", "a workflow needs a name"));
         }
+        else if (DefinitionName.LengthProblem(document.Name) is { } tooLong)
+        {
+            problems.Add(new("$.name", tooLong));
+        }
 
         var variables = ReadVariables(document.Variables ?? [], problems);
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { WorkflowObjects.Variables, WorkflowObjects.Job, WorkflowObjects.Context };
