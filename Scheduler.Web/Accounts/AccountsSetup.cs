@@ -32,6 +32,22 @@ internal static class AccountsSetup
                 bearer.TokenValidationParameters.NameClaimType = TokenIssuer.NameClaim;
                 bearer.TokenValidationParameters.RoleClaimType = TokenIssuer.RoleClaim;
                 bearer.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
+                bearer.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        if (CurrentRights.Of(context.Principal!, context.HttpContext.RequestServices.GetRequiredService<UserDirectory>()) is { } current)
+                        {
+                            context.Principal = current;
+                        }
+                        else
+                        {
+                            context.Fail("the token's user is no longer configured");
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
             });
 
         services.AddAuthorizationBuilder()

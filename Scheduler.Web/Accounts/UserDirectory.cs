@@ -52,6 +52,9 @@ internal sealed partial class UserDirectory
         return _hasher.VerifyHashedPassword(entry.User, entry.Hash, password) == PasswordVerificationResult.Failed ? null : entry.User;
     }
 
+    /// <summary>The user of that name as configured now, or null when there is none.</summary>
+    public SchedulerUser? Find(string name) => _users.TryGetValue(name, out var entry) ? entry.User : null;
+
     /// <summary>The hash to put in <c>Auth:Users:{name}:PasswordHash</c>.</summary>
     public static string Hash(string password) => new PasswordHasher<SchedulerUser>().HashPassword(new SchedulerUser("", []), password);
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Hangfire;
 using Hangfire.Dashboard;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -49,6 +50,17 @@ internal static class DashboardSetup
             cookie.AccessDeniedPath = LoginPage.LoginPath;
             cookie.ExpireTimeSpan = auth.Value.TokenLifetime;
             cookie.SlidingExpiration = true;
+            cookie.Events.OnValidatePrincipal = async context =>
+            {
+                if (CurrentRights.Of(context.Principal!, context.HttpContext.RequestServices.GetRequiredService<UserDirectory>()) is { } current)
+                {
+                    context.ReplacePrincipal(current);
+                    return;
+                }
+
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(CookieScheme);
+            };
         });
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
             .AddAuthenticationSchemes(CookieScheme)

@@ -28,6 +28,42 @@ public sealed class UsersAndRolesTests
     }
 
     [Fact]
+    public async Task A_token_carries_the_rights_its_user_has_now_not_those_at_sign_in()
+    {
+        const string SigningKey = "users-and-roles-signing-key-of-32-characters";
+        Dictionary<string, string?> Settings(string? operatorRole) => TestUsers.Settings(new Dictionary<string, string?>
+            {
+                ["Scheduler:WorkerCount"] = "0",
+                ["Auth:SigningKey"] = SigningKey,
+                [$"Auth:Users:{TestUsers.Operator}:Roles:0"] = operatorRole,
+            })
+            .Where(setting => operatorRole is not null || !setting.Key.StartsWith($"Auth:Users:{TestUsers.Operator}:", StringComparison.Ordinal))
+            .ToDictionary();
+        string token;
+        await using (var before = new SchedulerApp(Settings(Roles.Operator)))
+        {
+            using var client = before.CreateClient();
+            var login = await client.PostAsJsonAsync("/api/account/login", new { user = TestUsers.Operator, password = TestUsers.Password, rememberMe = true });
+            token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+        }
+
+        await using var demoted = new SchedulerApp(Settings(Roles.Viewer));
+        await using var removed = new SchedulerApp(Settings(null));
+        async Task<HttpStatusCode> StatusAsync(SchedulerApp app, HttpMethod method, string path)
+        {
+            using var client = app.CreateClient();
+            using var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Post ? JsonContent.Create(new { workflow = "none" }) : null };
+            request.Headers.Authorization = new("Bearer", token);
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        (await StatusAsync(demoted, HttpMethod.Get, "/api/jobs")).Should().Be(HttpStatusCode.OK);
+        (await StatusAsync(demoted, HttpMethod.Post, "/api/jobs")).Should().Be(HttpStatusCode.Forbidden, "an Operator made a Viewer runs nothing more");
+        (await StatusAsync(removed, HttpMethod.Get, "/api/jobs")).Should().Be(HttpStatusCode.Unauthorized, "a user no longer configured is nobody");
+    }
+
+    [Fact]
     public async Task Bad_user_configuration_stops_the_start_with_a_message_naming_every_problem()
     {
         await using var app = new SchedulerApp(new Dictionary<string, string?>
