@@ -131,7 +131,15 @@ public sealed class PostgreSqlFileDropLedger(NpgsqlDataSource dataSource) : IFil
 
     public async Task<IReadOnlyList<string>> SchedulesAsync(CancellationToken cancellationToken)
     {
-        await PrepareAsync(cancellationToken);
+        // Without making the table: a service that never had a file-drop schedule has none to name.
+        await using (var exists = dataSource.CreateCommand("SELECT to_regclass('scheduler.file_drops') IS NOT NULL"))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return [];
+            }
+        }
+
         await using var command = dataSource.CreateCommand("SELECT DISTINCT schedule_id FROM scheduler.file_drops");
         var schedules = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
